@@ -1,0 +1,145 @@
+"""The `offramp` command and its subcommands.
+
+Exit status: 0 on success, 2 for bad content, saves or arguments, 1 for other failures.
+Heavy imports (Textual) happen inside the subcommands that need them, so `validate`
+and `schema` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _load(name: str | None) -> Scenario:
+    return load_scenario(resolve_scenario_dir(name))
+
+
+def _print_problems(exc: ContentError) -> int:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    count = len(exc.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a scenario folder and report every problem."""
+    folder = resolve_scenario_dir(args.scenario)
+    scenario = load_scenario(folder)
+    print(
+        f"{folder}: OK — scenario {scenario.id!r}: {len(scenario.cards)} cards, "
+        f"{len(scenario.events)} events, {len(scenario.endings)} endings, "
+        f"{len(scenario.lenses)} lenses, {len(scenario.ladder.rungs)} rungs."
+    )
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the content format."""
+    from game.content.schema import content_schema_json
+
+    text = content_schema_json()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Print a saved game's timeline, turn by turn."""
+    from game.saves import load_save
+    from game.timeline import render_timeline
+
+    save = load_save(Path(args.save), scenario_dir=args.scenario)
+    sys.stdout.write(render_timeline(save.scenario, save.history()))
+    return EXIT_OK
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    """Play: the Textual app, or plain text lines with --plain."""
+    if args.plain:
+        from game.plain import play_plain
+
+        return play_plain(
+            _load(args.scenario),
+            seed=args.seed,
+            lens=args.lens,
+            hidden=args.lens is None,
+            save_dir=Path(args.saves),
+        )
+    from game.ui.app import run_app
+
+    return run_app(scenario_dir=resolve_scenario_dir(args.scenario), saves=Path(args.saves),
+                   seed=args.seed, lens=args.lens)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for `offramp`."""
+    parser = argparse.ArgumentParser(
+        prog="offramp",
+        description="Off-Ramp: a turn-based policy wargame about regime security and escalation.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    play = add("play", cmd_play, "play the game (the default command)")
+    play.add_argument("--scenario", help="scenario folder or name under content/")
+    play.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
+    play.add_argument("--lens", default=None, help="lens id (default: hidden, drawn by seed)")
+    play.add_argument("--plain", action="store_true", help="plain text on stdin/stdout")
+    play.add_argument("--saves", default="saves", help="save folder (default: saves/)")
+
+    validate = add("validate", cmd_validate, "check a scenario folder and report every problem")
+    validate.add_argument("scenario", nargs="?", help="scenario folder (default: shipped)")
+
+    schema = add("schema", cmd_schema, "print the JSON Schema of the content format")
+    schema.add_argument("-o", "--output", help="write to this file instead of stdout")
+
+    replay = add("replay", cmd_replay, "print a saved game's timeline, turn by turn")
+    replay.add_argument("save", help="save file (.toml)")
+    replay.add_argument("--scenario", help="scenario folder, if not the one the save names")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `offramp` console command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["play", *(argv or sys.argv[1:])])
+    try:
+        result: int = args.func(args)
+        return result
+    except ContentError as exc:
+        return _print_problems(exc)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except _user_errors() as exc:
+        print(f"offramp: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    from game.engine import EngineError
+    from game.saves import SaveError
+
+    return (SaveError, EngineError, OSError)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

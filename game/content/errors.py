@@ -1,0 +1,48 @@
+"""The one error type for content: every problem with its file, line and key path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+KeyPath = tuple[str | int, ...]
+
+
+def format_key_path(path: KeyPath) -> str:
+    """Render ('cards', 3, 'options', 0, 'text') as 'cards[3].options[0].text'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the content, located as precisely as we can."""
+
+    file: Path
+    line: int | None
+    key_path: KeyPath
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        key = format_key_path(self.key_path)
+        return f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """Content that cannot be loaded; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(
+            problems, key=lambda p: (str(p.file), p.line or 0, format_key_path(p.key_path))
+        )
+        count = len(self.problems)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in the content:\n"
+            + "\n".join(str(p) for p in self.problems)
+        )

@@ -1,0 +1,561 @@
+"""Load a scenario folder: TOML -> validated models -> cross-checked :class:`Scenario`.
+
+Every problem is collected with its file, line and key path and raised together as one
+:class:`ContentError`; nothing else escapes, whatever the files contain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from game.content.errors import ContentError, KeyPath, Problem
+from game.content.locate import find_line, key_lines
+from game.content.models import (
+    Briefing,
+    Card,
+    Citation,
+    Criterion,
+    Dynamic,
+    Effect,
+    Ending,
+    Event,
+    Flag,
+    Fragment,
+    GlossaryEntry,
+    Ladder,
+    Lens,
+    Meter,
+    Option,
+    ScenarioInfo,
+    Source,
+    StrategyModel,
+)
+from game.content.scenario import Scenario, ScenarioNames
+from game.engine.conditions import Condition, ConditionError, parse_condition
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILES = 500
+RESERVED = {"turn", "month", "flag", "rung", "seen", "and", "or", "not", "true", "false"}
+
+_TABLES: dict[str, type[BaseModel]] = {
+    "scenario": ScenarioInfo,
+    "briefing": Briefing,
+    "ladder": Ladder,
+}
+_ARRAYS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "criteria": Criterion,
+    "meters": Meter,
+    "flags": Flag,
+    "cards": Card,
+    "events": Event,
+    "endings": Ending,
+    "lenses": Lens,
+    "dynamics": Dynamic,
+    "glossary": GlossaryEntry,
+    "strategies": StrategyModel,
+}
+assert set(_TABLES) | set(_ARRAYS) == set(Fragment.model_fields)
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Located(Generic[T]):
+    """A loaded item and where it came from."""
+
+    item: T
+    file: Path
+    path: KeyPath
+
+
+class _Source:
+    """One TOML file: its text, data and a lazily built key -> line map."""
+
+    def __init__(self, path: Path, shown: Path, text: str) -> None:
+        self.path = path
+        self.shown = shown
+        self.text = text
+        self._lines: dict[KeyPath, int] | None = None
+
+    def line(self, key_path: KeyPath) -> int | None:
+        if self._lines is None:
+            self._lines = key_lines(self.text)
+        return find_line(self._lines, key_path) or 1
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.sources: dict[Path, _Source] = {}
+
+    def add(self, file: Path, path: KeyPath, message: str, line: int | None = None) -> None:
+        src = self.sources.get(file)
+        if line is None and src is not None:
+            line = src.line(path)
+        self.problems.append(Problem(src.shown if src else file, line, path, message))
+
+
+def _describe(err: Any, model: type[BaseModel], loc: KeyPath) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key" + _allowed_hint(model, loc[:-1])
+    if kind == "missing":
+        return "missing required key"
+    msg = str(err["msg"])
+    if kind == "string_pattern_mismatch" and "a-z0-9" in msg:
+        return "ids use lower-case letters, digits and underscores only"
+    if kind.startswith("value_error"):
+        msg = msg.removeprefix("Value error, ")
+    return msg
+
+
+def _allowed_hint(model: type[BaseModel], loc: KeyPath) -> str:
+    """List the keys allowed at ``loc`` inside ``model`` (for 'unknown key' errors)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return ""
+        current = _model_in(field.annotation)
+        if current is None:
+            return ""
+    fields = getattr(current, "model_fields", None)
+    return f" (allowed: {', '.join(fields)})" if fields else ""
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _validate(
+    model: type[M], data: Any, file: Path, path: KeyPath, out: _Collector
+) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+            # pydantic reports union members as loc parts; keep only real keys
+            loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+            out.add(file, (*path, *loc), _describe(err, model, loc))
+        return None
+    except RecursionError:
+        out.add(file, path, "nested too deeply")
+        return None
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _read(path: Path, shown: Path, out: _Collector) -> tuple[_Source, dict[str, Any]] | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            out.add(shown, (), f"file is too large ({size:,} bytes; the limit is 2 MiB)", 1)
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        out.add(shown, (), f"cannot read file: {exc.strerror or exc}", None)
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        out.add(shown, (), f"not UTF-8 text (byte {exc.start}: {exc.reason})", line)
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        out.add(shown, (), "not a text file (contains NUL bytes)", line)
+        return None
+    src = _Source(path, shown, text)
+    out.sources[shown] = src
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_POS.search(str(exc))
+        msg = _TOML_POS.sub("", str(exc)).strip()
+        if m:
+            msg += f" (column {m.group(2)})"
+        out.add(shown, (), f"TOML syntax error: {msg}", int(m.group(1)) if m else 1)
+        return None
+    except RecursionError:
+        out.add(shown, (), "TOML nested too deeply", 1)
+        return None
+    return src, data
+
+
+@dataclass
+class _Parts:
+    tables: dict[str, list[Located[Any]]]
+    arrays: dict[str, list[Located[Any]]]
+
+
+def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: _Collector) -> None:
+    file = src.shown
+    for key, value in data.items():
+        if key in _TABLES:
+            if not isinstance(value, dict):
+                out.add(file, (key,), f"[{key}] must be a table")
+                continue
+            item = _validate(_TABLES[key], value, file, (key,), out)
+            if item is not None:
+                parts.tables[key].append(Located(item, file, (key,)))
+        elif key in _ARRAYS:
+            if not isinstance(value, list):
+                out.add(file, (key,), f"`{key}` must be an array of tables, written [[{key}]]")
+                continue
+            for i, entry in enumerate(value):
+                if not isinstance(entry, dict):
+                    out.add(file, (key, i), "must be a table")
+                    continue
+                item = _validate(_ARRAYS[key], entry, file, (key, i), out)
+                if item is not None:
+                    parts.arrays[key].append(Located(item, file, (key, i)))
+        else:
+            allowed = ", ".join(sorted([*_TABLES, *_ARRAYS]))
+            out.add(file, (key,), f"unknown top-level key (allowed: {allowed})")
+
+
+def toml_files(folder: Path) -> list[Path]:
+    """The scenario's TOML files, in a stable order."""
+    return sorted(
+        (p for p in folder.rglob("*.toml") if p.is_file()),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
+
+
+def fingerprint(folder: Path, files: Iterable[Path]) -> str:
+    """SHA-256 over every file's relative path and bytes."""
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.relative_to(folder).as_posix().encode() + b"\0")
+        try:
+            h.update(p.read_bytes())
+        except OSError:
+            pass
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def load_scenario(folder: str | Path) -> Scenario:
+    """Load and check a scenario folder; raise ContentError listing every problem."""
+    folder = Path(folder)
+    out = _Collector()
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise ContentError([Problem(folder, None, (), f"scenario folder {what}")])
+    files = toml_files(folder)
+    if not files:
+        raise ContentError([Problem(folder, None, (), "no .toml files in the scenario folder")])
+    if len(files) > MAX_FILES:
+        raise ContentError([Problem(folder, None, (), f"more than {MAX_FILES} .toml files")])
+    parts = _Parts({k: [] for k in _TABLES}, {k: [] for k in _ARRAYS})
+    for path in files:
+        read = _read(path, _shown(path), out)
+        if read is not None:
+            _split(*read, parts, out)
+    scenario = _assemble(folder, files, parts, out)
+    if out.problems or scenario is None:
+        raise ContentError(out.problems)
+    return scenario
+
+
+def _shown(path: Path) -> Path:
+    """Show paths relative to the working directory when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _single(parts: _Parts, key: str, out: _Collector) -> Any:
+    found = parts.tables[key]
+    if len(found) > 1:
+        for extra in found[1:]:
+            out.add(extra.file, extra.path, f"[{key}] is already defined in {found[0].file}")
+    if not found:
+        return None
+    return found[0].item
+
+
+def _assemble(folder: Path, files: list[Path], parts: _Parts, out: _Collector) -> Scenario | None:
+    info: ScenarioInfo | None = _single(parts, "scenario", out)
+    ladder: Ladder | None = _single(parts, "ladder", out)
+    briefing: Briefing = _single(parts, "briefing", out) or Briefing()
+    if info is None and not parts.tables["scenario"]:
+        out.add(folder, (), "no [scenario] table in any file", None)
+    if ladder is None and not parts.tables["ladder"]:
+        out.add(folder, (), "no [ladder] table in any file", None)
+    arrays = parts.arrays
+    for key in ("sources", "criteria", "meters", "flags", "endings", "lenses", "dynamics"):
+        _unique(arrays[key], out, key.rstrip("s") if key != "criteria" else "criterion")
+    _unique(arrays["cards"] + arrays["events"], out, "card or event")
+    _unique(arrays["strategies"], out, "strategy")
+    _unique(arrays["glossary"], out, "glossary term", key=lambda g: g.term.lower(), field="term")
+    if not arrays["cards"]:
+        out.add(folder, (), "the scenario has no [[cards]]", None)
+    if info is None or ladder is None:
+        return None
+
+    ladder_meter = Meter(
+        id=ladder.id,
+        label=ladder.label,
+        min=0,
+        max=len(ladder.rungs) - 1,
+        start=min(max(ladder.start, 0), len(ladder.rungs) - 1),
+    )
+    meters = (ladder_meter, *(m.item for m in arrays["meters"]))
+    if not 0 <= ladder.start < len(ladder.rungs):
+        loc = parts.tables["ladder"][0]
+        out.add(loc.file, (*loc.path, "start"), f"start must be 0..{len(ladder.rungs) - 1}")
+    _unique(
+        [Located(r, parts.tables["ladder"][0].file, ("ladder", "rungs", i))
+         for i, r in enumerate(ladder.rungs)],
+        out,
+        "rung",
+    )
+    if ladder.id in {m.item.id for m in arrays["meters"]}:
+        loc = parts.tables["ladder"][0]
+        out.add(loc.file, (*loc.path, "id"), f"the ladder id {ladder.id!r} is also a meter id")
+    for m in [Located(ladder_meter, parts.tables["ladder"][0].file, ("ladder",)), *arrays["meters"]]:
+        if m.item.id in RESERVED:
+            out.add(m.file, (*m.path, "id"), f"{m.item.id!r} is a reserved word in conditions")
+
+    names = ScenarioNames(
+        meters={m.id: i for i, m in enumerate(meters)},
+        rungs={r.id: i for i, r in enumerate(ladder.rungs)},
+        flags=frozenset(f.item.id for f in arrays["flags"]),
+        seen=frozenset(x.item.id for x in arrays["cards"] + arrays["events"]),
+    )
+    checker = _Checker(out, names, meters, arrays)
+    checker.run(info, ladder, parts)
+
+    return Scenario(
+        info=info,
+        briefing=briefing,
+        ladder=ladder,
+        meters=meters,
+        sources=tuple(s.item for s in arrays["sources"]),
+        criteria=tuple(c.item for c in arrays["criteria"]),
+        flags=tuple(f.item for f in arrays["flags"]),
+        cards=tuple(c.item for c in arrays["cards"]),
+        events=tuple(e.item for e in arrays["events"]),
+        endings=tuple(e.item for e in arrays["endings"]),
+        lenses=tuple(lens.item for lens in arrays["lenses"]),
+        dynamics=tuple(d.item for d in arrays["dynamics"]),
+        glossary=tuple(g.item for g in arrays["glossary"]),
+        strategies=tuple(s.item for s in arrays["strategies"]),
+        conditions=checker.conditions,
+        fingerprint=fingerprint(folder, files),
+        folder=folder,
+    )
+
+
+def _unique(
+    items: list[Located[Any]],
+    out: _Collector,
+    what: str,
+    key: Callable[[Any], str] = lambda item: str(item.id),
+    field: str = "id",
+) -> None:
+    seen: dict[str, Located[Any]] = {}
+    for loc in items:
+        ident = key(loc.item)
+        if ident not in seen:
+            seen[ident] = loc
+            continue
+        first = seen[ident]
+        src = out.sources.get(first.file)
+        where = f"{first.file}:{src.line(first.path)}" if src else str(first.file)
+        out.add(loc.file, (*loc.path, field), f"duplicate {what} {ident!r} (first at {where})")
+
+
+class _Checker:
+    """Cross-reference checks: every id mentioned anywhere must exist."""
+
+    def __init__(
+        self,
+        out: _Collector,
+        names: ScenarioNames,
+        meters: tuple[Meter, ...],
+        arrays: dict[str, list[Located[Any]]],
+    ) -> None:
+        self.out = out
+        self.names = names
+        self.meters = {m.id: m for m in meters}
+        self.arrays = arrays
+        self.sources: dict[str, Source] = {s.item.id: s.item for s in arrays["sources"]}
+        self.conditions: dict[str, Condition] = {}
+        self.option_tags = {
+            tag
+            for located in arrays["cards"] + arrays["events"]
+            for option in located.item.options
+            for tag in option.tags
+        }
+
+    def run(self, info: ScenarioInfo, ladder: Ladder, parts: _Parts) -> None:
+        arrays = self.arrays
+        endings = {e.item.id for e in arrays["endings"]}
+        loc = parts.tables["scenario"][0]
+        if info.default_ending not in endings:
+            self.out.add(loc.file, (*loc.path, "default_ending"),
+                         f"unknown ending {info.default_ending!r}")
+        lloc = parts.tables["ladder"][0]
+        if ladder.top_ending not in endings:
+            self.out.add(lloc.file, (*lloc.path, "top_ending"),
+                         f"unknown ending {ladder.top_ending!r}")
+        for c in arrays["cards"]:
+            self.condition(c.item.when, c.file, (*c.path, "when"))
+            self.options(c.item.options, c.file, (*c.path, "options"))
+            self._unique_options(c)
+        for e in arrays["events"]:
+            self.condition(e.item.when, e.file, (*e.path, "when"))
+            self.effects(e.item.effects, e.file, (*e.path, "effects"))
+            self.options(e.item.options, e.file, (*e.path, "options"))
+            self.citations(e.item.citations, e.file, (*e.path, "citations"))
+            self._unique_options(e)
+        criteria = {c.item.id for c in arrays["criteria"]}
+        for e in arrays["endings"]:
+            self.condition(e.item.when, e.file, (*e.path, "when"))
+            self.citations(e.item.citations, e.file, (*e.path, "citations"))
+            for key in e.item.scores:
+                if key not in criteria:
+                    self.out.add(e.file, (*e.path, "scores", key), f"unknown criterion {key!r}")
+            for key in e.item.verdicts:
+                if key not in self.sources:
+                    self.out.add(e.file, (*e.path, "verdicts", key), f"unknown source {key!r}")
+        for d in arrays["dynamics"]:
+            self.dynamic(d.item, d.file, d.path)
+        for lens in arrays["lenses"]:
+            self.lens(lens.item, lens.file, lens.path)
+        for s in arrays["strategies"]:
+            self.strategy(s.item, s.file, s.path)
+
+    def _unique_options(self, located: Located[Card] | Located[Event]) -> None:
+        _unique(
+            [Located(o, located.file, (*located.path, "options", i))
+             for i, o in enumerate(located.item.options)],
+            self.out,
+            "option",
+        )
+
+    def condition(self, text: str, file: Path, path: KeyPath) -> None:
+        if text in self.conditions:
+            return
+        try:
+            self.conditions[text] = parse_condition(text, self.names)
+        except ConditionError as exc:
+            self.out.add(file, path, f"bad condition {text!r}: {exc}")
+
+    def options(self, options: list[Option], file: Path, path: KeyPath) -> None:
+        for i, option in enumerate(options):
+            self.effects(option.effects, file, (*path, i, "effects"))
+            self.citations(option.citations, file, (*path, i, "citations"))
+
+    def effects(self, effects: Iterable[Effect], file: Path, path: KeyPath) -> None:
+        for i, effect in enumerate(effects):
+            where = (*path, i)
+            if effect.meter is not None:
+                self.meter_ref(effect.meter, file, (*where, "meter"))
+                meter = self.meters.get(effect.meter)
+                if meter is not None and effect.set is not None and not (
+                    meter.min <= effect.set <= meter.max
+                ):
+                    self.out.add(file, (*where, "set"),
+                                 f"{effect.set} is outside {meter.id}'s range "
+                                 f"{meter.min}..{meter.max}")
+            if effect.uncertainty is not None:
+                meter = self.meters.get(effect.uncertainty)
+                if meter is None:
+                    self.meter_ref(effect.uncertainty, file, (*where, "uncertainty"))
+                elif meter.visibility != "estimate":
+                    self.out.add(file, (*where, "uncertainty"),
+                                 f"meter {meter.id!r} is not an estimate")
+            for key in ("set_flag", "clear_flag"):
+                flag = getattr(effect, key)
+                if flag is not None and flag not in self.names.flags:
+                    self.out.add(file, (*where, key), f"unknown flag {flag!r}")
+
+    def meter_ref(self, ident: str, file: Path, path: KeyPath) -> None:
+        if ident not in self.meters:
+            known = ", ".join(self.meters)
+            self.out.add(file, path, f"unknown meter {ident!r} (known: {known})")
+
+    def citations(self, citations: Iterable[Citation], file: Path, path: KeyPath) -> None:
+        for i, cite in enumerate(citations):
+            source = self.sources.get(cite.source)
+            if source is None:
+                self.out.add(file, (*path, i, "source"), f"unknown source {cite.source!r}")
+                continue
+            for p in cite.paragraphs:
+                if p < 1 or (source.paragraphs is not None and p > source.paragraphs):
+                    limit = source.paragraphs or "?"
+                    self.out.add(file, (*path, i, "paragraph"),
+                                 f"source {source.id} has paragraphs 1..{limit}, not {p}")
+
+    def dynamic(self, dynamic: Dynamic, file: Path, path: KeyPath) -> None:
+        self.condition(dynamic.when, file, (*path, "when"))
+        self.effects(dynamic.effects, file, (*path, "effects"))
+        self.citations(dynamic.citations, file, (*path, "citations"))
+
+    def lens(self, lens: Lens, file: Path, path: KeyPath) -> None:
+        if lens.source not in self.sources:
+            self.out.add(file, (*path, "source"), f"unknown source {lens.source!r}")
+        _unique([Located(r, file, (*path, "rules", i)) for i, r in enumerate(lens.rules)],
+                self.out, "rule")
+        for i, rule in enumerate(lens.rules):
+            where = (*path, "rules", i)
+            self.condition(rule.when, file, (*where, "when"))
+            for j, tag in enumerate(rule.tags):
+                if tag not in self.option_tags:
+                    self.out.add(file, (*where, "tags", j),
+                                 f"no option has the tag {tag!r}, so this rule never applies")
+            for j, target in enumerate(rule.cancel):
+                if target not in self.meters and target not in self.names.flags:
+                    self.out.add(file, (*where, "cancel", j),
+                                 f"unknown meter or flag {target!r}")
+            for target in rule.scale:
+                self.meter_ref(target, file, (*where, "scale", target))
+            self.effects(rule.effects, file, (*where, "effects"))
+            self.citations(rule.citations, file, (*where, "citations"))
+        for i, d in enumerate(lens.dynamics):
+            self.dynamic(d, file, (*path, "dynamics", i))
+
+    def strategy(self, strategy: StrategyModel, file: Path, path: KeyPath) -> None:
+        for tag in strategy.tags:
+            if tag not in self.option_tags:
+                self.out.add(file, (*path, "tags", tag), f"no option has the tag {tag!r}")
+        known = {
+            f"{c.item.id}.{o.id}" for c in self.arrays["cards"] + self.arrays["events"]
+            for o in c.item.options
+        }
+        for key in strategy.options:
+            if key not in known:
+                self.out.add(file, (*path, "options", key),
+                             f"unknown option {key!r} (write it as card_id.option_id)")
+
+
+def iter_problems(folder: str | Path) -> Iterator[Problem]:
+    """Every problem in a scenario folder (empty when it loads cleanly)."""
+    try:
+        load_scenario(folder)
+    except ContentError as exc:
+        yield from exc.problems

@@ -1,0 +1,481 @@
+"""Pydantic models of the content format: what a scenario folder of TOML files may say.
+
+Each field carries a docstring; they feed the JSON Schema (``offramp schema``) and the
+authoring guide.  Conditions are kept as text here and parsed by the loader, which
+knows the scenario's names.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
+"""Ids are lower-case letters, digits and underscores, starting with a letter or digit."""
+
+Text = Annotated[str, Field(max_length=20_000)]
+
+
+class Model(BaseModel):
+    """Base: unknown keys are mistakes, models are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+# --- words for people --------------------------------------------------------------
+
+
+class Citation(Model):
+    """A passage of a source essay that an option, event, rule or verdict rests on."""
+
+    source: Id
+    """Id of a source declared in `[[sources]]`, e.g. "000"."""
+    paragraph: int | list[int] = Field(union_mode="left_to_right")
+    """Paragraph number (¶) in the numbered essay, or a list of them."""
+    quote: Annotated[str, Field(max_length=200)] = ""
+    """A short exact quote from that paragraph (under ~25 words), shown on demand."""
+    stance: Literal["for", "against", "context"] = "for"
+    """Whether the passage argues for the option, against it, or only informs it."""
+
+    @property
+    def paragraphs(self) -> tuple[int, ...]:
+        """The cited paragraph numbers as a tuple."""
+        return (self.paragraph,) if isinstance(self.paragraph, int) else tuple(self.paragraph)
+
+    def label(self) -> str:
+        """Short human label, e.g. '000 ¶8–12' or '001 ¶5, ¶9'."""
+        ps = self.paragraphs
+        if len(ps) > 1 and list(ps) == list(range(ps[0], ps[-1] + 1)):
+            return f"{self.source} ¶{ps[0]}–{ps[-1]}"
+        return f"{self.source} " + ", ".join(f"¶{p}" for p in ps)
+
+
+class Source(Model):
+    """One of the essays the scenario draws on."""
+
+    id: Id
+    """Short id used in citations, e.g. "000"."""
+    title: Text
+    """Title as printed (or a descriptive title where the text has none)."""
+    outlet: str = ""
+    """Where it was published."""
+    author: str = ""
+    """Author, where known."""
+    year: int | None = None
+    """Year of publication."""
+    stance: str = ""
+    """The essay's argument in one line."""
+    paragraphs: int | None = Field(default=None, ge=1)
+    """How many numbered paragraphs the essay has; citations beyond it are errors."""
+
+
+class GlossaryEntry(Model):
+    """A term a player may look up from any screen."""
+
+    term: str = Field(min_length=1, max_length=80)
+    """The term as it appears in text, e.g. "FSB"."""
+    definition: Text
+    """A plain explanation for a first-year student."""
+    aliases: list[str] = []
+    """Other spellings that should find this entry."""
+
+
+class BriefingSection(Model):
+    """One section of the opening briefing."""
+
+    heading: str
+    """Section heading."""
+    text: Text
+    """Section body (plain text, blank lines separate paragraphs)."""
+
+
+class Criterion(Model):
+    """A criterion on which every ending is scored."""
+
+    id: Id
+    """Id used in `scores` tables."""
+    label: str
+    """Name shown to players, e.g. "Ukraine's sovereignty"."""
+    description: str = ""
+    """What a high score means."""
+
+
+# --- the scenario's state ------------------------------------------------------------
+
+
+class Band(Model):
+    """A named range of a meter, e.g. 'Shaky' from 30 up."""
+
+    min: int
+    """Lowest value (inclusive) of this band; the band runs up to the next band's min."""
+    label: str
+    """Name of the band, shown beside the number."""
+
+
+class Meter(Model):
+    """A number the game tracks, such as regime stability."""
+
+    id: Id
+    """Id used in effects and conditions."""
+    label: str
+    """Name shown to players."""
+    description: str = ""
+    """What it measures, for the briefing and help."""
+    min: int = 0
+    """Lowest value; effects clamp here."""
+    max: int = 100
+    """Highest value; effects clamp here."""
+    start: int
+    """Value at the start of the game."""
+    visibility: Literal["exact", "estimate", "hidden"] = "exact"
+    """exact: shown as is; estimate: shown with an uncertainty band; hidden: not shown."""
+    uncertainty: int = Field(default=0, ge=0)
+    """For estimates: half-width of the band at the start; effects on `uncertainty` change it."""
+    bands: list[Band] = []
+    """Optional named ranges, lowest first."""
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Self:
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        if not self.min <= self.start <= self.max:
+            raise ValueError(f"start ({self.start}) is outside {self.min}..{self.max}")
+        mins = [b.min for b in self.bands]
+        if mins != sorted(set(mins)):
+            raise ValueError("bands must be listed lowest first, each with a different min")
+        return self
+
+
+class Rung(Model):
+    """A rung of the escalation ladder."""
+
+    id: Id
+    """Id usable in conditions as `rung.ID`."""
+    name: str
+    """Name shown to players, e.g. "Nuclear signalling"."""
+    description: Text = ""
+    """What this rung means and what follows from it."""
+
+
+class Ladder(Model):
+    """The escalation ladder: a meter whose values are named rungs, lowest first."""
+
+    id: Id = "escalation"
+    """Meter id of the ladder in effects and conditions."""
+    label: str = "Escalation"
+    """Name shown to players."""
+    start: int = 0
+    """Rung number (0 = the first rung) at the start."""
+    top_ending: Id
+    """Ending that fires when the top rung is reached."""
+    rungs: list[Rung] = Field(min_length=2, max_length=40)
+    """The rungs, lowest first; reaching the last one ends the game."""
+
+
+class Flag(Model):
+    """A yes/no fact of the game, such as 'talks are open'."""
+
+    id: Id
+    """Id used in effects (`set_flag`, `clear_flag`) and conditions (`flag.ID`)."""
+    description: str = ""
+    """What it means while set."""
+    start: bool = False
+    """Whether it is set at the start."""
+
+
+# --- what happens ---------------------------------------------------------------------
+
+
+class Effect(Model):
+    """One change to the state: to a meter, an estimate's uncertainty, or a flag.
+
+    Exactly one target: `meter` with one of `add`/`set`/`scale`; `uncertainty` with `add`;
+    or `set_flag` / `clear_flag`.
+    """
+
+    meter: Id | None = None
+    """Meter (or the ladder) to change."""
+    uncertainty: Id | None = None
+    """Estimated meter whose uncertainty band to change (with `add`; intelligence lowers it)."""
+    add: int | None = None
+    """Amount to add (negative to subtract)."""
+    set: int | None = None
+    """Value to set the meter to."""
+    scale: float | None = Field(default=None, ge=0, le=10)
+    """Factor to multiply the meter by (rounded to a whole number)."""
+    set_flag: Id | None = None
+    """Flag to set."""
+    clear_flag: Id | None = None
+    """Flag to clear."""
+    after: int = Field(default=0, ge=0, le=100)
+    """Apply this many turns later instead of now."""
+    chance: float = Field(default=1.0, gt=0, le=1)
+    """Probability that the effect happens at all (drawn from the game's seeded RNG)."""
+    why: Text = ""
+    """Short explanation shown to players: why would this happen?"""
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        targets = [
+            k for k in ("meter", "uncertainty", "set_flag", "clear_flag") if getattr(self, k)
+        ]
+        ops = [k for k in ("add", "set", "scale") if getattr(self, k) is not None]
+        if len(targets) != 1:
+            raise ValueError(
+                "an effect needs exactly one of meter, uncertainty, set_flag, clear_flag"
+                + (f" (found {', '.join(targets)})" if targets else "")
+            )
+        if self.meter and len(ops) != 1:
+            raise ValueError("a meter effect needs exactly one of add, set, scale")
+        if self.uncertainty and ops != ["add"]:
+            raise ValueError("an uncertainty effect takes `add` only")
+        if (self.set_flag or self.clear_flag) and ops:
+            raise ValueError("a flag effect takes no add, set or scale")
+        return self
+
+    @property
+    def target(self) -> str:
+        """The id this effect touches."""
+        return self.meter or self.uncertainty or self.set_flag or self.clear_flag or ""
+
+
+class Option(Model):
+    """One choice on a card or an event."""
+
+    id: Id
+    """Id unique within its card or event; recorded in saves."""
+    text: Text
+    """What the player chooses, in a sentence."""
+    detail: Text = ""
+    """Longer explanation, shown on demand."""
+    tags: list[Id] = []
+    """Tags that lens rules match, e.g. "sanctions", "regime_change"."""
+    effects: list[Effect] = []
+    """What the option does before any lens adjusts it."""
+    citations: list[Citation] = []
+    """Who argues for or against this option (essay and paragraph)."""
+
+
+class Card(Model):
+    """A decision card: a dilemma with 2–4 options, dealt when its condition holds."""
+
+    id: Id
+    """Id recorded in saves."""
+    title: str
+    """Card title."""
+    text: Text
+    """The situation, as the President's advisers put it."""
+    when: str = "true"
+    """Condition under which the card can be dealt."""
+    weight: int = Field(default=10, ge=1, le=1000)
+    """Relative chance of being dealt among eligible cards."""
+    cooldown: int = Field(default=4, ge=0, le=1000)
+    """Turns after being dealt before it can come up again."""
+    once: bool = False
+    """If true, the card is dealt at most once a game."""
+    tags: list[Id] = []
+    """Tags describing the card (for strategies and reports)."""
+    options: list[Option] = Field(min_length=2, max_length=4)
+    """The options: 2 to 4."""
+
+
+class Event(Model):
+    """News: something that happens when its condition holds, maybe with its own choice."""
+
+    id: Id
+    """Id recorded in saves and used by injects."""
+    title: str
+    """Headline."""
+    text: Text
+    """What happened."""
+    when: str = "true"
+    """Condition under which it may fire."""
+    chance: float = Field(default=1.0, ge=0, le=1)
+    """Probability of firing on a turn when its condition holds."""
+    once: bool = True
+    """If true, fires at most once a game."""
+    cooldown: int = Field(default=0, ge=0, le=1000)
+    """Turns after firing before it can fire again."""
+    inject_only: bool = False
+    """If true, fires only when scheduled or pushed by an instructor."""
+    important: bool = False
+    """Show it as a modal rather than a line in the news."""
+    effects: list[Effect] = []
+    """What the event does when it fires."""
+    options: list[Option] = Field(default=[], max_length=4)
+    """Its own choice (0, or 2–4 options), asked before the turn's card."""
+    citations: list[Citation] = []
+    """Where the essays describe this kind of event."""
+
+    @field_validator("options")
+    @classmethod
+    def _not_one(cls, options: list[Option]) -> list[Option]:
+        if len(options) == 1:
+            raise ValueError("an event's choice needs 2 to 4 options (or none)")
+        return options
+
+
+class Ending(Model):
+    """An ending: fires when its condition holds; scored on every criterion."""
+
+    id: Id
+    """Id recorded in saves."""
+    title: str
+    """Name of the ending."""
+    text: Text
+    """What happened, told in the debrief."""
+    when: str = "false"
+    """Condition that ends the game (checked after the news and after each decision)."""
+    priority: int = 0
+    """When several endings hold at once, the highest priority wins."""
+    scores: dict[Id, Annotated[int, Field(ge=0, le=10)]] = {}
+    """Score from 0 to 10 on each criterion id."""
+    verdicts: dict[Id, Annotated[str, Field(max_length=400)]] = {}
+    """One-line verdict per source id: what that author would say of this ending."""
+    questions: list[Text] = []
+    """Discussion questions for the debrief."""
+    citations: list[Citation] = []
+    """Passages this ending rests on."""
+
+
+class Dynamic(Model):
+    """A per-turn rule: while its condition holds, its effects apply at the end of every turn."""
+
+    id: Id
+    """Id shown as the cause of its changes."""
+    label: str = ""
+    """Short name shown as the cause, e.g. "Sanctions erode war capacity"."""
+    when: str = "true"
+    """Condition under which it applies this turn."""
+    effects: list[Effect] = Field(min_length=1)
+    """What it does each turn."""
+    citations: list[Citation] = []
+    """Passages it rests on."""
+
+
+class LensRule(Model):
+    """A lens rule: for options with a matching tag (and a true condition) adjust effects.
+
+    Order: `replace` drops all the option's effects, `cancel` drops those on the listed
+    meters, `scale` multiplies the remaining `add` effects on a meter, then `effects` are
+    added.
+    """
+
+    id: Id
+    """Id unique within the lens, shown as the cause of its changes."""
+    tags: list[Id] = Field(min_length=1)
+    """The rule applies to options carrying any of these tags."""
+    when: str = "true"
+    """And only while this condition holds."""
+    replace: bool = False
+    """Drop all of the option's own effects."""
+    cancel: list[Id] = []
+    """Drop the option's effects on these meters or flags."""
+    scale: dict[Id, Annotated[float, Field(ge=0, le=10)]] = {}
+    """Multiply the option's `add` effects on these meters by a factor."""
+    effects: list[Effect] = []
+    """Effects added by the lens."""
+    why: Text = ""
+    """The author's reasoning, paraphrased, shown with the changes."""
+    citations: list[Citation] = Field(min_length=1)
+    """Passages the rule rests on (at least one)."""
+
+
+class Lens(Model):
+    """An author's theory of cause and effect, as rules the engine runs."""
+
+    id: Id
+    """Id used on the command line and in saves."""
+    name: str
+    """Name shown to players, e.g. "Restraint"."""
+    source: Id
+    """The source essay whose argument this is."""
+    summary: Text
+    """The theory in a sentence or two."""
+    rules: list[LensRule] = []
+    """Rules that adjust options' effects."""
+    dynamics: list[Dynamic] = []
+    """Per-turn dynamics that hold only under this lens."""
+    questions: list[Text] = []
+    """Discussion questions about this lens for the debrief."""
+
+
+class ScenarioInfo(Model):
+    """The scenario's metadata (the `[scenario]` table)."""
+
+    id: Id
+    """Id of the scenario, recorded in saves."""
+    title: str
+    """Title shown on the title screen."""
+    summary: Text = ""
+    """One paragraph for the title screen."""
+    role: Text = ""
+    """Who the player is."""
+    start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    """Start month as YYYY-MM."""
+    months_per_turn: int = Field(default=1, ge=1, le=12)
+    """Months that pass each turn."""
+    turn_limit: int = Field(ge=1, le=200)
+    """Last turn; after it the default ending fires."""
+    default_ending: Id
+    """Ending used when the turn limit is reached."""
+    cards_per_turn: int = Field(default=1, ge=1, le=4)
+    """Decision cards dealt each turn."""
+    max_events_per_turn: int = Field(default=2, ge=0, le=10)
+    """At most this many news events fire by chance each turn (injects come on top)."""
+
+
+class Briefing(Model):
+    """The opening briefing shown before turn one."""
+
+    title: str = "Briefing"
+    """Heading of the briefing screen."""
+    sections: list[BriefingSection] = []
+    """The sections, in order."""
+
+
+class StrategyModel(Model):
+    """A scripted player for the simulator: weights by tag or option id."""
+
+    id: Id
+    """Id used with `offramp simulate --strategy`."""
+    description: str = ""
+    """What the strategy is meant to represent."""
+    tags: dict[Id, float] = {}
+    """Preference per option tag (positive favours, negative avoids)."""
+    options: dict[str, float] = {}
+    """Preference per option, keyed "card_id.option_id"."""
+
+
+class Fragment(Model):
+    """What one TOML file of a scenario folder may hold; a scenario is the union of its files."""
+
+    scenario: ScenarioInfo | None = None
+    """The scenario's metadata: exactly one file must have it."""
+    briefing: Briefing | None = None
+    """The opening briefing (at most one file)."""
+    ladder: Ladder | None = None
+    """The escalation ladder (exactly one file)."""
+    sources: list[Source] = []
+    """Source essays."""
+    criteria: list[Criterion] = []
+    """Criteria endings are scored on."""
+    meters: list[Meter] = []
+    """Meters other than the ladder."""
+    flags: list[Flag] = []
+    """Flags."""
+    cards: list[Card] = []
+    """Decision cards."""
+    events: list[Event] = []
+    """News events."""
+    endings: list[Ending] = []
+    """Endings."""
+    lenses: list[Lens] = []
+    """Lenses."""
+    dynamics: list[Dynamic] = []
+    """Per-turn dynamics that hold under every lens."""
+    glossary: list[GlossaryEntry] = []
+    """Glossary entries."""
+    strategies: list[StrategyModel] = []
+    """Simulator strategies."""

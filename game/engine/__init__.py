@@ -1,0 +1,49 @@
+"""The rules engine: pure, deterministic, seeded; no I/O, no clock, no UI.
+
+A game is a function of (scenario, seed, lens, choices). The vocabulary::
+
+    state = new_game(scenario, seed=7, lens="restraint")
+    while not is_over(state):
+        option = choices(scenario, state)[0]
+        state, report = choose(scenario, state, option.id)
+    ending = outcome(scenario, state)
+"""
+
+from game.engine.core import (
+    EngineError,
+    choices,
+    choose,
+    current_decision,
+    inject,
+    is_over,
+    new_game,
+)
+from game.engine.outcome import Outcome, outcome
+from game.engine.state import (
+    Cause,
+    Change,
+    Decision,
+    GameState,
+    LogEntry,
+    PendingEffect,
+    TurnReport,
+)
+
+__all__ = [
+    "Cause",
+    "Change",
+    "Decision",
+    "EngineError",
+    "GameState",
+    "LogEntry",
+    "Outcome",
+    "PendingEffect",
+    "TurnReport",
+    "choices",
+    "choose",
+    "current_decision",
+    "inject",
+    "is_over",
+    "new_game",
+    "outcome",
+]

@@ -1,0 +1,379 @@
+"""The turn: news, deal, resolve, dynamics, check — as pure functions of the state.
+
+Vocabulary: :func:`new_game`, :func:`current_decision`, :func:`choices`, :func:`choose`,
+:func:`inject`, :func:`is_over`.  Every function takes the immutable scenario and a
+state and returns a new state; the state passed in is never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from game.content.models import Option
+from game.engine import rng
+from game.engine.rules import COption, Eff, Rules, rules_for
+from game.engine.state import (
+    Cause,
+    Change,
+    Decision,
+    GameState,
+    LogEntry,
+    PendingEffect,
+    TurnReport,
+)
+
+if TYPE_CHECKING:
+    from game.content.scenario import Scenario
+
+
+class EngineError(ValueError):
+    """A request the rules do not allow (an unknown option, a finished game)."""
+
+
+class _Turn:
+    """Collects what happens during one engine call."""
+
+    __slots__ = ("changes", "notes")
+
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+        self.notes: list[str] = []
+
+
+# --- the public vocabulary ------------------------------------------------------------
+
+
+def new_game(
+    scenario: Scenario,
+    seed: int,
+    lens: str | None = None,
+    *,
+    hidden: bool = False,
+    turn_limit: int | None = None,
+    schedule: Mapping[int, Iterable[str]] | None = None,
+    allowed_cards: Iterable[str] | None = None,
+) -> GameState:
+    """A new game at its first decision (or already over, for a degenerate scenario).
+
+    ``lens=None`` draws the lens from the seed; ``hidden`` keeps it from the player's view.
+    ``schedule`` forces events at given turns; ``allowed_cards`` limits the deck.
+    """
+    rules = rules_for(scenario)
+    if lens is None:
+        lens = draw_lens(scenario, seed)
+    elif lens not in rules.lenses:
+        known = ", ".join(rules.lenses) or "none"
+        raise EngineError(f"unknown lens {lens!r} (this scenario has: {known})")
+    if schedule:
+        for events in schedule.values():
+            for event in events:
+                if event not in rules.events:
+                    raise EngineError(f"unknown event {event!r} in the schedule")
+    s = GameState(
+        scenario_id=scenario.id,
+        seed=seed,
+        lens=lens,
+        lens_hidden=hidden,
+        turn_limit=turn_limit or rules.turn_limit,
+        meters=list(rules.start),
+        previous=list(rules.start),
+        uncertainty=list(rules.start_uncertainty),
+        flags=set(rules.start_flags),
+        schedule={int(t): list(ev) for t, ev in (schedule or {}).items()},
+        allowed_cards=frozenset(allowed_cards) if allowed_cards is not None else None,
+        rng=rng.seed_state(seed),
+    )
+    s.month = _month(rules, 1)
+    turn = _Turn()
+    _begin_turn(rules, s, turn)
+    if not s.pending and s.ending is None:
+        _advance(rules, s, turn)
+    return s
+
+
+def draw_lens(scenario: Scenario, seed: int) -> str:
+    """The lens a hidden-lens game with this seed is played under.
+
+    Drawn apart from the game's RNG stream so that a game replays identically whether
+    its lens was drawn or named.
+    """
+    lenses = rules_for(scenario).lenses
+    if not lenses:
+        return ""
+    return lenses[rng.mix((seed ^ 0x4C454E53) & rng.MASK) % len(lenses)]
+
+
+def current_decision(state: GameState) -> Decision | None:
+    """The decision the player owes now, or None when the game is over."""
+    if state.ending is not None or not state.pending:
+        return None
+    return state.pending[0]
+
+
+def choices(scenario: Scenario, state: GameState) -> tuple[Option, ...]:
+    """The options open now (empty when the game is over)."""
+    decision = current_decision(state)
+    if decision is None:
+        return ()
+    item = scenario.card[decision.id] if decision.kind == "card" else scenario.event[decision.id]
+    return tuple(item.options)
+
+
+def is_over(state: GameState) -> bool:
+    """Whether an ending has fired."""
+    return state.ending is not None
+
+
+def choose(scenario: Scenario, state: GameState, option: str) -> tuple[GameState, TurnReport]:
+    """Take ``option`` on the current decision; return the new state and what happened."""
+    decision = current_decision(state)
+    if decision is None:
+        raise EngineError("the game is over; there is nothing to choose")
+    rules = rules_for(scenario)
+    if decision.kind == "event":
+        owner = rules.events[decision.id].options
+    else:
+        owner = rules.card[decision.id].options
+    copt = owner.get(option)
+    if copt is None:
+        raise EngineError(
+            f"{option!r} is not an option of {decision.kind} {decision.id!r} "
+            f"(options: {', '.join(owner)})"
+        )
+    s = state.copy()
+    turn_no = s.turn
+    s.log.append(LogEntry(s.turn, decision.kind, decision.id, option))
+    s.pending.pop(0)
+    turn = _Turn()
+    _resolve(rules, s, copt, turn)
+    _check(rules, s)
+    if s.ending is None and not s.pending:
+        s.previous = list(state.meters)
+        _advance(rules, s, turn)
+    return s, TurnReport(
+        turn=turn_no,
+        decision=decision,
+        option=option,
+        changes=tuple(turn.changes),
+        notes=tuple(turn.notes),
+        news=tuple(s.news) if s.turn != turn_no else (),
+        ending=s.ending,
+    )
+
+
+def inject(scenario: Scenario, state: GameState, event: str) -> GameState:
+    """Queue ``event`` to fire in the next turn's news (an instructor's live inject)."""
+    rules = rules_for(scenario)
+    if event not in rules.events:
+        raise EngineError(f"unknown event {event!r}")
+    if state.ending is not None:
+        raise EngineError("the game is over")
+    s = state.copy()
+    s.injects.append(event)
+    s.log.append(LogEntry(s.turn, "inject", event))
+    return s
+
+
+# --- the turn -------------------------------------------------------------------------
+
+
+def _month(rules: Rules, turn: int) -> int:
+    return (rules.start_month - 1 + (turn - 1) * rules.months_per_turn) % 12 + 1
+
+
+def _advance(rules: Rules, s: GameState, turn: _Turn) -> None:
+    """Finish the turn and start the next, until a decision is owed or the game ends."""
+    while True:
+        _dynamics(rules, s, turn)
+        _check(rules, s)
+        if s.ending is not None:
+            return
+        if s.turn >= s.turn_limit:
+            s.ending = rules.default_ending
+            return
+        s.turn += 1
+        s.month = _month(rules, s.turn)
+        _begin_turn(rules, s, turn)
+        if s.ending is not None or s.pending:
+            return
+
+
+def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
+    """News (delayed effects, forced and chance events), check, then deal."""
+    s.news = []
+    if s.delayed:
+        due = [p for p in s.delayed if p.due <= s.turn]
+        s.delayed = [p for p in s.delayed if p.due > s.turn]
+        for p in due:
+            eff = Eff(p.target, p.id, _index(rules, p.id), p.op, p.value, 0, 1.0, p.cause.why)
+            _apply(rules, s, eff, p.cause, "news", turn)
+    forced = s.schedule.get(s.turn, []) + s.injects
+    s.injects = []
+    for event_id in forced:
+        _fire(rules, s, event_id, turn)
+    fired = 0
+    for event in rules.events.values():
+        if fired >= rules.max_events:
+            break
+        if event.inject_only or (event.once and event.id in s.seen):
+            continue
+        if s.available.get(event.id, 0) > s.turn:
+            continue
+        if event.when is not None and not event.when(s):
+            continue
+        if event.chance < 1.0:
+            s.rng, x = rng.next_float(s.rng)
+            if x >= event.chance:
+                continue
+        _fire(rules, s, event.id, turn)
+        fired += 1
+    _check(rules, s)
+    if s.ending is None:
+        _deal(rules, s)
+
+
+def _fire(rules: Rules, s: GameState, event_id: str, turn: _Turn) -> None:
+    event = rules.events[event_id]
+    s.news.append(event_id)
+    s.seen.add(event_id)
+    s.available[event_id] = s.turn + event.cooldown + 1
+    cause = Cause("event", event_id)
+    for eff in event.effects:
+        _apply(rules, s, eff, cause, "news", turn)
+    if event.options:
+        s.pending.append(Decision("event", event_id))
+
+
+def _deal(rules: Rules, s: GameState) -> None:
+    allowed = s.allowed_cards
+    eligible = [
+        c
+        for c in rules.cards
+        if not (c.once and c.id in s.seen)
+        and s.available.get(c.id, 0) <= s.turn
+        and (allowed is None or c.id in allowed)
+        and (c.when is None or c.when(s))
+    ]
+    for _ in range(rules.cards_per_turn):
+        if not eligible:
+            return
+        total = sum(c.weight for c in eligible)
+        s.rng, pick = rng.next_below(s.rng, total)
+        for i, card in enumerate(eligible):
+            pick -= card.weight
+            if pick < 0:
+                break
+        del eligible[i]
+        s.seen.add(card.id)
+        s.available[card.id] = s.turn + card.cooldown + 1
+        s.pending.append(Decision("card", card.id))
+
+
+def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
+    """Apply an option's effects as the active lens adjusts them."""
+    effects = [(e, Cause("option", option.ref, e.why)) for e in option.effects]
+    for rule in option.rules.get(s.lens, ()):
+        if rule.when is not None and not rule.when(s):
+            continue
+        if rule.replace:
+            if effects:
+                turn.notes.append(f"{rule.ref}: replaced the effects of {option.ref}")
+            effects = []
+        if rule.cancel:
+            dropped = [e for e, _ in effects if e.id in rule.cancel]
+            if dropped:
+                ids = ", ".join(e.id for e in dropped)
+                turn.notes.append(f"{rule.ref}: cancelled the effect on {ids} of {option.ref}")
+            effects = [(e, c) for e, c in effects if e.id not in rule.cancel]
+        if rule.scale:
+            effects = [
+                _scaled(e, c, rule.scale[e.id], rule.ref)
+                if e.id in rule.scale and e.op == "add" and e.target == "meter"
+                else (e, c)
+                for e, c in effects
+            ]
+        effects.extend((e, Cause("lens", rule.ref, e.why or rule.why)) for e in rule.effects)
+    for eff, cause in effects:
+        _apply(rules, s, eff, cause, "decision", turn)
+
+
+def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]:
+    value = float(round(e.value * factor))
+    eff = Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why)
+    return eff, Cause(cause.kind, cause.ref, cause.why, rule)
+
+
+def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
+    for dyn in rules.dynamics.get(s.lens, ()):
+        if dyn.when is None or dyn.when(s):
+            kind = "dynamic"
+            cause = Cause(kind, dyn.ref)
+            for eff in dyn.effects:
+                _apply(rules, s, eff, cause, "dynamics", turn)
+
+
+def _index(rules: Rules, ident: str) -> int:
+    try:
+        return rules.meter_ids.index(ident)
+    except ValueError:
+        return -1
+
+
+def _apply(
+    rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn: _Turn
+) -> None:
+    if eff.chance < 1.0:
+        s.rng, x = rng.next_float(s.rng)
+        if x >= eff.chance:
+            turn.notes.append(
+                f"{cause.ref}: a {round(eff.chance * 100)}% chance on {eff.id} did not happen"
+            )
+            return
+    if eff.after:
+        delayed_cause = Cause("delayed", cause.ref, cause.why, cause.lens_rule)
+        s.delayed.append(
+            PendingEffect(s.turn + eff.after, eff.target, eff.id, eff.op, eff.value,  # type: ignore[arg-type]
+                          delayed_cause)
+        )
+        return
+    if eff.target == "meter":
+        i = eff.index
+        before = s.meters[i]
+        if eff.op == "add":
+            after = before + int(eff.value)
+        elif eff.op == "set":
+            after = int(eff.value)
+        else:
+            after = round(before * eff.value)
+        after = max(rules.lo[i], min(rules.hi[i], after))
+        if after != before:
+            s.meters[i] = after
+            turn.changes.append(Change(s.turn, phase, "meter", eff.id, before, after, cause))  # type: ignore[arg-type]
+    elif eff.target == "uncertainty":
+        i = eff.index
+        before = s.uncertainty[i]
+        after = max(0, min(rules.hi[i] - rules.lo[i], before + int(eff.value)))
+        if after != before:
+            s.uncertainty[i] = after
+            turn.changes.append(Change(s.turn, phase, "uncertainty", eff.id, before, after, cause))  # type: ignore[arg-type]
+    elif eff.target == "set_flag":
+        if eff.id not in s.flags:
+            s.flags.add(eff.id)
+            turn.changes.append(Change(s.turn, phase, "flag", eff.id, 0, 1, cause))  # type: ignore[arg-type]
+    elif eff.id in s.flags:
+        s.flags.discard(eff.id)
+        turn.changes.append(Change(s.turn, phase, "flag", eff.id, 1, 0, cause))  # type: ignore[arg-type]
+
+
+def _check(rules: Rules, s: GameState) -> None:
+    """End the game if the ladder's top is reached or an ending's condition holds."""
+    if s.ending is not None:
+        return
+    if s.meters[0] >= rules.ladder_top:
+        s.ending = rules.top_ending
+        return
+    for ending_id, when in rules.endings:
+        if when(s):
+            s.ending = ending_id
+            return

@@ -1,0 +1,226 @@
+"""The scenario compiled for the engine: indices instead of ids, closures for conditions.
+
+Built once per scenario and cached on it; the turn loop in :mod:`game.engine.core`
+touches only these flat, precomputed structures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from game.content.models import Dynamic, Effect, Option
+from game.engine.conditions import compile_condition
+
+if TYPE_CHECKING:
+    from game.content.scenario import Scenario
+
+Pred = Callable[[Any], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Eff:
+    """An effect with its meter resolved to an index."""
+
+    target: str  # "meter", "uncertainty", "set_flag", "clear_flag"
+    id: str
+    index: int  # meter index; -1 for flags
+    op: str  # "add", "set", "scale" or "" for flags
+    value: float
+    after: int
+    chance: float
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class CRule:
+    """A compiled lens rule."""
+
+    ref: str
+    when: Pred | None
+    replace: bool
+    cancel: frozenset[str]
+    scale: Mapping[str, float]
+    effects: tuple[Eff, ...]
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class COption:
+    """A compiled option with the lens rules that match its tags, per lens."""
+
+    ref: str
+    id: str
+    effects: tuple[Eff, ...]
+    rules: Mapping[str, tuple[CRule, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class CCard:
+    id: str
+    when: Pred | None
+    weight: int
+    cooldown: int
+    once: bool
+    options: Mapping[str, COption]
+
+
+@dataclass(frozen=True, slots=True)
+class CEvent:
+    id: str
+    when: Pred | None
+    chance: float
+    once: bool
+    cooldown: int
+    inject_only: bool
+    effects: tuple[Eff, ...]
+    options: Mapping[str, COption]
+
+
+@dataclass(frozen=True, slots=True)
+class CDynamic:
+    ref: str
+    when: Pred | None
+    effects: tuple[Eff, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Everything the turn loop needs, precomputed."""
+
+    meter_ids: tuple[str, ...]
+    lo: tuple[int, ...]
+    hi: tuple[int, ...]
+    start: tuple[int, ...]
+    start_uncertainty: tuple[int, ...]
+    start_flags: frozenset[str]
+    ladder_top: int
+    top_ending: str
+    default_ending: str
+    endings: tuple[tuple[str, Pred], ...]
+    cards: tuple[CCard, ...]
+    card: Mapping[str, CCard]
+    events: Mapping[str, CEvent]
+    dynamics: Mapping[str, tuple[CDynamic, ...]]
+    """Per lens: the global dynamics followed by the lens's own."""
+    lenses: tuple[str, ...]
+    start_year: int
+    start_month: int
+    months_per_turn: int
+    turn_limit: int
+    cards_per_turn: int
+    max_events: int
+
+
+def rules_for(scenario: Scenario) -> Rules:
+    """The compiled rules of ``scenario`` (built on first use, then cached)."""
+    cached = scenario._compiled.get("rules")
+    if cached is None:
+        cached = scenario._compiled["rules"] = _compile(scenario)
+    assert isinstance(cached, Rules)
+    return cached
+
+
+def _compile(sc: Scenario) -> Rules:
+    names = sc.names
+
+    def pred(text: str) -> Pred | None:
+        if text.strip() == "true":
+            return None
+        return compile_condition(sc.conditions[text], names)
+
+    def effs(effects: Iterable[Effect]) -> tuple[Eff, ...]:
+        out = []
+        for e in effects:
+            if e.meter is not None:
+                op = "add" if e.add is not None else "set" if e.set is not None else "scale"
+                value = float(e.add if e.add is not None else e.set if e.set is not None
+                              else e.scale or 0.0)
+                out.append(Eff("meter", e.meter, names.meters[e.meter], op, value,
+                               e.after, e.chance, e.why))
+            elif e.uncertainty is not None:
+                out.append(Eff("uncertainty", e.uncertainty, names.meters[e.uncertainty],
+                               "add", float(e.add or 0), e.after, e.chance, e.why))
+            else:
+                target = "set_flag" if e.set_flag else "clear_flag"
+                out.append(Eff(target, e.target, -1, "", 0.0, e.after, e.chance, e.why))
+        return tuple(out)
+
+    lens_rules = {
+        lens.id: [
+            (
+                frozenset(rule.tags),
+                CRule(
+                    f"{lens.id}.{rule.id}",
+                    pred(rule.when),
+                    rule.replace,
+                    frozenset(rule.cancel),
+                    dict(rule.scale),
+                    effs(rule.effects),
+                    rule.why,
+                ),
+            )
+            for rule in lens.rules
+        ]
+        for lens in sc.lenses
+    }
+
+    def options(owner: str, opts: Iterable[Option]) -> dict[str, COption]:
+        out = {}
+        for o in opts:
+            tags = set(o.tags)
+            matching = {
+                lens: tuple(rule for rule_tags, rule in rules if rule_tags & tags)
+                for lens, rules in lens_rules.items()
+            }
+            out[o.id] = COption(
+                f"{owner}.{o.id}", o.id, effs(o.effects),
+                {k: v for k, v in matching.items() if v},
+            )
+        return out
+
+    def dynamics(items: Iterable[Dynamic], prefix: str = "") -> list[CDynamic]:
+        return [CDynamic(prefix + d.id, pred(d.when), effs(d.effects)) for d in items]
+
+    common = dynamics(sc.dynamics)
+    year, month = (int(x) for x in sc.info.start.split("-"))
+    endings = sorted(
+        (e for e in sc.endings if e.when.strip() != "false"),
+        key=lambda e: -e.priority,  # stable: equal priorities keep file order
+    )
+    cards = tuple(
+        CCard(c.id, pred(c.when), c.weight, c.cooldown, c.once, options(c.id, c.options))
+        for c in sc.cards
+    )
+    return Rules(
+        meter_ids=tuple(m.id for m in sc.meters),
+        lo=tuple(m.min for m in sc.meters),
+        hi=tuple(m.max for m in sc.meters),
+        start=tuple(m.start for m in sc.meters),
+        start_uncertainty=tuple(
+            m.uncertainty if m.visibility == "estimate" else 0 for m in sc.meters
+        ),
+        start_flags=frozenset(f.id for f in sc.flags if f.start),
+        ladder_top=len(sc.ladder.rungs) - 1,
+        top_ending=sc.ladder.top_ending,
+        default_ending=sc.info.default_ending,
+        endings=tuple((e.id, pred(e.when) or (lambda s: True)) for e in endings),
+        cards=cards,
+        card={c.id: c for c in cards},
+        events={
+            e.id: CEvent(e.id, pred(e.when), e.chance, e.once, e.cooldown, e.inject_only,
+                         effs(e.effects), options(e.id, e.options))
+            for e in sc.events
+        },
+        dynamics={
+            lens.id: (*common, *dynamics(lens.dynamics, f"{lens.id}.")) for lens in sc.lenses
+        } | {"": tuple(common)},
+        lenses=tuple(lens.id for lens in sc.lenses),
+        start_year=year,
+        start_month=month,
+        months_per_turn=sc.info.months_per_turn,
+        turn_limit=sc.info.turn_limit,
+        cards_per_turn=sc.info.cards_per_turn,
+        max_events=sc.info.max_events_per_turn,
+    )

@@ -1,0 +1,107 @@
+"""Plain-text narration of a game: used by `offramp replay`, plain mode and the debrief."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from game.content.scenario import Scenario
+from game.engine import Change, GameState
+from game.engine.replay import Step
+
+
+def option_text(scenario: Scenario, kind: str, owner: str, option: str) -> str:
+    """The text of an option of a card or event."""
+    item = scenario.card.get(owner) if kind == "card" else scenario.event.get(owner)
+    if item is None:
+        return option
+    for o in item.options:
+        if o.id == option:
+            return o.text
+    return option
+
+
+def cause_label(scenario: Scenario, state: GameState, change: Change) -> str:
+    """Who or what caused a change, in words (the lens is not named while hidden)."""
+    cause = change.cause
+    ref = cause.ref
+    if cause.kind == "lens":
+        lens_id = ref.split(".", 1)[0]
+        if state.lens_hidden and state.ending is None:
+            return "the world's reaction (hidden lens)"
+        lens = scenario.lens.get(lens_id)
+        return f"lens {lens.name if lens else lens_id}"
+    if cause.kind == "dynamic":
+        dyn_id = ref.split(".")[-1]
+        for d in scenario.dynamics:
+            if d.id == dyn_id:
+                return d.label or d.id
+        for lens in scenario.lenses:
+            for d in lens.dynamics:
+                if d.id == dyn_id:
+                    hidden = state.lens_hidden and state.ending is None
+                    return "an ongoing trend" if hidden else (d.label or d.id)
+        return dyn_id
+    if cause.kind == "event":
+        event = scenario.event.get(ref)
+        return f"news: {event.title}" if event else ref
+    owner, _, option = ref.partition(".")
+    kind = "card" if owner in scenario.card else "event"
+    prefix = "delayed: " if cause.kind == "delayed" else ""
+    return prefix + option_text(scenario, kind, owner, option)
+
+
+def describe_change(scenario: Scenario, state: GameState, change: Change) -> str:
+    """One change as a line: 'Regime stability 62 → 55 (−7): because …'."""
+    if change.target == "flag":
+        what = f"{change.id} {'set' if change.after else 'cleared'}"
+    else:
+        meter = scenario.meter.get(change.id)
+        label = meter.label if meter else change.id
+        if change.target == "uncertainty":
+            label = f"uncertainty of {label}"
+        if meter is not None and meter.visibility == "hidden" and state.ending is None:
+            what = f"{label} changed"
+        elif change.id == scenario.ladder.id and change.target == "meter":
+            rungs = scenario.ladder.rungs
+            what = f"{label}: {rungs[change.before].name} → {rungs[change.after].name}"
+        else:
+            what = f"{label} {change.before} → {change.after} ({change.delta:+d})"
+    why = f" — {change.cause.why}" if change.cause.why else ""
+    return f"{what} [{cause_label(scenario, state, change)}]{why}"
+
+
+def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
+    """The whole game, turn by turn, as text."""
+    lines: list[str] = [f"# {scenario.info.title}", ""]
+    last = None
+    for step in steps:
+        last = step.after
+        entry = step.entry
+        if entry.kind == "inject":
+            event = scenario.event.get(entry.id)
+            lines.append(f"Turn {entry.turn}: instructor inject — {event.title if event else entry.id}")
+            continue
+        item = scenario.card.get(entry.id) if entry.kind == "card" else scenario.event.get(entry.id)
+        title = item.title if item else entry.id
+        lines.append(f"Turn {entry.turn}: {title}")
+        lines.append(f"  chose: {option_text(scenario, entry.kind, entry.id, entry.option)}")
+        report = step.report
+        if report is None:
+            continue
+        final = step.after
+        for change in report.changes:
+            lines.append(f"    {describe_change(scenario, final, change)}")
+        for note in report.notes:
+            lines.append(f"    ({note})")
+        for event_id in report.news:
+            event = scenario.event.get(event_id)
+            lines.append(f"  news, turn {step.after.turn}: {event.title if event else event_id}")
+    if last is not None and last.ending:
+        ending = scenario.ending[last.ending]
+        lines += ["", f"Ending (turn {last.turn}): {ending.title}", f"  {ending.text}"]
+        lens = scenario.lens.get(last.lens)
+        if lens:
+            lines.append(f"  Lens: {lens.name} — {lens.summary}")
+    elif last is not None:
+        lines += ["", f"(game in progress at turn {last.turn})"]
+    return "\n".join(lines) + "\n"
