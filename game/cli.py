@@ -78,8 +78,12 @@ def cmd_play(args: argparse.Namespace) -> int:
         )
     from game.ui.app import run_app
 
-    return run_app(scenario_dir=resolve_scenario_dir(args.scenario), saves=Path(args.saves),
-                   seed=args.seed, lens=args.lens)
+    return run_app(
+        scenario_dir=resolve_scenario_dir(args.scenario),
+        saves=Path(args.saves),
+        seed=args.seed,
+        lens=args.lens,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(func=func)
         return p

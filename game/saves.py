@@ -8,6 +8,7 @@ file is never touched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -84,7 +85,9 @@ class LoadedSave:
         return start(self.scenario, Setup.of(self.state))
 
 
-def save_document(scenario: Scenario, state: GameState, meta: dict[str, str] | None = None) -> dict[str, Any]:
+def save_document(
+    scenario: Scenario, state: GameState, meta: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The save as a TOML-ready dict (deterministic: no clock, sorted sets)."""
     doc: dict[str, Any] = {
         "format": FORMAT,
@@ -131,10 +134,8 @@ def write_save(
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise SaveError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
 
@@ -179,7 +180,7 @@ def read_save_document(path: Path) -> SaveModel:
     except RecursionError as exc:
         raise SaveError(f"{path}: not a save (nested too deeply)") from exc
     if data.get("format") != FORMAT:
-        raise SaveError(f"{path}: not an Off-Ramp save (no `format = \"{FORMAT}\"` line)")
+        raise SaveError(f'{path}: not an Off-Ramp save (no `format = "{FORMAT}"` line)')
     version = data.get("version")
     if isinstance(version, int) and version > VERSION:
         raise SaveError(
@@ -230,8 +231,11 @@ def load_save(
         raise SaveError(f"{path}: the choice log does not replay{changed}: {exc}") from exc
     snapshot = state.to_dict(tuple(m.id for m in scenario.meters))
     if snapshot != doc.snapshot:
-        diff = sorted(k for k in snapshot.keys() | doc.snapshot.keys()
-                      if snapshot.get(k) != doc.snapshot.get(k))
+        diff = sorted(
+            k
+            for k in snapshot.keys() | doc.snapshot.keys()
+            if snapshot.get(k) != doc.snapshot.get(k)
+        )
         changed = " (the scenario has changed since)" if warnings else " (edited by hand?)"
         raise SaveError(
             f"{path}: the snapshot does not match the replayed game{changed}: "

@@ -79,7 +79,9 @@ def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
         entry = step.entry
         if entry.kind == "inject":
             event = scenario.event.get(entry.id)
-            lines.append(f"Turn {entry.turn}: instructor inject — {event.title if event else entry.id}")
+            lines.append(
+                f"Turn {entry.turn}: instructor inject — {event.title if event else entry.id}"
+            )
             continue
         item = scenario.card.get(entry.id) if entry.kind == "card" else scenario.event.get(entry.id)
         title = item.title if item else entry.id

@@ -6,6 +6,7 @@ Every problem is collected with its file, line and key path and raised together 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import tomllib
@@ -145,9 +146,7 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def _validate(
-    model: type[M], data: Any, file: Path, path: KeyPath, out: _Collector
-) -> M | None:
+def _validate(model: type[M], data: Any, file: Path, path: KeyPath, out: _Collector) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -247,10 +246,8 @@ def fingerprint(folder: Path, files: Iterable[Path]) -> str:
     h = hashlib.sha256()
     for p in files:
         h.update(p.relative_to(folder).as_posix().encode() + b"\0")
-        try:
+        with contextlib.suppress(OSError):
             h.update(p.read_bytes())
-        except OSError:
-            pass
         h.update(b"\0")
     return h.hexdigest()
 
@@ -327,15 +324,20 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: _Collector) -
         loc = parts.tables["ladder"][0]
         out.add(loc.file, (*loc.path, "start"), f"start must be 0..{len(ladder.rungs) - 1}")
     _unique(
-        [Located(r, parts.tables["ladder"][0].file, ("ladder", "rungs", i))
-         for i, r in enumerate(ladder.rungs)],
+        [
+            Located(r, parts.tables["ladder"][0].file, ("ladder", "rungs", i))
+            for i, r in enumerate(ladder.rungs)
+        ],
         out,
         "rung",
     )
     if ladder.id in {m.item.id for m in arrays["meters"]}:
         loc = parts.tables["ladder"][0]
         out.add(loc.file, (*loc.path, "id"), f"the ladder id {ladder.id!r} is also a meter id")
-    for m in [Located(ladder_meter, parts.tables["ladder"][0].file, ("ladder",)), *arrays["meters"]]:
+    for m in [
+        Located(ladder_meter, parts.tables["ladder"][0].file, ("ladder",)),
+        *arrays["meters"],
+    ]:
         if m.item.id in RESERVED:
             out.add(m.file, (*m.path, "id"), f"{m.item.id!r} is a reserved word in conditions")
 
@@ -416,12 +418,14 @@ class _Checker:
         endings = {e.item.id for e in arrays["endings"]}
         loc = parts.tables["scenario"][0]
         if info.default_ending not in endings:
-            self.out.add(loc.file, (*loc.path, "default_ending"),
-                         f"unknown ending {info.default_ending!r}")
+            self.out.add(
+                loc.file, (*loc.path, "default_ending"), f"unknown ending {info.default_ending!r}"
+            )
         lloc = parts.tables["ladder"][0]
         if ladder.top_ending not in endings:
-            self.out.add(lloc.file, (*lloc.path, "top_ending"),
-                         f"unknown ending {ladder.top_ending!r}")
+            self.out.add(
+                lloc.file, (*lloc.path, "top_ending"), f"unknown ending {ladder.top_ending!r}"
+            )
         for c in arrays["cards"]:
             self.condition(c.item.when, c.file, (*c.path, "when"))
             self.options(c.item.options, c.file, (*c.path, "options"))
@@ -451,8 +455,10 @@ class _Checker:
 
     def _unique_options(self, located: Located[Card] | Located[Event]) -> None:
         _unique(
-            [Located(o, located.file, (*located.path, "options", i))
-             for i, o in enumerate(located.item.options)],
+            [
+                Located(o, located.file, (*located.path, "options", i))
+                for i, o in enumerate(located.item.options)
+            ],
             self.out,
             "option",
         )
@@ -476,19 +482,24 @@ class _Checker:
             if effect.meter is not None:
                 self.meter_ref(effect.meter, file, (*where, "meter"))
                 meter = self.meters.get(effect.meter)
-                if meter is not None and effect.set is not None and not (
-                    meter.min <= effect.set <= meter.max
+                if (
+                    meter is not None
+                    and effect.set is not None
+                    and not (meter.min <= effect.set <= meter.max)
                 ):
-                    self.out.add(file, (*where, "set"),
-                                 f"{effect.set} is outside {meter.id}'s range "
-                                 f"{meter.min}..{meter.max}")
+                    self.out.add(
+                        file,
+                        (*where, "set"),
+                        f"{effect.set} is outside {meter.id}'s range {meter.min}..{meter.max}",
+                    )
             if effect.uncertainty is not None:
                 meter = self.meters.get(effect.uncertainty)
                 if meter is None:
                     self.meter_ref(effect.uncertainty, file, (*where, "uncertainty"))
                 elif meter.visibility != "estimate":
-                    self.out.add(file, (*where, "uncertainty"),
-                                 f"meter {meter.id!r} is not an estimate")
+                    self.out.add(
+                        file, (*where, "uncertainty"), f"meter {meter.id!r} is not an estimate"
+                    )
             for key in ("set_flag", "clear_flag"):
                 flag = getattr(effect, key)
                 if flag is not None and flag not in self.names.flags:
@@ -508,8 +519,11 @@ class _Checker:
             for p in cite.paragraphs:
                 if p < 1 or (source.paragraphs is not None and p > source.paragraphs):
                     limit = source.paragraphs or "?"
-                    self.out.add(file, (*path, i, "paragraph"),
-                                 f"source {source.id} has paragraphs 1..{limit}, not {p}")
+                    self.out.add(
+                        file,
+                        (*path, i, "paragraph"),
+                        f"source {source.id} has paragraphs 1..{limit}, not {p}",
+                    )
 
     def dynamic(self, dynamic: Dynamic, file: Path, path: KeyPath) -> None:
         self.condition(dynamic.when, file, (*path, "when"))
@@ -519,19 +533,24 @@ class _Checker:
     def lens(self, lens: Lens, file: Path, path: KeyPath) -> None:
         if lens.source not in self.sources:
             self.out.add(file, (*path, "source"), f"unknown source {lens.source!r}")
-        _unique([Located(r, file, (*path, "rules", i)) for i, r in enumerate(lens.rules)],
-                self.out, "rule")
+        _unique(
+            [Located(r, file, (*path, "rules", i)) for i, r in enumerate(lens.rules)],
+            self.out,
+            "rule",
+        )
         for i, rule in enumerate(lens.rules):
             where = (*path, "rules", i)
             self.condition(rule.when, file, (*where, "when"))
             for j, tag in enumerate(rule.tags):
                 if tag not in self.option_tags:
-                    self.out.add(file, (*where, "tags", j),
-                                 f"no option has the tag {tag!r}, so this rule never applies")
+                    self.out.add(
+                        file,
+                        (*where, "tags", j),
+                        f"no option has the tag {tag!r}, so this rule never applies",
+                    )
             for j, target in enumerate(rule.cancel):
                 if target not in self.meters and target not in self.names.flags:
-                    self.out.add(file, (*where, "cancel", j),
-                                 f"unknown meter or flag {target!r}")
+                    self.out.add(file, (*where, "cancel", j), f"unknown meter or flag {target!r}")
             for target in rule.scale:
                 self.meter_ref(target, file, (*where, "scale", target))
             self.effects(rule.effects, file, (*where, "effects"))
@@ -544,13 +563,17 @@ class _Checker:
             if tag not in self.option_tags:
                 self.out.add(file, (*path, "tags", tag), f"no option has the tag {tag!r}")
         known = {
-            f"{c.item.id}.{o.id}" for c in self.arrays["cards"] + self.arrays["events"]
+            f"{c.item.id}.{o.id}"
+            for c in self.arrays["cards"] + self.arrays["events"]
             for o in c.item.options
         }
         for key in strategy.options:
             if key not in known:
-                self.out.add(file, (*path, "options", key),
-                             f"unknown option {key!r} (write it as card_id.option_id)")
+                self.out.add(
+                    file,
+                    (*path, "options", key),
+                    f"unknown option {key!r} (write it as card_id.option_id)",
+                )
 
 
 def iter_problems(folder: str | Path) -> Iterator[Problem]:

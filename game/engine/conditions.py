@@ -290,10 +290,9 @@ def _check(node: Node, want_bool: bool) -> None:
     if isinstance(node, Unary):
         _check(node.arg, node.op == "not")
     elif isinstance(node, Binary):
-        if node.op in ("and", "or"):
-            _check(node.left, True)
-            _check(node.right, True)
-        elif node.op in ("==", "!=") and _is_bool(node.left) and _is_bool(node.right):
+        if node.op in ("and", "or") or (
+            node.op in ("==", "!=") and _is_bool(node.left) and _is_bool(node.right)
+        ):
             _check(node.left, True)
             _check(node.right, True)
         else:
@@ -370,7 +369,7 @@ def _constant(node: Node, names: Names) -> int | None:
     return None
 
 
-def _compile(node: Node, names: Names) -> Fn:  # noqa: C901 - one case per node kind
+def _compile(node: Node, names: Names) -> Fn:
     const = _constant(node, names)
     if const is not None:
         return lambda s: const
@@ -394,6 +393,7 @@ def _compile(node: Node, names: Names) -> Fn:  # noqa: C901 - one case per node 
         if node.op == "not":
             return lambda s: not arg(s)
         return lambda s: -arg(s)
+    assert isinstance(node, Binary)
     left, right = _compile(node.left, names), _compile(node.right, names)
     op = node.op
     if op == "and":

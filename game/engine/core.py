@@ -260,11 +260,11 @@ def _deal(rules: Rules, s: GameState) -> None:
             return
         total = sum(c.weight for c in eligible)
         s.rng, pick = rng.next_below(s.rng, total)
-        for i, card in enumerate(eligible):
+        for card in eligible:
             pick -= card.weight
             if pick < 0:
                 break
-        del eligible[i]
+        eligible.remove(card)
         s.seen.add(card.id)
         s.available[card.id] = s.turn + card.cooldown + 1
         s.pending.append(Decision("card", card.id))
@@ -320,9 +320,7 @@ def _index(rules: Rules, ident: str) -> int:
         return -1
 
 
-def _apply(
-    rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn: _Turn
-) -> None:
+def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn: _Turn) -> None:
     if eff.chance < 1.0:
         s.rng, x = rng.next_float(s.rng)
         if x >= eff.chance:
@@ -333,8 +331,14 @@ def _apply(
     if eff.after:
         delayed_cause = Cause("delayed", cause.ref, cause.why, cause.lens_rule)
         s.delayed.append(
-            PendingEffect(s.turn + eff.after, eff.target, eff.id, eff.op, eff.value,  # type: ignore[arg-type]
-                          delayed_cause)
+            PendingEffect(
+                s.turn + eff.after,
+                eff.target,
+                eff.id,
+                eff.op,
+                eff.value,
+                delayed_cause,
+            )
         )
         return
     if eff.target == "meter":
@@ -349,21 +353,21 @@ def _apply(
         after = max(rules.lo[i], min(rules.hi[i], after))
         if after != before:
             s.meters[i] = after
-            turn.changes.append(Change(s.turn, phase, "meter", eff.id, before, after, cause))  # type: ignore[arg-type]
+            turn.changes.append(Change(s.turn, phase, "meter", eff.id, before, after, cause))
     elif eff.target == "uncertainty":
         i = eff.index
         before = s.uncertainty[i]
         after = max(0, min(rules.hi[i] - rules.lo[i], before + int(eff.value)))
         if after != before:
             s.uncertainty[i] = after
-            turn.changes.append(Change(s.turn, phase, "uncertainty", eff.id, before, after, cause))  # type: ignore[arg-type]
+            turn.changes.append(Change(s.turn, phase, "uncertainty", eff.id, before, after, cause))
     elif eff.target == "set_flag":
         if eff.id not in s.flags:
             s.flags.add(eff.id)
-            turn.changes.append(Change(s.turn, phase, "flag", eff.id, 0, 1, cause))  # type: ignore[arg-type]
+            turn.changes.append(Change(s.turn, phase, "flag", eff.id, 0, 1, cause))
     elif eff.id in s.flags:
         s.flags.discard(eff.id)
-        turn.changes.append(Change(s.turn, phase, "flag", eff.id, 1, 0, cause))  # type: ignore[arg-type]
+        turn.changes.append(Change(s.turn, phase, "flag", eff.id, 1, 0, cause))
 
 
 def _check(rules: Rules, s: GameState) -> None:

@@ -135,13 +135,27 @@ def _compile(sc: Scenario) -> Rules:
         for e in effects:
             if e.meter is not None:
                 op = "add" if e.add is not None else "set" if e.set is not None else "scale"
-                value = float(e.add if e.add is not None else e.set if e.set is not None
-                              else e.scale or 0.0)
-                out.append(Eff("meter", e.meter, names.meters[e.meter], op, value,
-                               e.after, e.chance, e.why))
+                value = float(
+                    e.add if e.add is not None else e.set if e.set is not None else e.scale or 0.0
+                )
+                out.append(
+                    Eff(
+                        "meter", e.meter, names.meters[e.meter], op, value, e.after, e.chance, e.why
+                    )
+                )
             elif e.uncertainty is not None:
-                out.append(Eff("uncertainty", e.uncertainty, names.meters[e.uncertainty],
-                               "add", float(e.add or 0), e.after, e.chance, e.why))
+                out.append(
+                    Eff(
+                        "uncertainty",
+                        e.uncertainty,
+                        names.meters[e.uncertainty],
+                        "add",
+                        float(e.add or 0),
+                        e.after,
+                        e.chance,
+                        e.why,
+                    )
+                )
             else:
                 target = "set_flag" if e.set_flag else "clear_flag"
                 out.append(Eff(target, e.target, -1, "", 0.0, e.after, e.chance, e.why))
@@ -175,7 +189,9 @@ def _compile(sc: Scenario) -> Rules:
                 for lens, rules in lens_rules.items()
             }
             out[o.id] = COption(
-                f"{owner}.{o.id}", o.id, effs(o.effects),
+                f"{owner}.{o.id}",
+                o.id,
+                effs(o.effects),
                 {k: v for k, v in matching.items() if v},
             )
         return out
@@ -209,13 +225,20 @@ def _compile(sc: Scenario) -> Rules:
         cards=cards,
         card={c.id: c for c in cards},
         events={
-            e.id: CEvent(e.id, pred(e.when), e.chance, e.once, e.cooldown, e.inject_only,
-                         effs(e.effects), options(e.id, e.options))
+            e.id: CEvent(
+                e.id,
+                pred(e.when),
+                e.chance,
+                e.once,
+                e.cooldown,
+                e.inject_only,
+                effs(e.effects),
+                options(e.id, e.options),
+            )
             for e in sc.events
         },
-        dynamics={
-            lens.id: (*common, *dynamics(lens.dynamics, f"{lens.id}.")) for lens in sc.lenses
-        } | {"": tuple(common)},
+        dynamics={lens.id: (*common, *dynamics(lens.dynamics, f"{lens.id}.")) for lens in sc.lenses}
+        | {"": tuple(common)},
         lenses=tuple(lens.id for lens in sc.lenses),
         start_year=year,
         start_month=month,

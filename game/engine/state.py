@@ -34,7 +34,8 @@ class Cause:
     ``lens.rule`` for lens rules, ``dynamic`` or ``lens.dynamic`` for dynamics.
     """
 
-    kind: Literal["option", "event", "lens", "dynamic", "delayed"]
+    kind: str
+    """"option", "event", "lens", "dynamic" or "delayed"."""
     ref: str
     why: str = ""
     lens_rule: str = ""
@@ -46,8 +47,10 @@ class Change:
     """One change to the state, with its cause."""
 
     turn: int
-    phase: Literal["news", "decision", "dynamics"]
-    target: Literal["meter", "uncertainty", "flag"]
+    phase: str
+    """"news", "decision" or "dynamics"."""
+    target: str
+    """"meter", "uncertainty" or "flag"."""
     id: str
     before: int
     after: int
@@ -64,9 +67,11 @@ class PendingEffect:
     """An effect scheduled for a later turn."""
 
     due: int
-    target: Literal["meter", "uncertainty", "set_flag", "clear_flag"]
+    target: str
+    """"meter", "uncertainty", "set_flag" or "clear_flag"."""
     id: str
-    op: Literal["add", "set", "scale", ""]
+    op: str
+    """"add", "set", "scale", or "" for flags."""
     value: float
     cause: Cause
 
@@ -157,9 +162,7 @@ class GameState:
             "month": self.month,
             "meters": dict(zip(meter_ids, self.meters, strict=True)),
             "previous": dict(zip(meter_ids, self.previous, strict=True)),
-            "uncertainty": {
-                m: u for m, u in zip(meter_ids, self.uncertainty, strict=True) if u
-            },
+            "uncertainty": {m: u for m, u in zip(meter_ids, self.uncertainty, strict=True) if u},
             "flags": sorted(self.flags),
             "seen": sorted(self.seen),
             "available": dict(sorted(self.available.items())),
