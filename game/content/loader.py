@@ -11,7 +11,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -205,6 +205,20 @@ def _read(path: Path, shown: Path, out: _Collector) -> tuple[_Source, dict[str, 
 class _Parts:
     tables: dict[str, list[Located[Any]]]
     arrays: dict[str, list[Located[Any]]]
+    raw_ids: dict[str, set[str]] = field(default_factory=dict)
+    """Ids of items that failed validation, so they do not also cause 'unknown id' errors."""
+    raw_tags: set[str] = field(default_factory=set)
+    unreadable: bool = False
+    """Some file could not be parsed at all: skip the checks for missing pieces."""
+
+    def remember(self, key: str, entry: dict[str, Any]) -> None:
+        """Keep the names a broken item declares."""
+        if isinstance(entry.get("id"), str):
+            self.raw_ids.setdefault(key, set()).add(entry["id"])
+        options = entry.get("options")
+        for option in options if isinstance(options, list) else ():
+            tags = option.get("tags") if isinstance(option, dict) else None
+            self.raw_tags.update(t for t in tags or () if isinstance(t, str))
 
 
 def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: _Collector) -> None:
@@ -228,6 +242,8 @@ def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: _Collector) -
                 item = _validate(_ARRAYS[key], entry, file, (key, i), out)
                 if item is not None:
                     parts.arrays[key].append(Located(item, file, (key, i)))
+                else:
+                    parts.remember(key, entry)
         else:
             allowed = ", ".join(sorted([*_TABLES, *_ARRAYS]))
             out.add(file, (key,), f"unknown top-level key (allowed: {allowed})")
@@ -267,7 +283,9 @@ def load_scenario(folder: str | Path) -> Scenario:
     parts = _Parts({k: [] for k in _TABLES}, {k: [] for k in _ARRAYS})
     for path in files:
         read = _read(path, _shown(path), out)
-        if read is not None:
+        if read is None:
+            parts.unreadable = True
+        else:
             _split(*read, parts, out)
     scenario = _assemble(folder, files, parts, out)
     if out.problems or scenario is None:
@@ -297,9 +315,9 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: _Collector) -
     info: ScenarioInfo | None = _single(parts, "scenario", out)
     ladder: Ladder | None = _single(parts, "ladder", out)
     briefing: Briefing = _single(parts, "briefing", out) or Briefing()
-    if info is None and not parts.tables["scenario"]:
+    if info is None and not parts.tables["scenario"] and not parts.unreadable:
         out.add(folder, (), "no [scenario] table in any file", None)
-    if ladder is None and not parts.tables["ladder"]:
+    if ladder is None and not parts.tables["ladder"] and not parts.unreadable:
         out.add(folder, (), "no [ladder] table in any file", None)
     arrays = parts.arrays
     for key in ("sources", "criteria", "meters", "flags", "endings", "lenses", "dynamics"):
@@ -307,7 +325,7 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: _Collector) -
     _unique(arrays["cards"] + arrays["events"], out, "card or event")
     _unique(arrays["strategies"], out, "strategy")
     _unique(arrays["glossary"], out, "glossary term", key=lambda g: g.term.lower(), field="term")
-    if not arrays["cards"]:
+    if not arrays["cards"] and not parts.unreadable and "cards" not in parts.raw_ids:
         out.add(folder, (), "the scenario has no [[cards]]", None)
     if info is None or ladder is None:
         return None
@@ -341,13 +359,19 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: _Collector) -
         if m.item.id in RESERVED:
             out.add(m.file, (*m.path, "id"), f"{m.item.id!r} is a reserved word in conditions")
 
+    raw = parts.raw_ids
+    meter_index = {m.id: i for i, m in enumerate(meters)}
+    for extra in sorted(raw.get("meters", set()) - set(meter_index)):
+        meter_index[extra] = 0  # broken meter: known by name, never compiled
     names = ScenarioNames(
-        meters={m.id: i for i, m in enumerate(meters)},
+        meters=meter_index,
         rungs={r.id: i for i, r in enumerate(ladder.rungs)},
-        flags=frozenset(f.item.id for f in arrays["flags"]),
-        seen=frozenset(x.item.id for x in arrays["cards"] + arrays["events"]),
+        flags=frozenset(f.item.id for f in arrays["flags"]) | raw.get("flags", set()),
+        seen=frozenset(x.item.id for x in arrays["cards"] + arrays["events"])
+        | raw.get("cards", set())
+        | raw.get("events", set()),
     )
-    checker = _Checker(out, names, meters, arrays)
+    checker = _Checker(out, names, meters, arrays, parts)
     checker.run(info, ladder, parts)
 
     return Scenario(
@@ -399,30 +423,36 @@ class _Checker:
         names: ScenarioNames,
         meters: tuple[Meter, ...],
         arrays: dict[str, list[Located[Any]]],
+        parts: _Parts,
     ) -> None:
         self.out = out
         self.names = names
         self.meters = {m.id: m for m in meters}
         self.arrays = arrays
+        self.raw = parts.raw_ids
         self.sources: dict[str, Source] = {s.item.id: s.item for s in arrays["sources"]}
         self.conditions: dict[str, Condition] = {}
-        self.option_tags = {
+        self.option_tags = parts.raw_tags | {
             tag
             for located in arrays["cards"] + arrays["events"]
             for option in located.item.options
             for tag in option.tags
         }
 
+    def known(self, kind: str, ident: str, valid: set[str] | dict[str, Any]) -> bool:
+        """Whether ``ident`` names a valid item or one already reported as broken."""
+        return ident in valid or ident in self.raw.get(kind, set())
+
     def run(self, info: ScenarioInfo, ladder: Ladder, parts: _Parts) -> None:
         arrays = self.arrays
         endings = {e.item.id for e in arrays["endings"]}
         loc = parts.tables["scenario"][0]
-        if info.default_ending not in endings:
+        if not self.known("endings", info.default_ending, endings):
             self.out.add(
                 loc.file, (*loc.path, "default_ending"), f"unknown ending {info.default_ending!r}"
             )
         lloc = parts.tables["ladder"][0]
-        if ladder.top_ending not in endings:
+        if not self.known("endings", ladder.top_ending, endings):
             self.out.add(
                 lloc.file, (*lloc.path, "top_ending"), f"unknown ending {ladder.top_ending!r}"
             )
@@ -441,10 +471,10 @@ class _Checker:
             self.condition(e.item.when, e.file, (*e.path, "when"))
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
             for key in e.item.scores:
-                if key not in criteria:
+                if not self.known("criteria", key, criteria):
                     self.out.add(e.file, (*e.path, "scores", key), f"unknown criterion {key!r}")
             for key in e.item.verdicts:
-                if key not in self.sources:
+                if not self.known("sources", key, self.sources):
                     self.out.add(e.file, (*e.path, "verdicts", key), f"unknown source {key!r}")
         for d in arrays["dynamics"]:
             self.dynamic(d.item, d.file, d.path)
@@ -502,11 +532,11 @@ class _Checker:
                     )
             for key in ("set_flag", "clear_flag"):
                 flag = getattr(effect, key)
-                if flag is not None and flag not in self.names.flags:
+                if flag is not None and flag not in self.names.flags:  # raw flags included
                     self.out.add(file, (*where, key), f"unknown flag {flag!r}")
 
     def meter_ref(self, ident: str, file: Path, path: KeyPath) -> None:
-        if ident not in self.meters:
+        if not self.known("meters", ident, self.meters):
             known = ", ".join(self.meters)
             self.out.add(file, path, f"unknown meter {ident!r} (known: {known})")
 
@@ -514,7 +544,8 @@ class _Checker:
         for i, cite in enumerate(citations):
             source = self.sources.get(cite.source)
             if source is None:
-                self.out.add(file, (*path, i, "source"), f"unknown source {cite.source!r}")
+                if not self.known("sources", cite.source, self.sources):
+                    self.out.add(file, (*path, i, "source"), f"unknown source {cite.source!r}")
                 continue
             for p in cite.paragraphs:
                 if p < 1 or (source.paragraphs is not None and p > source.paragraphs):
@@ -531,7 +562,7 @@ class _Checker:
         self.citations(dynamic.citations, file, (*path, "citations"))
 
     def lens(self, lens: Lens, file: Path, path: KeyPath) -> None:
-        if lens.source not in self.sources:
+        if not self.known("sources", lens.source, self.sources):
             self.out.add(file, (*path, "source"), f"unknown source {lens.source!r}")
         _unique(
             [Located(r, file, (*path, "rules", i)) for i, r in enumerate(lens.rules)],

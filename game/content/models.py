@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
 """Ids are lower-case letters, digits and underscores, starting with a letter or digit."""
@@ -135,16 +142,29 @@ class Meter(Model):
     bands: list[Band] = []
     """Optional named ranges, lowest first."""
 
-    @model_validator(mode="after")
-    def _check_range(self) -> Self:
-        if self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
-        if not self.min <= self.start <= self.max:
-            raise ValueError(f"start ({self.start}) is outside {self.min}..{self.max}")
-        mins = [b.min for b in self.bands]
+    @field_validator("max")
+    @classmethod
+    def _max_above_min(cls, value: int, info: ValidationInfo) -> int:
+        low = info.data.get("min")
+        if low is not None and value <= low:
+            raise ValueError(f"max ({value}) must be above min ({low})")
+        return value
+
+    @field_validator("start")
+    @classmethod
+    def _start_in_range(cls, value: int, info: ValidationInfo) -> int:
+        low, high = info.data.get("min"), info.data.get("max")
+        if low is not None and high is not None and not low <= value <= high:
+            raise ValueError(f"start ({value}) is outside {low}..{high}")
+        return value
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_sorted(cls, bands: list[Band]) -> list[Band]:
+        mins = [b.min for b in bands]
         if mins != sorted(set(mins)):
             raise ValueError("bands must be listed lowest first, each with a different min")
-        return self
+        return bands
 
 
 class Rung(Model):
