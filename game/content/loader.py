@@ -33,6 +33,7 @@ from game.content.models import (
     GlossaryEntry,
     Ladder,
     Lens,
+    LensRule,
     Meter,
     Option,
     ScenarioInfo,
@@ -208,6 +209,8 @@ class _Parts:
     raw_ids: dict[str, set[str]] = field(default_factory=dict)
     """Ids of items that failed validation, so they do not also cause 'unknown id' errors."""
     raw_tags: set[str] = field(default_factory=set)
+    loose: list[Located[Any]] = field(default_factory=list)
+    """Valid options and lens rules inside items that failed: still cross-checked."""
     unreadable: bool = False
     """Some file could not be parsed at all: skip the checks for missing pieces."""
 
@@ -244,9 +247,22 @@ def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: _Collector) -
                     parts.arrays[key].append(Located(item, file, (key, i)))
                 else:
                     parts.remember(key, entry)
+                    _salvage(key, entry, file, (key, i), parts)
         else:
             allowed = ", ".join(sorted([*_TABLES, *_ARRAYS]))
             out.add(file, (key,), f"unknown top-level key (allowed: {allowed})")
+
+
+def _salvage(key: str, entry: dict[str, Any], file: Path, path: KeyPath, parts: _Parts) -> None:
+    """Keep the valid options (or lens rules) of a broken card, event or lens."""
+    sub, model = {"cards": ("options", Option), "events": ("options", Option),
+                  "lenses": ("rules", LensRule)}.get(key, ("", None))  # fmt: skip
+    items = entry.get(sub) if model is not None else None
+    for j, item in enumerate(items if isinstance(items, list) else ()):
+        # errors inside were already reported with the parent
+        with contextlib.suppress(ValidationError, RecursionError):
+            valid = model.model_validate(item)  # type: ignore[union-attr]
+            parts.loose.append(Located(valid, file, (*path, sub, j)))
 
 
 def toml_files(folder: Path) -> list[Path]:
@@ -482,6 +498,11 @@ class _Checker:
             self.lens(lens.item, lens.file, lens.path)
         for s in arrays["strategies"]:
             self.strategy(s.item, s.file, s.path)
+        for loose in parts.loose:
+            if isinstance(loose.item, Option):
+                self.option(loose.item, loose.file, loose.path)
+            else:
+                self.rule(loose.item, loose.file, loose.path)
 
     def _unique_options(self, located: Located[Card] | Located[Event]) -> None:
         _unique(
@@ -503,8 +524,11 @@ class _Checker:
 
     def options(self, options: list[Option], file: Path, path: KeyPath) -> None:
         for i, option in enumerate(options):
-            self.effects(option.effects, file, (*path, i, "effects"))
-            self.citations(option.citations, file, (*path, i, "citations"))
+            self.option(option, file, (*path, i))
+
+    def option(self, option: Option, file: Path, path: KeyPath) -> None:
+        self.effects(option.effects, file, (*path, "effects"))
+        self.citations(option.citations, file, (*path, "citations"))
 
     def effects(self, effects: Iterable[Effect], file: Path, path: KeyPath) -> None:
         for i, effect in enumerate(effects):
@@ -570,24 +594,26 @@ class _Checker:
             "rule",
         )
         for i, rule in enumerate(lens.rules):
-            where = (*path, "rules", i)
-            self.condition(rule.when, file, (*where, "when"))
-            for j, tag in enumerate(rule.tags):
-                if tag not in self.option_tags:
-                    self.out.add(
-                        file,
-                        (*where, "tags", j),
-                        f"no option has the tag {tag!r}, so this rule never applies",
-                    )
-            for j, target in enumerate(rule.cancel):
-                if target not in self.meters and target not in self.names.flags:
-                    self.out.add(file, (*where, "cancel", j), f"unknown meter or flag {target!r}")
-            for target in rule.scale:
-                self.meter_ref(target, file, (*where, "scale", target))
-            self.effects(rule.effects, file, (*where, "effects"))
-            self.citations(rule.citations, file, (*where, "citations"))
+            self.rule(rule, file, (*path, "rules", i))
         for i, d in enumerate(lens.dynamics):
             self.dynamic(d, file, (*path, "dynamics", i))
+
+    def rule(self, rule: LensRule, file: Path, where: KeyPath) -> None:
+        self.condition(rule.when, file, (*where, "when"))
+        for j, tag in enumerate(rule.tags):
+            if tag not in self.option_tags:
+                self.out.add(
+                    file,
+                    (*where, "tags", j),
+                    f"no option has the tag {tag!r}, so this rule never applies",
+                )
+        for j, target in enumerate(rule.cancel):
+            if target not in self.meters and target not in self.names.flags:
+                self.out.add(file, (*where, "cancel", j), f"unknown meter or flag {target!r}")
+        for target in rule.scale:
+            self.meter_ref(target, file, (*where, "scale", target))
+        self.effects(rule.effects, file, (*where, "effects"))
+        self.citations(rule.citations, file, (*where, "citations"))
 
     def strategy(self, strategy: StrategyModel, file: Path, path: KeyPath) -> None:
         for tag in strategy.tags:
