@@ -133,6 +133,10 @@ def write_save(
             os.fsync(fh.fileno())
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            # left by a writer killed mid-write; the save itself is always whole
+            with contextlib.suppress(OSError):
+                stale.unlink()
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -1,0 +1,251 @@
+"""Engine invariants (hypothesis) and the behaviour of single turns."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.content import Scenario
+from game.engine import (
+    EngineError,
+    GameState,
+    choices,
+    choose,
+    current_decision,
+    inject,
+    is_over,
+    new_game,
+    outcome,
+)
+from game.engine.replay import Setup, final_state, replay
+from game.engine.rules import rules_for
+from game.engine.view import view
+from game.saves import dumps_save
+
+from .conftest import ROOT
+
+PLAYS = settings(max_examples=40, deadline=None)
+
+
+def max_decisions(scenario: Scenario, state: GameState) -> int:
+    events_with_choice = sum(1 for e in scenario.events if e.options)
+    per_turn = scenario.info.cards_per_turn + events_with_choice
+    return state.turn_limit * per_turn + 1
+
+
+def check_invariants(scenario: Scenario, state: GameState) -> None:
+    rules = rules_for(scenario)
+    for i, value in enumerate(state.meters):
+        assert rules.lo[i] <= value <= rules.hi[i], (rules.meter_ids[i], value)
+    for i, spread in enumerate(state.uncertainty):
+        assert 0 <= spread <= rules.hi[i] - rules.lo[i]
+    assert 1 <= state.turn <= state.turn_limit
+    # never a dead end: either a decision with options, or an ending
+    if state.ending is None:
+        assert current_decision(state) is not None
+        assert 2 <= len(choices(scenario, state)) <= 4
+    else:
+        assert state.ending in scenario.ending
+        assert choices(scenario, state) == ()
+
+
+def play(scenario: Scenario, state: GameState, picks: st.DataObject) -> GameState:
+    budget = max_decisions(scenario, state)
+    check_invariants(scenario, state)
+    while not is_over(state):
+        options = choices(scenario, state)
+        pick = picks.draw(st.integers(0, len(options) - 1))
+        before = state.to_dict(rules_for(scenario).meter_ids)
+        state_before = state
+        state, report = choose(scenario, state, options[pick].id)
+        # the engine never changes the state it was given
+        assert state_before.to_dict(rules_for(scenario).meter_ids) == before
+        assert report.option == options[pick].id
+        check_invariants(scenario, state)
+        budget -= 1
+        assert budget >= 0, "the game did not end by its turn limit"
+    return state
+
+
+class TestInvariants:
+    """Properties that hold for every seed, lens and sequence of legal choices."""
+
+    @PLAYS
+    @given(seed=st.integers(-(2**63), 2**63), picks=st.data())
+    def test_any_game_stays_in_range_and_ends(
+        self, scenario: Scenario, seed: int, picks: st.DataObject
+    ) -> None:
+        lens = picks.draw(st.sampled_from([None, *scenario.lens]))
+        state = play(scenario, new_game(scenario, seed, lens), picks)
+        result = outcome(scenario, state)
+        assert result is not None and result.turn <= state.turn_limit
+
+    @PLAYS
+    @given(seed=st.integers(0, 10**9), picks=st.data())
+    def test_replaying_the_log_reproduces_the_game(
+        self, scenario: Scenario, seed: int, picks: st.DataObject
+    ) -> None:
+        state = play(scenario, new_game(scenario, seed, None, hidden=True), picks)
+        again = final_state(scenario, Setup.of(state), state.log)
+        assert dumps_save(scenario, again) == dumps_save(scenario, state)
+
+    @PLAYS
+    @given(seed=st.integers(0, 10**9), picks=st.data())
+    def test_injected_event_fires_next_turn(
+        self, scenario: Scenario, seed: int, picks: st.DataObject
+    ) -> None:
+        state = new_game(scenario, seed, None)
+        event = picks.draw(st.sampled_from(sorted(scenario.event)))
+        turn = state.turn
+        state = inject(scenario, state, event)
+        while state.turn == turn and not is_over(state):
+            state, _ = choose(scenario, state, choices(scenario, state)[0].id)
+        if not is_over(state) or state.turn > turn:
+            assert event in state.news or is_over(state)
+        assert any(e.kind == "inject" and e.id == event for e in state.log)
+        again = final_state(scenario, Setup.of(state), state.log)
+        assert again.to_dict(rules_for(scenario).meter_ids) == state.to_dict(
+            rules_for(scenario).meter_ids
+        )
+
+    def test_lens_matters_somewhere(self, scenario: Scenario) -> None:
+        """Same seed, same option index policy: some lens changes some game."""
+        endings = set()
+        for lens in scenario.lens:
+            for seed in range(20):
+                state = new_game(scenario, seed, lens)
+                while not is_over(state):
+                    state, _ = choose(scenario, state, choices(scenario, state)[0].id)
+                endings.add((seed, tuple(state.meters), state.ending, lens))
+        by_seed: dict[int, set[tuple[tuple[int, ...], str | None]]] = {}
+        for seed, meters, ending, _ in endings:
+            by_seed.setdefault(seed, set()).add((meters, ending))
+        assert any(len(v) > 1 for v in by_seed.values())
+
+
+class TestTurn:
+    """Single-turn behaviour on the mini scenario."""
+
+    def test_option_effects_and_report(self, mini: Scenario) -> None:
+        state = new_game(mini, 1, "hawkish")
+        assert current_decision(state) is not None
+        state2, report = choose(mini, state, "push")
+        stability = [c for c in report.changes if c.id == "stability"]
+        # hawkish lens scales the -10 by 1.5
+        assert stability[0].delta == -15
+        assert stability[0].cause.lens_rule == "hawkish.pressure_escalates" or (
+            stability[0].cause.lens_rule == "hawkish.pressure_pays"
+        )
+        assert state2.turn == 2
+
+    def test_delayed_and_flag_effects(self, mini: Scenario) -> None:
+        state = new_game(mini, 1, "hawkish")
+        state, report = choose(mini, state, "wait")
+        assert "talks" in state.flags
+        assert any(p.id == "morale" for p in state.delayed) or any(
+            c.cause.kind == "delayed" for c in report.changes
+        )
+
+    def test_unknown_option_and_finished_game(self, mini: Scenario) -> None:
+        state = new_game(mini, 1, "hawkish")
+        with pytest.raises(EngineError, match="not an option"):
+            choose(mini, state, "nonsense")
+        while not is_over(state):
+            state, _ = choose(mini, state, "push")
+        with pytest.raises(EngineError, match="over"):
+            choose(mini, state, "push")
+
+    def test_unknown_lens(self, mini: Scenario) -> None:
+        with pytest.raises(EngineError, match="unknown lens"):
+            new_game(mini, 1, "nope")
+
+    def test_top_rung_ends_the_game(self, mini: Scenario) -> None:
+        state = new_game(mini, 1, "dovish")
+        while not is_over(state):
+            state, _ = choose(mini, state, "push")
+        assert state.ending == "war"
+        assert state.meters[0] == len(mini.ladder.rungs) - 1
+
+    def test_turn_limit_gives_default_ending(self, mini: Scenario) -> None:
+        state = new_game(mini, 5, "hawkish", turn_limit=2)
+        while not is_over(state):
+            options = choices(mini, state)
+            dove = [o for o in options if "dove" in o.tags] or list(options)
+            state, _ = choose(mini, state, dove[0].id)
+        assert state.ending == mini.info.default_ending
+        result = outcome(mini, state)
+        assert result is not None and result.by_turn_limit
+
+    def test_hidden_lens_is_not_in_the_view(self, mini: Scenario) -> None:
+        state = new_game(mini, 3, None, hidden=True)
+        assert view(mini, state).lens == "hidden"
+        names = {lens.name for lens in mini.lenses}
+        state_over = state
+        while not is_over(state_over):
+            state_over, _ = choose(mini, state_over, "push")
+        assert view(mini, state_over).lens in names
+
+    def test_estimates_show_a_band_containing_the_truth(self, mini: Scenario) -> None:
+        for seed in range(30):
+            state = new_game(mini, seed, "hawkish")
+            morale = next(m for m in view(mini, state).meters if m.id == "morale")
+            truth = state.meters[mini.names.meters["morale"]]
+            assert morale.low is not None and morale.high is not None
+            assert morale.low <= truth <= morale.high
+            assert morale.high - morale.low <= 20
+
+    def test_replay_steps_match_the_log(self, mini: Scenario) -> None:
+        state = new_game(mini, 9, "dovish")
+        while not is_over(state):
+            state, _ = choose(mini, state, choices(mini, state)[-1].id)
+        steps = replay(mini, Setup.of(state), state.log)
+        assert [s.entry for s in steps] == state.log
+        assert steps[-1].after.ending == state.ending
+
+
+SCRIPT = """
+import sys
+from game.content import load_scenario
+from game.engine import new_game, choices, choose, is_over
+from game.saves import dumps_save
+sc = load_scenario(sys.argv[1])
+out = []
+for seed in range(8):
+    s = new_game(sc, seed, None, hidden=True)
+    k = 0
+    while not is_over(s):
+        opts = choices(sc, s)
+        s, _ = choose(sc, s, opts[(seed + k) % len(opts)].id)
+        k += 1
+    out.append(dumps_save(sc, s))
+sys.stdout.write("\\n".join(out))
+"""
+
+
+@pytest.mark.parametrize("folder", ["tests/fixtures/mini", "content/ukraine"])
+def test_byte_identical_saves_whatever_the_hash_seed(folder: str) -> None:
+    """Same content, seed and choices give byte-identical saves under any PYTHONHASHSEED."""
+    outputs = []
+    for hash_seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        result = subprocess.run(
+            [sys.executable, "-c", SCRIPT, str(ROOT / folder)],
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        outputs.append(result.stdout)
+    assert outputs[0] and outputs[0] == outputs[1] == outputs[2]
+
+
+def test_saves_are_deterministic_in_process(mini: Scenario, tmp_path: Path) -> None:
+    a = new_game(mini, 4, None, hidden=True)
+    b = new_game(mini, 4, None, hidden=True)
+    assert dumps_save(mini, a) == dumps_save(mini, b)

@@ -1,0 +1,164 @@
+"""Saves: round trips, clear errors for bad files (left untouched), crash-safe writes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game.content import Scenario
+from game.engine import choices, choose, is_over, new_game
+from game.saves import SaveError, dumps_save, load_save, read_save_document, write_save
+
+from .conftest import MINI, ROOT
+
+
+def played(scenario: Scenario, seed: int, turns: int) -> object:
+    state = new_game(scenario, seed, None, hidden=True)
+    for k in range(turns):
+        if is_over(state):
+            break
+        options = choices(scenario, state)
+        state, _ = choose(scenario, state, options[(seed + k) % len(options)].id)
+    return state
+
+
+class TestRoundTrip:
+    """What is saved loads back as exactly the same game."""
+
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+    @given(seed=st.integers(0, 10**6), turns=st.integers(0, 30))
+    def test_save_load_round_trip(
+        self, scenario: Scenario, tmp_path: Path, seed: int, turns: int
+    ) -> None:
+        state = played(scenario, seed, turns)
+        path = write_save(tmp_path / "game.toml", scenario, state, {"player": "Ana"})  # type: ignore[arg-type]
+        loaded = load_save(path, scenario=scenario)
+        assert dumps_save(scenario, loaded.state) == dumps_save(scenario, state)  # type: ignore[arg-type]
+        assert loaded.meta == {"player": "Ana"}
+        assert loaded.warnings == []
+
+    def test_save_is_readable_toml(self, mini: Scenario, tmp_path: Path) -> None:
+        path = write_save(tmp_path / "g.toml", mini, played(mini, 1, 3))  # type: ignore[arg-type]
+        doc = tomllib.loads(path.read_text())
+        assert doc["format"] == "offramp-save" and doc["scenario"] == "mini"
+        assert doc["log"] and {"turn", "kind", "id", "option"} <= set(doc["log"][0])
+
+    def test_load_finds_the_scenario_by_folder(self, mini: Scenario, tmp_path: Path) -> None:
+        path = write_save(tmp_path / "g.toml", mini, played(mini, 2, 2))  # type: ignore[arg-type]
+        assert load_save(path, scenario_dir=MINI).state.seed == 2
+
+
+def _corruptions(good: str) -> dict[str, tuple[str | bytes, str]]:
+    doc = tomllib.loads(good)
+    newer = {**doc, "version": 99}
+    foreign = {"title": "something else", "owner": {"name": "x"}}
+    hand = {**doc, "snapshot": {**doc["snapshot"], "meters": {**doc["snapshot"]["meters"],
+                                                               "stability": 77}}}  # fmt: skip
+    bad_log = {**doc, "log": [{**doc["log"][0], "option": "nonsense"}, *doc["log"][1:]]}
+    wrong_type = {**doc, "seed": "seven"}
+    return {
+        "binary": (b"\x00\xff\xfe garbage \x01", "not a save"),
+        "empty": ("", "empty"),
+        "truncated": (good[: len(good) // 2], ""),
+        "foreign": (tomli_w.dumps(foreign), "not an Off-Ramp save"),
+        "newer": (tomli_w.dumps(newer), "newer than this Off-Ramp understands"),
+        "hand_edited": (tomli_w.dumps(hand), "snapshot does not match"),
+        "bad_log": (tomli_w.dumps(bad_log), "does not replay"),
+        "wrong_type": (tomli_w.dumps(wrong_type), "seed"),
+    }
+
+
+class TestBadSaves:
+    """Every broken save gives a SaveError naming the file, and the file is untouched."""
+
+    @pytest.mark.parametrize(
+        "kind",
+        ["binary", "empty", "truncated", "foreign", "newer", "hand_edited", "bad_log",
+         "wrong_type"],
+    )  # fmt: skip
+    def test_bad_save(self, mini: Scenario, tmp_path: Path, kind: str) -> None:
+        good = dumps_save(mini, played(mini, 3, 3))  # type: ignore[arg-type]
+        content, fragment = _corruptions(good)[kind]
+        path = tmp_path / f"{kind}.toml"
+        data = content if isinstance(content, bytes) else content.encode()
+        path.write_bytes(data)
+        with pytest.raises(SaveError) as info:
+            load_save(path, scenario=mini)
+        assert str(path) in str(info.value)
+        assert fragment in str(info.value)
+        assert path.read_bytes() == data
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(SaveError, match="cannot read"):
+            read_save_document(tmp_path / "nope.toml")
+
+    def test_unwritable_folder_keeps_the_old_save(self, mini: Scenario, tmp_path: Path) -> None:
+        blocker = tmp_path / "not_a_folder"
+        blocker.write_text("I am a file")
+        with pytest.raises(SaveError, match="cannot write"):
+            write_save(blocker / "game.toml", mini, played(mini, 1, 1))  # type: ignore[arg-type]
+        assert blocker.read_text() == "I am a file"
+
+    def test_failed_write_leaves_previous_save(self, mini: Scenario, tmp_path: Path) -> None:
+        path = write_save(tmp_path / "g.toml", mini, played(mini, 1, 2))  # type: ignore[arg-type]
+        before = path.read_bytes()
+        (tmp_path / "g.toml.dir").mkdir()
+        with pytest.raises(SaveError):
+            # a folder where the file should go: os.replace fails
+            write_save(tmp_path / "g.toml.dir", mini, played(mini, 1, 3))  # type: ignore[arg-type]
+        assert path.read_bytes() == before
+        assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+WRITER = """
+import sys
+from game.content import load_scenario
+from game.engine import new_game, choices, choose, is_over
+from game.saves import write_save
+sc = load_scenario(sys.argv[1])
+path = sys.argv[2]
+states = []
+s = new_game(sc, 1, None)
+while not is_over(s):
+    states.append(s)
+    s, _ = choose(sc, s, choices(sc, s)[0].id)
+states.append(s)
+print("ready", flush=True)
+i = 0
+while True:
+    write_save(path, sc, states[i % len(states)], {"pad": "x" * 20000})
+    i += 1
+"""
+
+
+@pytest.mark.slow
+def test_kill_during_write_never_loses_the_save(mini: Scenario, tmp_path: Path) -> None:
+    """kill -9 a process in the middle of writing saves, many times: a save always loads."""
+    path = tmp_path / "autosave.toml"
+    for round_no in range(25):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(MINI), str(path)],
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"ready"
+        time.sleep(0.01 + (round_no % 7) * 0.007)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        loaded = load_save(path, scenario=mini)
+        assert loaded.state.seed == 1
+    leftovers = [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+    # a killed writer may leave its temporary file, never a broken save
+    assert all(p.name.startswith(".autosave.toml.") for p in leftovers)
