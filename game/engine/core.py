@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from game.content.models import Option
 from game.engine import rng
-from game.engine.rules import COption, Eff, Rules, rules_for
+from game.engine.rules import Caused, COption, CRule, Eff, Rules, rules_for
 from game.engine.state import (
     Cause,
     Change,
@@ -208,17 +208,21 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
         for p in due:
             eff = Eff(p.target, p.id, _index(rules, p.id), p.op, p.value, 0, 1.0, p.cause.why)
             _apply(rules, s, eff, p.cause, "news", turn)
-    forced = s.schedule.get(s.turn, []) + s.injects
-    s.injects = []
-    for event_id in forced:
-        _fire(rules, s, event_id, turn)
+    if s.schedule or s.injects:
+        forced = s.schedule.get(s.turn, []) + s.injects
+        s.injects = []
+        for event_id in forced:
+            _fire(rules, s, event_id, turn)
     fired = 0
-    for event in rules.events.values():
+    turn_no = s.turn
+    seen = s.seen
+    available = s.available
+    for event in rules.chance_events:
         if fired >= rules.max_events:
             break
-        if event.inject_only or (event.once and event.id in s.seen):
+        if event.once and event.id in seen:
             continue
-        if s.available.get(event.id, 0) > s.turn:
+        if available.get(event.id, 0) > turn_no:
             continue
         if event.when is not None and not event.when(s):
             continue
@@ -238,8 +242,7 @@ def _fire(rules: Rules, s: GameState, event_id: str, turn: _Turn) -> None:
     s.news.append(event_id)
     s.seen.add(event_id)
     s.available[event_id] = s.turn + event.cooldown + 1
-    cause = Cause("event", event_id)
-    for eff in event.effects:
+    for eff, cause in event.effects:
         _apply(rules, s, eff, cause, "news", turn)
     if event.options:
         s.pending.append(Decision("event", event_id))
@@ -272,30 +275,41 @@ def _deal(rules: Rules, s: GameState) -> None:
 
 def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
     """Apply an option's effects as the active lens adjusts them."""
-    effects = [(e, Cause("option", option.ref, e.why)) for e in option.effects]
-    for rule in option.rules.get(s.lens, ()):
+    effects = option.effects
+    lens_rules = option.rules.get(s.lens)
+    if lens_rules:
+        effects = _lens_adjust(s, option, effects, lens_rules, turn)
+    for eff, cause in effects:
+        _apply(rules, s, eff, cause, "decision", turn)
+
+
+def _lens_adjust(
+    s: GameState, option: COption, effects: Caused, lens_rules: tuple[CRule, ...], turn: _Turn
+) -> Caused:
+    """The option's effects after the lens's matching rules replace, cancel, scale and add."""
+    out = list(effects)
+    for rule in lens_rules:
         if rule.when is not None and not rule.when(s):
             continue
         if rule.replace:
-            if effects:
+            if out:
                 turn.notes.append(f"{rule.ref}: replaced the effects of {option.ref}")
-            effects = []
+            out = []
         if rule.cancel:
-            dropped = [e for e, _ in effects if e.id in rule.cancel]
+            dropped = [e for e, _ in out if e.id in rule.cancel]
             if dropped:
                 ids = ", ".join(e.id for e in dropped)
                 turn.notes.append(f"{rule.ref}: cancelled the effect on {ids} of {option.ref}")
-            effects = [(e, c) for e, c in effects if e.id not in rule.cancel]
+            out = [(e, c) for e, c in out if e.id not in rule.cancel]
         if rule.scale:
-            effects = [
+            out = [
                 _scaled(e, c, rule.scale[e.id], rule.ref)
                 if e.id in rule.scale and e.op == "add" and e.target == "meter"
                 else (e, c)
-                for e, c in effects
+                for e, c in out
             ]
-        effects.extend((e, Cause("lens", rule.ref, e.why or rule.why)) for e in rule.effects)
-    for eff, cause in effects:
-        _apply(rules, s, eff, cause, "decision", turn)
+        out.extend(rule.effects)
+    return tuple(out)
 
 
 def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]:
@@ -307,9 +321,7 @@ def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]
 def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
     for dyn in rules.dynamics.get(s.lens, ()):
         if dyn.when is None or dyn.when(s):
-            kind = "dynamic"
-            cause = Cause(kind, dyn.ref)
-            for eff in dyn.effects:
+            for eff, cause in dyn.effects:
                 _apply(rules, s, eff, cause, "dynamics", turn)
 
 

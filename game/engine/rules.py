@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from game.content.models import Dynamic, Effect, Option
 from game.engine.conditions import compile_condition
+from game.engine.state import Cause
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
@@ -33,6 +34,10 @@ class Eff:
     why: str
 
 
+Caused = tuple[tuple[Eff, Cause], ...]
+"""Effects paired with their (precomputed) cause."""
+
+
 @dataclass(frozen=True, slots=True)
 class CRule:
     """A compiled lens rule."""
@@ -42,7 +47,7 @@ class CRule:
     replace: bool
     cancel: frozenset[str]
     scale: Mapping[str, float]
-    effects: tuple[Eff, ...]
+    effects: Caused
     why: str
 
 
@@ -52,7 +57,7 @@ class COption:
 
     ref: str
     id: str
-    effects: tuple[Eff, ...]
+    effects: Caused
     rules: Mapping[str, tuple[CRule, ...]]
 
 
@@ -74,7 +79,7 @@ class CEvent:
     once: bool
     cooldown: int
     inject_only: bool
-    effects: tuple[Eff, ...]
+    effects: Caused
     options: Mapping[str, COption]
 
 
@@ -82,7 +87,7 @@ class CEvent:
 class CDynamic:
     ref: str
     when: Pred | None
-    effects: tuple[Eff, ...]
+    effects: Caused
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,8 @@ class Rules:
     cards: tuple[CCard, ...]
     card: Mapping[str, CCard]
     events: Mapping[str, CEvent]
+    chance_events: tuple[CEvent, ...]
+    """Events that may fire by themselves (not inject-only), in content order."""
     dynamics: Mapping[str, tuple[CDynamic, ...]]
     """Per lens: the global dynamics followed by the lens's own."""
     lenses: tuple[str, ...]
@@ -129,6 +136,9 @@ def _compile(sc: Scenario) -> Rules:
         if text.strip() == "true":
             return None
         return compile_condition(sc.conditions[text], names)
+
+    def caused(effects: Iterable[Effect], kind: str, ref: str, why: str = "") -> Caused:
+        return tuple((e, Cause(kind, ref, e.why or why)) for e in effs(effects))
 
     def effs(effects: Iterable[Effect]) -> tuple[Eff, ...]:
         out = []
@@ -171,7 +181,7 @@ def _compile(sc: Scenario) -> Rules:
                     rule.replace,
                     frozenset(rule.cancel),
                     dict(rule.scale),
-                    effs(rule.effects),
+                    caused(rule.effects, "lens", f"{lens.id}.{rule.id}", rule.why),
                     rule.why,
                 ),
             )
@@ -191,13 +201,16 @@ def _compile(sc: Scenario) -> Rules:
             out[o.id] = COption(
                 f"{owner}.{o.id}",
                 o.id,
-                effs(o.effects),
+                caused(o.effects, "option", f"{owner}.{o.id}"),
                 {k: v for k, v in matching.items() if v},
             )
         return out
 
     def dynamics(items: Iterable[Dynamic], prefix: str = "") -> list[CDynamic]:
-        return [CDynamic(prefix + d.id, pred(d.when), effs(d.effects)) for d in items]
+        return [
+            CDynamic(prefix + d.id, pred(d.when), caused(d.effects, "dynamic", prefix + d.id))
+            for d in items
+        ]
 
     common = dynamics(sc.dynamics)
     year, month = (int(x) for x in sc.info.start.split("-"))
@@ -209,6 +222,19 @@ def _compile(sc: Scenario) -> Rules:
         CCard(c.id, pred(c.when), c.weight, c.cooldown, c.once, options(c.id, c.options))
         for c in sc.cards
     )
+    events = {
+        e.id: CEvent(
+            e.id,
+            pred(e.when),
+            e.chance,
+            e.once,
+            e.cooldown,
+            e.inject_only,
+            caused(e.effects, "event", e.id),
+            options(e.id, e.options),
+        )
+        for e in sc.events
+    }
     return Rules(
         meter_ids=tuple(m.id for m in sc.meters),
         lo=tuple(m.min for m in sc.meters),
@@ -224,19 +250,8 @@ def _compile(sc: Scenario) -> Rules:
         endings=tuple((e.id, pred(e.when) or (lambda s: True)) for e in endings),
         cards=cards,
         card={c.id: c for c in cards},
-        events={
-            e.id: CEvent(
-                e.id,
-                pred(e.when),
-                e.chance,
-                e.once,
-                e.cooldown,
-                e.inject_only,
-                effs(e.effects),
-                options(e.id, e.options),
-            )
-            for e in sc.events
-        },
+        events=events,
+        chance_events=tuple(e for e in events.values() if not e.inject_only),
         dynamics={lens.id: (*common, *dynamics(lens.dynamics, f"{lens.id}.")) for lens in sc.lenses}
         | {"": tuple(common)},
         lenses=tuple(lens.id for lens in sc.lenses),
