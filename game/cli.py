@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
 
@@ -64,6 +65,77 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Play many games with scripted strategies and report balance."""
+    from game.sim import (
+        build_report,
+        coverage_text,
+        default_strategy_names,
+        report_json,
+        report_markdown,
+        report_text,
+        run_coverage,
+        simulate,
+    )
+
+    scenario = _load(args.scenario)
+    lenses = args.lens or [lens.id for lens in scenario.lenses]
+    for lens in lenses:
+        if lens not in scenario.lens:
+            raise UsageError(f"unknown lens {lens!r} (lenses: {', '.join(scenario.lens)})")
+    with _progress(
+        args.runs
+        * len(lenses)
+        * (1 if args.coverage else len(args.strategy or default_strategy_names(scenario)))
+    ) as tick:
+        if args.coverage:
+            result = run_coverage(scenario, lenses, args.runs, args.seed, tick)
+            text = report_json(result) if args.json else coverage_text(result)
+            failed = bool(result["invariant_failures"])
+        else:
+            strategies = args.strategy or default_strategy_names(scenario)
+            records = simulate(scenario, strategies, lenses, args.runs, args.seed, args.jobs, tick)
+            report = build_report(scenario, records, strategies, lenses, args.runs, args.seed)
+            if args.json:
+                text = report_json(report)
+            elif args.markdown:
+                text = report_markdown(scenario, report)
+            else:
+                text = report_text(scenario, report)
+            failed = False
+    _emit(text, args.output)
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+class UsageError(Exception):
+    """A bad command-line argument."""
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def _progress(total: int) -> Any:
+    """A progress bar on stderr when it is a terminal; a no-op otherwise."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar() -> Iterator[Callable[[int, int], None]]:
+        with Progress(transient=True, console=None) as progress:
+            task = progress.add_task("simulating", total=total)
+            yield lambda done, _total: progress.update(task, completed=done)
+
+    return bar()
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     """Play: the Textual app, or plain text lines with --plain."""
     if args.plain:
@@ -114,6 +186,21 @@ def build_parser() -> argparse.ArgumentParser:
     schema = add("schema", cmd_schema, "print the JSON Schema of the content format")
     schema.add_argument("-o", "--output", help="write to this file instead of stdout")
 
+    simulate = add("simulate", cmd_simulate, "play many games with scripted strategies")
+    simulate.add_argument("scenario", nargs="?", help="scenario folder (default: shipped)")
+    simulate.add_argument("--runs", type=int, default=200, help="games per strategy × lens")
+    simulate.add_argument(
+        "--strategy", action="append", help="strategy (repeatable; default: a standard set)"
+    )
+    simulate.add_argument("--lens", action="append", help="lens id (repeatable; default: all)")
+    simulate.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    simulate.add_argument("--jobs", type=int, default=None, help="processes (default: cores)")
+    simulate.add_argument("--coverage", action="store_true", help="coverage mode (quicktest)")
+    fmt = simulate.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON output")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown output")
+    simulate.add_argument("-o", "--output", help="write to this file instead of stdout")
+
     replay = add("replay", cmd_replay, "print a saved game's timeline, turn by turn")
     replay.add_argument("save", help="save file (.toml)")
     replay.add_argument("--scenario", help="scenario folder, if not the one the save names")
@@ -143,8 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _user_errors() -> tuple[type[Exception], ...]:
     from game.engine import EngineError
     from game.saves import SaveError
+    from game.sim.strategies import StrategyError
 
-    return (SaveError, EngineError, OSError)
+    return (SaveError, EngineError, StrategyError, UsageError, OSError)
 
 
 if __name__ == "__main__":

@@ -34,11 +34,12 @@ class EngineError(ValueError):
 class _Turn:
     """Collects what happens during one engine call."""
 
-    __slots__ = ("changes", "notes")
+    __slots__ = ("applied", "changes", "notes")
 
     def __init__(self) -> None:
         self.changes: list[Change] = []
         self.notes: list[str] = []
+        self.applied: list[str] = []
 
 
 # --- the public vocabulary ------------------------------------------------------------
@@ -159,7 +160,14 @@ def choose(scenario: Scenario, state: GameState, option: str) -> tuple[GameState
         notes=tuple(turn.notes),
         news=tuple(s.news) if s.turn != turn_no else (),
         ending=s.ending,
+        rules_applied=tuple(turn.applied),
     )
+
+
+def event_conditions(scenario: Scenario, state: GameState) -> dict[str, bool]:
+    """Whether each event's condition holds in ``state`` (for coverage tools)."""
+    rules = rules_for(scenario)
+    return {e.id: True if e.when is None else bool(e.when(state)) for e in rules.events.values()}
 
 
 def inject(scenario: Scenario, state: GameState, event: str) -> GameState:
@@ -291,6 +299,7 @@ def _lens_adjust(
     for rule in lens_rules:
         if rule.when is not None and not rule.when(s):
             continue
+        turn.applied.append(rule.ref)
         if rule.replace:
             if out:
                 turn.notes.append(f"{rule.ref}: replaced the effects of {option.ref}")

@@ -89,6 +89,8 @@ class TurnReport:
     news: tuple[str, ...]
     """Events fired at the start of the next turn (empty when the game ended first)."""
     ending: str | None
+    rules_applied: tuple[str, ...] = ()
+    """The ``lens.rule`` refs whose tags and condition matched the chosen option."""
 
 
 @dataclass(slots=True)

@@ -1,0 +1,147 @@
+"""Monte Carlo runs: many games per strategy × lens, in parallel, reproducibly.
+
+Each game's seed is derived from the master seed and the game's index, and results are
+gathered in index order, so the report is identical whatever ``jobs`` is.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from game.content import Scenario, load_scenario
+from game.engine import choices, choose, new_game
+from game.engine.rng import MASK, mix
+from game.sim.strategies import make_strategy
+
+
+@dataclass(frozen=True, slots=True)
+class GameRecord:
+    """What the report needs from one simulated game."""
+
+    strategy: str
+    lens: str
+    seed: int
+    ending: str
+    turns: int
+    cards: tuple[str, ...]
+    """Cards dealt, in order."""
+    picks: tuple[str, ...]
+    """Options chosen, as ``card_or_event.option``."""
+    events: tuple[str, ...]
+    """Events fired."""
+    rules: tuple[str, ...]
+    """Lens rules applied."""
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A slice of games to play: everything needed to play them in another process."""
+
+    folder: str
+    strategy: str
+    lens: str
+    master_seed: int
+    strategy_index: int
+    lens_index: int
+    start: int
+    stop: int
+
+
+def game_seed(master: int, strategy_index: int, lens_index: int, game: int) -> int:
+    """The seed of one game: independent of job layout and of PYTHONHASHSEED."""
+    z = mix((master & MASK) ^ mix(strategy_index * 0x10001 + lens_index * 0x101 + 1))
+    return mix((z + game) & MASK) >> 33
+
+
+def play_one(scenario: Scenario, strategy_name: str, lens: str, seed: int) -> GameRecord:
+    """Play one game with a strategy under a lens and record it."""
+    strategy = make_strategy(scenario, strategy_name)
+    rnd = random.Random(seed)
+    state = new_game(scenario, seed, lens)
+    cards: list[str] = []
+    picks: list[str] = []
+    events: list[str] = list(state.news)
+    rules: set[str] = set()
+    while state.ending is None:
+        decision = state.pending[0]
+        if decision.kind == "card":
+            cards.append(decision.id)
+        options = choices(scenario, state)
+        option = strategy.pick(scenario, state, options, rnd)
+        picks.append(f"{decision.id}.{option}")
+        state, report = choose(scenario, state, option)
+        events.extend(report.news)
+        rules.update(report.rules_applied)
+    return GameRecord(strategy_name, lens, seed, state.ending, state.turn, tuple(cards),
+                      tuple(picks), tuple(events), tuple(sorted(rules)))  # fmt: skip
+
+
+_worker_scenarios: dict[str, Scenario] = {}
+
+
+def _run_job(job: Job) -> list[GameRecord]:
+    scenario = _worker_scenarios.get(job.folder)
+    if scenario is None:
+        scenario = _worker_scenarios[job.folder] = load_scenario(job.folder)
+    return [
+        play_one(
+            scenario,
+            job.strategy,
+            job.lens,
+            game_seed(job.master_seed, job.strategy_index, job.lens_index, g),
+        )
+        for g in range(job.start, job.stop)
+    ]
+
+
+def simulate(
+    scenario: Scenario,
+    strategies: Sequence[str],
+    lenses: Sequence[str],
+    runs: int,
+    seed: int = 0,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[GameRecord]:
+    """Play ``runs`` games for every strategy × lens; records in a fixed order."""
+    for name in strategies:
+        make_strategy(scenario, name)  # fail early on an unknown name
+    jobs = jobs or os.cpu_count() or 1
+    total = runs * len(strategies) * len(lenses)
+    chunk = max(1, min(250, runs // max(1, jobs * 2) or 1))
+    work = [
+        Job(str(scenario.folder), s, lens, seed, si, li, start, min(runs, start + chunk))
+        for si, s in enumerate(strategies)
+        for li, lens in enumerate(lenses)
+        for start in range(0, runs, chunk)
+    ]
+    done = 0
+    results: list[GameRecord] = []
+    if jobs == 1 or scenario.folder is None:
+        _worker_scenarios[str(scenario.folder)] = scenario
+        for job in work:
+            batch = _run_job(job)
+            results.extend(batch)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for batch in pool.map(_run_job, work):
+            results.extend(batch)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+    return results
+
+
+def scenario_folder(scenario: Scenario) -> Path:
+    """The folder a scenario was loaded from (simulation workers reload it)."""
+    if scenario.folder is None:
+        raise ValueError("scenario has no folder")
+    return scenario.folder

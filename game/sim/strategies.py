@@ -1,0 +1,155 @@
+"""Scripted players for the simulator.
+
+A strategy picks an option id for the current decision.  It may look at the options'
+tags and citations, or ask the engine what an option would do (greedy lookahead); it
+never decides what happens.  Every strategy draws its own randomness from a
+``random.Random`` seeded per game, never from the game's RNG.
+
+Names accepted by :func:`make_strategy`:
+
+- ``random`` — uniform among the options;
+- ``greedy:METER:high`` / ``greedy:METER:low`` — one-step lookahead on a meter;
+- ``advocate:SOURCE`` — the option that source argues for (citations), least against;
+- ``tags:TAG,TAG,-TAG`` — prefer options with these tags, avoid the negated ones;
+- any ``[[strategies]]`` id from the scenario (weights by tag or option).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from game.content.models import Option
+from game.content.scenario import Scenario
+from game.engine import GameState, choices, choose, current_decision
+
+
+class StrategyError(ValueError):
+    """An unknown or malformed strategy name."""
+
+
+Picker = Callable[[Scenario, GameState, Sequence[Option], random.Random], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """A named way of picking options."""
+
+    name: str
+    description: str
+    pick: Picker
+
+
+def _best(options: Sequence[Option], scores: Sequence[float], rnd: random.Random) -> str:
+    """The best-scoring option; ties broken by the strategy's own RNG."""
+    top = max(scores)
+    best = [o for o, s in zip(options, scores, strict=True) if s == top]
+    return best[0].id if len(best) == 1 else rnd.choice(best).id
+
+
+def _random(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
+    return rnd.choice(options).id
+
+
+def _weights(tag_weights: Mapping[str, float], option_weights: Mapping[str, float]) -> Picker:
+    def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
+        decision = current_decision(st)
+        owner = decision.id if decision else ""
+        scores = [
+            sum(tag_weights.get(t, 0.0) for t in o.tags)
+            + option_weights.get(f"{owner}.{o.id}", 0.0)
+            for o in options
+        ]
+        return _best(options, scores, rnd)
+
+    return pick
+
+
+def _advocate(source: str) -> Picker:
+    def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
+        scores = [
+            sum(
+                (1.0 if c.stance == "for" else -1.0 if c.stance == "against" else 0.0)
+                for c in o.citations
+                if c.source == source
+            )
+            for o in options
+        ]
+        return _best(options, scores, rnd)
+
+    return pick
+
+
+def _greedy(meter: str, index: int, sign: float) -> Picker:
+    def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
+        scores = []
+        for o in options:
+            after, _ = choose(sc, st, o.id)
+            # ending early is judged by the ending's scores, not the meter
+            ending = sc.ending[after.ending].scores if after.ending else None
+            value = sign * after.meters[index]
+            if ending is not None:
+                value = sum(ending.values()) * 1000.0 - 1e6
+            scores.append(value)
+        return _best(options, scores, rnd)
+
+    return pick
+
+
+def make_strategy(scenario: Scenario, name: str) -> Strategy:
+    """The strategy called ``name`` for this scenario; raise StrategyError if unknown."""
+    if name == "random":
+        return Strategy(name, "uniformly random options", _random)
+    kind, _, arg = name.partition(":")
+    if kind == "greedy":
+        meter, _, direction = arg.partition(":")
+        if meter not in scenario.meter or direction not in ("high", "low"):
+            raise StrategyError(
+                f"{name!r}: write greedy:METER:high or greedy:METER:low "
+                f"(meters: {', '.join(scenario.meter)})"
+            )
+        index = scenario.names.meters[meter]
+        sign = 1.0 if direction == "high" else -1.0
+        return Strategy(name, f"keep {meter} {direction} (one-step lookahead)",
+                        _greedy(meter, index, sign))  # fmt: skip
+    if kind == "advocate":
+        if arg not in scenario.source:
+            raise StrategyError(f"{name!r}: unknown source (sources: {', '.join(scenario.source)})")
+        return Strategy(name, f"what essay {arg} argues for", _advocate(arg))
+    if kind == "tags":
+        weights: dict[str, float] = {}
+        for raw in arg.split(","):
+            tag = raw.strip()
+            if tag:
+                weights[tag.lstrip("-")] = -1.0 if tag.startswith("-") else 1.0
+        if not weights:
+            raise StrategyError(f"{name!r}: write tags:TAG,TAG,-TAG")
+        return Strategy(name, f"prefer tags {arg}", _weights(weights, {}))
+    for model in scenario.strategies:
+        if model.id == name:
+            return Strategy(name, model.description, _weights(model.tags, model.options))
+    known = ", ".join(default_strategy_names(scenario))
+    raise StrategyError(f"unknown strategy {name!r} (try: {known}, greedy:METER:high|low, "
+                        "tags:A,B,-C)")  # fmt: skip
+
+
+def default_strategy_names(scenario: Scenario) -> list[str]:
+    """The strategies simulated when none are named: random, the scenario's own, advocates,
+    and greedy play on the ladder (low) and the first meter after it (high)."""
+    names = ["random", *(s.id for s in scenario.strategies)]
+    names += [f"advocate:{s.id}" for s in scenario.sources]
+    names.append(f"greedy:{scenario.ladder.id}:low")
+    if len(scenario.meters) > 1:
+        names.append(f"greedy:{scenario.meters[1].id}:high")
+    return names
+
+
+def play_game(
+    scenario: Scenario, strategy: Strategy, state: GameState, rnd: random.Random
+) -> GameState:
+    """Play ``state`` to its end with ``strategy`` (used by tests and tools)."""
+    while state.ending is None:
+        options = choices(scenario, state)
+        state, _ = choose(scenario, state, strategy.pick(scenario, state, options, rnd))
+    return state

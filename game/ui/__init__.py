@@ -1,0 +1,1 @@
+"""The student UI: a Textual app of screens and widgets that calls the engine, never rules."""

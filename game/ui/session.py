@@ -1,0 +1,220 @@
+"""One game being played in the UI: the scenario, the state, its log and its saves.
+
+The session only calls the engine and the save functions; it decides nothing about the
+game.  It remembers what the player saw (the log of decisions and their changes) and
+whether the current state is safely on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.engine import GameState, TurnReport, choose, current_decision, new_game
+from game.engine.view import View, view
+from game.timeline import describe_change
+
+if TYPE_CHECKING:
+    from game.content.scenario import Scenario
+    from game.saves import LoadedSave
+
+
+@dataclass(frozen=True, slots=True)
+class LogItem:
+    """One decision taken, as the log shows it."""
+
+    turn: int
+    date: str
+    title: str
+    option: str
+    changes: tuple[str, ...]
+    notes: tuple[str, ...]
+    news: tuple[str, ...]
+    """Headlines of the events that opened the next turn."""
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """Something the player must not miss: a new rung, a band crossed, an important event."""
+
+    kind: str
+    """"rung", "band" or "event"."""
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one choice did, for the screens to show."""
+
+    report: TurnReport
+    item: LogItem
+    moments: tuple[Moment, ...]
+    save_error: str
+    """Why the autosave failed ('' when it worked)."""
+
+
+@dataclass
+class Session:
+    """A game in play."""
+
+    scenario: Scenario
+    state: GameState
+    saves: Path
+    log: list[LogItem] = field(default_factory=list)
+    on_disk: bool = False
+    """Whether the current state is written in a save (the autosave or a named one)."""
+    _view: View | None = field(default=None, repr=False)
+
+    @classmethod
+    def start(
+        cls,
+        scenario: Scenario,
+        saves: Path,
+        seed: int,
+        lens: str | None,
+        hidden: bool,
+    ) -> Session:
+        """A new game (``lens=None`` with ``hidden`` draws a hidden lens from the seed)."""
+        return cls(scenario, new_game(scenario, seed, lens, hidden=hidden), saves)
+
+    @classmethod
+    def resume(cls, loaded: LoadedSave, saves: Path) -> Session:
+        """A game resumed from a save, its log rebuilt by replaying the choices."""
+        session = cls(loaded.scenario, loaded.state, saves, on_disk=True)
+        for step in loaded.history():
+            if step.report is not None:
+                session.log.append(session._item(step.before, step.after, step.report))
+        return session
+
+    @property
+    def view(self) -> View:
+        """The player's view of the current state (computed once per state)."""
+        if self._view is None:
+            self._view = view(self.scenario, self.state)
+        return self._view
+
+    @property
+    def over(self) -> bool:
+        """Whether the game has ended."""
+        return self.state.ending is not None
+
+    def choose(self, option: str) -> Step:
+        """Take an option on the current decision, then autosave."""
+        before, before_view = self.state, self.view
+        self.state, report = choose(self.scenario, self.state, option)
+        self._view = None
+        item = self._item(before, self.state, report)
+        self.log.append(item)
+        error = self.autosave()
+        return Step(report, item, self.moments(before_view, self.view, report), error)
+
+    def autosave(self) -> str:
+        """Write the autosave; return '' or the reason it failed."""
+        from game.saves import AUTOSAVE, SaveError, write_save
+
+        try:
+            write_save(self.saves / AUTOSAVE, self.scenario, self.state, self.meta("autosave"))
+        except SaveError as exc:
+            self.on_disk = False
+            return str(exc)
+        self.on_disk = True
+        return ""
+
+    def save_named(self) -> Path:
+        """Write a named save beside the autosave; raise SaveError when it cannot."""
+        from game.saves import write_save
+
+        path = self.saves / self.save_name()
+        write_save(path, self.scenario, self.state, self.meta("save"))
+        self.on_disk = True
+        return path
+
+    def save_name(self) -> str:
+        """File name of the named save for the current turn."""
+        safe = re.sub(r"[^a-z0-9_-]+", "-", self.scenario.id.lower())
+        return f"{safe}-seed{self.state.seed}-turn{self.state.turn:02d}.toml"
+
+    def meta(self, kind: str) -> dict[str, str]:
+        """What a save records for the load screen."""
+        v = self.view
+        return {
+            "kind": kind,
+            "title": self.scenario.info.title,
+            "date": v.date,
+            "turn": f"{v.turn} of {v.turn_limit}",
+        }
+
+    def decision_title(self, state: GameState | None = None) -> str:
+        """Title of the card or event owed in ``state`` (default: now)."""
+        decision = current_decision(state or self.state)
+        if decision is None:
+            return ""
+        if decision.kind == "card":
+            return self.scenario.card[decision.id].title
+        return self.scenario.event[decision.id].title
+
+    def _item(self, before: GameState, after: GameState, report: TurnReport) -> LogItem:
+        scenario = self.scenario
+        decision = report.decision
+        owner = (
+            scenario.card[decision.id] if decision.kind == "card" else scenario.event[decision.id]
+        )
+        option = next((o.text for o in owner.options if o.id == report.option), report.option)
+        return LogItem(
+            turn=report.turn,
+            date=view_date(scenario, report.turn),
+            title=owner.title,
+            option=option,
+            changes=tuple(describe_change(scenario, after, c) for c in report.changes),
+            notes=report.notes,
+            news=tuple(scenario.event[e].title for e in report.news if e in scenario.event),
+        )
+
+    def moments(self, before: View, after: View, report: TurnReport) -> tuple[Moment, ...]:
+        """What changed that the player must not miss, read from the two views."""
+        found: list[Moment] = []
+        lad = after.ladder
+        if lad.rung != before.ladder.rung:
+            up = lad.rung > before.ladder.rung
+            word = "up" if up else "down"
+            mark = "▲" if up else "▼"
+            steps = lad.steps_to_top
+            left = "the top: the game ends" if steps == 0 else f"{steps} below the top"
+            found.append(
+                Moment(
+                    "rung",
+                    f"{mark} Escalation {word}: {lad.name}",
+                    f"{before.ladder.name} → {lad.name} (rung {lad.rung} of {lad.top}, {left})."
+                    + (f"\n{lad.description}" if lad.description else ""),
+                )
+            )
+        old = {m.id: m for m in before.meters}
+        for m in after.meters:
+            prev = old.get(m.id)
+            if prev is None or m.value is None or prev.value is None:
+                continue
+            if m.band and prev.band and m.band != prev.band:
+                mark = "▲" if m.value > prev.value else "▼"
+                found.append(
+                    Moment(
+                        "band",
+                        f"{mark} {m.label}: {prev.band} → {m.band}",
+                        f"{m.label} moved from {prev.value} to {m.value} "
+                        f"and is now in the band “{m.band}”.",
+                    )
+                )
+        for event_id in report.news:
+            event = self.scenario.event.get(event_id)
+            if event is not None and event.important:
+                found.append(Moment("event", f"News: {event.title}", event.text))
+        return tuple(found)
+
+
+def view_date(scenario: Scenario, turn: int) -> str:
+    """The calendar month of a turn."""
+    from game.engine.view import date_of
+
+    return date_of(scenario, turn)

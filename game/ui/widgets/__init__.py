@@ -1,0 +1,1 @@
+"""Widgets of the student UI, one module per domain: meters, card, advisors, news, debrief."""
