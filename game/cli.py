@@ -34,11 +34,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check a scenario folder and report every problem."""
     folder = resolve_scenario_dir(args.scenario)
     scenario = load_scenario(folder)
-    print(
-        f"{folder}: OK — scenario {scenario.id!r}: {len(scenario.cards)} cards, "
-        f"{len(scenario.events)} events, {len(scenario.endings)} endings, "
-        f"{len(scenario.lenses)} lenses, {len(scenario.ladder.rungs)} rungs."
+    counts = [
+        (len(scenario.cards), "card"),
+        (len(scenario.events), "event"),
+        (len(scenario.endings), "ending"),
+        (len(scenario.lenses), "lens"),
+        (len(scenario.ladder.rungs), "rung"),
+    ]
+    parts = ", ".join(
+        f"{n} {word}{'es' if word == 'lens' and n != 1 else 's' if n != 1 and word != 'lens' else ''}"
+        for n, word in counts
     )
+    print(f"{folder}: OK — scenario {scenario.id!r}: {parts}.")
     return EXIT_OK
 
 
@@ -136,6 +143,16 @@ def _progress(total: int) -> Any:
     return bar()
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Create a minimal, valid scenario folder to start from."""
+    from game.content import CONTENT_ROOT
+    from game.content.scaffold import new_scenario
+
+    folder = new_scenario(args.name, Path(args.dir) if args.dir else CONTENT_ROOT)
+    print(f"created {folder}: edit its TOML files, then run `offramp validate {folder}`")
+    return EXIT_OK
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     """Play: the Textual app, or plain text lines with --plain."""
     if args.plain:
@@ -201,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--markdown", action="store_true", help="Markdown output")
     simulate.add_argument("-o", "--output", help="write to this file instead of stdout")
 
+    new = add("new", cmd_new, "create a new scenario folder from a commented template")
+    new.add_argument("name", help="scenario id (lower-case letters, digits, underscores)")
+    new.add_argument("--dir", help="parent folder (default: the content/ folder)")
+
     replay = add("replay", cmd_replay, "print a saved game's timeline, turn by turn")
     replay.add_argument("save", help="save file (.toml)")
     replay.add_argument("--scenario", help="scenario folder, if not the one the save names")
@@ -228,11 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
+    from game.content.scaffold import ScaffoldError
     from game.engine import EngineError
     from game.saves import SaveError
     from game.sim.strategies import StrategyError
 
-    return (SaveError, EngineError, StrategyError, UsageError, OSError)
+    return (SaveError, EngineError, StrategyError, ScaffoldError, UsageError, OSError)
 
 
 if __name__ == "__main__":

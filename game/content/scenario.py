@@ -80,6 +80,12 @@ class Scenario:
         )
 
     @cached_property
+    def option_keys(self) -> tuple[str, ...]:
+        """Every option of every card and event, as ``owner.option``."""
+        owners: list[Card | Event] = [*self.cards, *self.events]
+        return tuple(f"{item.id}.{o.id}" for item in owners for o in item.options)
+
+    @cached_property
     def card(self) -> Mapping[str, Card]:
         """Cards by id."""
         return {c.id: c for c in self.cards}

@@ -93,14 +93,13 @@ def run_coverage(
             done += 1
             if progress:
                 progress(done, total)
-    options = [f"{i.id}.{o.id}" for i in (*scenario.cards, *scenario.events) for o in i.options]
     rules = [f"{lens.id}.{r.id}" for lens in scenario.lenses for r in lens.rules
              if lens.id in lenses]  # fmt: skip
     events = [e.id for e in scenario.events]
     return {
         "scenario": scenario.id,
         "games": total,
-        "options_never_taken": [o for o in options if not picked[o]],
+        "options_never_taken": [o for o in scenario.option_keys if not picked[o]],
         "cards_never_dealt": [c.id for c in scenario.cards if c.id not in dealt],
         "event_conditions_never_true": [e for e in events if e not in seen_true],
         "event_conditions_never_false": [e for e in events if e not in seen_false],

@@ -93,9 +93,7 @@ def build_report(
     fired = Counter(e for r in records for e in r.events)
     reached = Counter(r.ending for r in records)
     applied = Counter(rule for r in records for rule in r.rules)
-    all_options = [
-        f"{item.id}.{o.id}" for item in (*scenario.cards, *scenario.events) for o in item.options
-    ]
+    all_options = scenario.option_keys
     all_rules = [f"{lens.id}.{rule.id}" for lens in scenario.lenses for rule in lens.rules
                  if lens.id in lenses]  # fmt: skip
     return {
