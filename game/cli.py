@@ -35,16 +35,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     folder = resolve_scenario_dir(args.scenario)
     scenario = load_scenario(folder)
     counts = [
-        (len(scenario.cards), "card"),
-        (len(scenario.events), "event"),
-        (len(scenario.endings), "ending"),
-        (len(scenario.lenses), "lens"),
-        (len(scenario.ladder.rungs), "rung"),
+        (len(scenario.cards), "card", "cards"),
+        (len(scenario.events), "event", "events"),
+        (len(scenario.endings), "ending", "endings"),
+        (len(scenario.lenses), "lens", "lenses"),
+        (len(scenario.ladder.rungs), "rung", "rungs"),
     ]
-    parts = ", ".join(
-        f"{n} {word}{'es' if word == 'lens' and n != 1 else 's' if n != 1 and word != 'lens' else ''}"
-        for n, word in counts
-    )
+    parts = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
     print(f"{folder}: OK — scenario {scenario.id!r}: {parts}.")
     return EXIT_OK
 
