@@ -48,9 +48,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of the content format."""
-    from game.content.schema import content_schema_json
+    from game.content.schema import content_schema_json, reference_markdown
 
-    text = content_schema_json()
+    text = reference_markdown() if args.reference else content_schema_json()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -199,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = add("schema", cmd_schema, "print the JSON Schema of the content format")
     schema.add_argument("-o", "--output", help="write to this file instead of stdout")
+    schema.add_argument(
+        "--reference", action="store_true", help="a Markdown key reference instead of JSON"
+    )
 
     simulate = add("simulate", cmd_simulate, "play many games with scripted strategies")
     simulate.add_argument("scenario", nargs="?", help="scenario folder (default: shipped)")
