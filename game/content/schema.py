@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from game.content.models import Fragment
 
@@ -23,13 +23,19 @@ def content_schema_json() -> str:
 
 
 def _type_name(annotation: Any) -> str:
-    text = getattr(annotation, "__name__", None) or str(annotation)
-    text = str(annotation) if "[" in str(annotation) else text
-    for noise in ("typing.", "game.content.models.", "Annotated[", "NoneType"):
-        text = text.replace(noise, "" if noise != "NoneType" else "none")
-    text = re.sub(r", FieldInfo\(.*?\)\]", "", text)
-    text = re.sub(r", MaxLen\(.*?\)\]|, Len\(.*?\)\]", "", text)
-    return text.replace("Literal", "one of ")
+    """A short, readable name for a field's type: 'list[Effect]', 'int or none'."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _type_name(args[0])
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    if origin in (Union, UnionType):
+        return " or ".join(_type_name(a) for a in args)
+    if origin is not None:
+        return f"{origin.__name__}[{', '.join(_type_name(a) for a in args)}]"
+    if annotation is type(None):
+        return "none"
+    return getattr(annotation, "__name__", str(annotation))
 
 
 def reference_markdown() -> str:
@@ -70,7 +76,7 @@ def reference_markdown() -> str:
         for name, field in model.model_fields.items():
             default = "required" if field.is_required() else repr(field.get_default())
             desc = (field.description or "").replace("\n", " ").replace("|", "\\|")
-            kind = _type_name(field.annotation).replace("|", "or")
+            kind = _type_name(field.annotation)
             lines.append(f"| `{name}` | {kind} | {default} | {desc} |")
         lines.append("")
     return "\n".join(lines)
