@@ -33,6 +33,16 @@ def _print_problems(exc: ContentError) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a scenario folder and report every problem."""
     folder = resolve_scenario_dir(args.scenario)
+    from game.content.exercise import is_exercise_file, load_exercise
+
+    if is_exercise_file(folder):
+        exercise = load_exercise(folder)
+        print(
+            f"{folder}: OK — exercise {exercise.info.title!r} on scenario "
+            f"{exercise.scenario.id!r}, seed {exercise.info.seed}, class "
+            f"{exercise.info.class_code!r}, {len(exercise.injects)} scheduled injects."
+        )
+        return EXIT_OK
     scenario = load_scenario(folder)
     counts = [
         (len(scenario.cards), "card", "cards"),
@@ -195,7 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--saves", default="saves", help="save folder (default: saves/)")
 
     validate = add("validate", cmd_validate, "check a scenario folder and report every problem")
-    validate.add_argument("scenario", nargs="?", help="scenario folder (default: shipped)")
+    validate.add_argument(
+        "scenario", nargs="?", help="scenario folder or exercise file (default: shipped scenario)"
+    )
 
     schema = add("schema", cmd_schema, "print the JSON Schema of the content format")
     schema.add_argument("-o", "--output", help="write to this file instead of stdout")

@@ -66,8 +66,14 @@ class TestEvaluation:
     @given(st.integers(-200, 200), st.integers(-200, 200))
     def test_comparisons_match_python(self, a: int, b: int) -> None:
         ctx = Ctx([0, a])
-        for op, fn in [("<", a < b), ("<=", a <= b), (">", a > b), (">=", a >= b),
-                       ("==", a == b), ("!=", a != b)]:  # fmt: skip
+        for op, fn in [
+            ("<", a < b),
+            ("<=", a <= b),
+            (">", a > b),
+            (">=", a >= b),
+            ("==", a == b),
+            ("!=", a != b),
+        ]:
             assert holds(f"stability {op} {b}" if b >= 0 else f"stability {op} -{-b}", ctx) == fn
 
     def test_names_used(self) -> None:

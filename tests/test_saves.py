@@ -35,8 +35,9 @@ def played(scenario: Scenario, seed: int, turns: int) -> object:
 class TestRoundTrip:
     """What is saved loads back as exactly the same game."""
 
-    @settings(max_examples=25, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(seed=st.integers(0, 10**6), turns=st.integers(0, 30))
     def test_save_load_round_trip(
         self, scenario: Scenario, tmp_path: Path, seed: int, turns: int
@@ -63,8 +64,10 @@ def _corruptions(good: str) -> dict[str, tuple[str | bytes, str]]:
     doc = tomllib.loads(good)
     newer = {**doc, "version": 99}
     foreign = {"title": "something else", "owner": {"name": "x"}}
-    hand = {**doc, "snapshot": {**doc["snapshot"], "meters": {**doc["snapshot"]["meters"],
-                                                               "stability": 77}}}  # fmt: skip
+    hand = {
+        **doc,
+        "snapshot": {**doc["snapshot"], "meters": {**doc["snapshot"]["meters"], "stability": 77}},
+    }
     bad_log = {**doc, "log": [{**doc["log"][0], "option": "nonsense"}, *doc["log"][1:]]}
     wrong_type = {**doc, "seed": "seven"}
     return {
@@ -84,9 +87,17 @@ class TestBadSaves:
 
     @pytest.mark.parametrize(
         "kind",
-        ["binary", "empty", "truncated", "foreign", "newer", "hand_edited", "bad_log",
-         "wrong_type"],
-    )  # fmt: skip
+        [
+            "binary",
+            "empty",
+            "truncated",
+            "foreign",
+            "newer",
+            "hand_edited",
+            "bad_log",
+            "wrong_type",
+        ],
+    )
     def test_bad_save(self, mini: Scenario, tmp_path: Path, kind: str) -> None:
         good = dumps_save(mini, played(mini, 3, 3))  # type: ignore[arg-type]
         content, fragment = _corruptions(good)[kind]

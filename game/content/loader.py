@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from game.content.errors import ContentError, KeyPath, Problem
 from game.content.locate import find_line, key_lines
 from game.content.models import (
+    ID_PATTERN,
     Briefing,
     Card,
     Citation,
@@ -95,7 +96,9 @@ class _Source:
         return find_line(self._lines, key_path) or 1
 
 
-class _Collector:
+class Collector:
+    """Gathers problems, with lines found through each file's key map."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.sources: dict[Path, _Source] = {}
@@ -114,7 +117,7 @@ def _describe(err: Any, model: type[BaseModel], loc: KeyPath) -> str:
     if kind == "missing":
         return "missing required key"
     msg = str(err["msg"])
-    if kind == "string_pattern_mismatch" and "a-z0-9" in msg:
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == ID_PATTERN:
         return "ids use lower-case letters, digits and underscores only"
     if kind.startswith("value_error"):
         msg = msg.removeprefix("Value error, ")
@@ -147,7 +150,9 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def _validate(model: type[M], data: Any, file: Path, path: KeyPath, out: _Collector) -> M | None:
+def validate_model(
+    model: type[M], data: Any, file: Path, path: KeyPath, out: Collector
+) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -165,7 +170,7 @@ def _validate(model: type[M], data: Any, file: Path, path: KeyPath, out: _Collec
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _read(path: Path, shown: Path, out: _Collector) -> tuple[_Source, dict[str, Any]] | None:
+def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[str, Any]] | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -224,14 +229,14 @@ class _Parts:
             self.raw_tags.update(t for t in tags or () if isinstance(t, str))
 
 
-def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: _Collector) -> None:
+def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: Collector) -> None:
     file = src.shown
     for key, value in data.items():
         if key in _TABLES:
             if not isinstance(value, dict):
                 out.add(file, (key,), f"[{key}] must be a table")
                 continue
-            item = _validate(_TABLES[key], value, file, (key,), out)
+            item = validate_model(_TABLES[key], value, file, (key,), out)
             if item is not None:
                 parts.tables[key].append(Located(item, file, (key,)))
         elif key in _ARRAYS:
@@ -242,7 +247,7 @@ def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: _Collector) -
                 if not isinstance(entry, dict):
                     out.add(file, (key, i), "must be a table")
                     continue
-                item = _validate(_ARRAYS[key], entry, file, (key, i), out)
+                item = validate_model(_ARRAYS[key], entry, file, (key, i), out)
                 if item is not None:
                     parts.arrays[key].append(Located(item, file, (key, i)))
                 else:
@@ -255,8 +260,11 @@ def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: _Collector) -
 
 def _salvage(key: str, entry: dict[str, Any], file: Path, path: KeyPath, parts: _Parts) -> None:
     """Keep the valid options (or lens rules) of a broken card, event or lens."""
-    sub, model = {"cards": ("options", Option), "events": ("options", Option),
-                  "lenses": ("rules", LensRule)}.get(key, ("", None))  # fmt: skip
+    sub, model = {
+        "cards": ("options", Option),
+        "events": ("options", Option),
+        "lenses": ("rules", LensRule),
+    }.get(key, ("", None))
     items = entry.get(sub) if model is not None else None
     for j, item in enumerate(items if isinstance(items, list) else ()):
         # errors inside were already reported with the parent
@@ -287,7 +295,7 @@ def fingerprint(folder: Path, files: Iterable[Path]) -> str:
 def load_scenario(folder: str | Path) -> Scenario:
     """Load and check a scenario folder; raise ContentError listing every problem."""
     folder = Path(folder)
-    out = _Collector()
+    out = Collector()
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise ContentError([Problem(folder, None, (), f"scenario folder {what}")])
@@ -298,7 +306,7 @@ def load_scenario(folder: str | Path) -> Scenario:
         raise ContentError([Problem(folder, None, (), f"more than {MAX_FILES} .toml files")])
     parts = _Parts({k: [] for k in _TABLES}, {k: [] for k in _ARRAYS})
     for path in files:
-        read = _read(path, _shown(path), out)
+        read = read_toml(path, shown_path(path), out)
         if read is None:
             parts.unreadable = True
         else:
@@ -309,7 +317,7 @@ def load_scenario(folder: str | Path) -> Scenario:
     return scenario
 
 
-def _shown(path: Path) -> Path:
+def shown_path(path: Path) -> Path:
     """Show paths relative to the working directory when possible."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve())
@@ -317,7 +325,7 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _single(parts: _Parts, key: str, out: _Collector) -> Any:
+def _single(parts: _Parts, key: str, out: Collector) -> Any:
     found = parts.tables[key]
     if len(found) > 1:
         for extra in found[1:]:
@@ -327,7 +335,7 @@ def _single(parts: _Parts, key: str, out: _Collector) -> Any:
     return found[0].item
 
 
-def _assemble(folder: Path, files: list[Path], parts: _Parts, out: _Collector) -> Scenario | None:
+def _assemble(folder: Path, files: list[Path], parts: _Parts, out: Collector) -> Scenario | None:
     info: ScenarioInfo | None = _single(parts, "scenario", out)
     ladder: Ladder | None = _single(parts, "ladder", out)
     briefing: Briefing = _single(parts, "briefing", out) or Briefing()
@@ -413,7 +421,7 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: _Collector) -
 
 def _unique(
     items: list[Located[Any]],
-    out: _Collector,
+    out: Collector,
     what: str,
     key: Callable[[Any], str] = lambda item: str(item.id),
     field: str = "id",
@@ -435,7 +443,7 @@ class _Checker:
 
     def __init__(
         self,
-        out: _Collector,
+        out: Collector,
         names: ScenarioNames,
         meters: tuple[Meter, ...],
         arrays: dict[str, list[Located[Any]]],

@@ -18,7 +18,8 @@ from pydantic import (
     model_validator,
 )
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 """Ids are lower-case letters, digits and underscores, starting with a letter or digit."""
 
 Text = Annotated[str, Field(max_length=20_000)]

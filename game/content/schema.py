@@ -71,8 +71,14 @@ def reference_markdown() -> str:
     for title, model in order:
         assert issubclass(model, BaseModel)
         doc = (model.__doc__ or "").strip().splitlines()[0]
-        lines += [f"### `{title}`", "", doc, "", "| key | type | default | meaning |",
-                  "|---|---|---|---|"]  # fmt: skip
+        lines += [
+            f"### `{title}`",
+            "",
+            doc,
+            "",
+            "| key | type | default | meaning |",
+            "|---|---|---|---|",
+        ]
         for name, field in model.model_fields.items():
             default = "required" if field.is_required() else repr(field.get_default())
             desc = (field.description or "").replace("\n", " ").replace("|", "\\|")

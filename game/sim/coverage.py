@@ -66,8 +66,15 @@ def run_coverage(
             while True:
                 problem = _invariant_problem(scenario, state)
                 if problem:
-                    failures.append({"lens": lens, "seed": game_seed, "turn": state.turn,
-                                     "log": len(state.log), "problem": problem})  # fmt: skip
+                    failures.append(
+                        {
+                            "lens": lens,
+                            "seed": game_seed,
+                            "turn": state.turn,
+                            "log": len(state.log),
+                            "problem": problem,
+                        }
+                    )
                     break
                 for event_id, holds in event_conditions(scenario, state).items():
                     (seen_true if holds else seen_false).add(event_id)
@@ -85,24 +92,35 @@ def run_coverage(
                 try:
                     state, report = choose(scenario, state, pick.split(".", 1)[1])
                 except EngineError as exc:  # pragma: no cover - would be an engine bug
-                    failures.append({"lens": lens, "seed": game_seed, "turn": state.turn,
-                                     "log": len(state.log), "problem": str(exc)})  # fmt: skip
+                    failures.append(
+                        {
+                            "lens": lens,
+                            "seed": game_seed,
+                            "turn": state.turn,
+                            "log": len(state.log),
+                            "problem": str(exc),
+                        }
+                    )
                     break
                 applied.update(report.rules_applied)
                 steps += 1
             done += 1
             if progress:
                 progress(done, total)
-    rules = [f"{lens.id}.{r.id}" for lens in scenario.lenses for r in lens.rules
-             if lens.id in lenses]  # fmt: skip
-    events = [e.id for e in scenario.events]
+    rules = [
+        f"{lens.id}.{r.id}" for lens in scenario.lenses for r in lens.rules if lens.id in lenses
+    ]
+    # Only conditions the engine consults can be reported: an inject-only event fires
+    # when pushed whatever its `when`, and an event without a `when` cannot be false.
+    events = [e.id for e in scenario.events if not e.inject_only]
+    conditional = [e.id for e in scenario.events if not e.inject_only and e.when.strip() != "true"]
     return {
         "scenario": scenario.id,
         "games": total,
         "options_never_taken": [o for o in scenario.option_keys if not picked[o]],
         "cards_never_dealt": [c.id for c in scenario.cards if c.id not in dealt],
         "event_conditions_never_true": [e for e in events if e not in seen_true],
-        "event_conditions_never_false": [e for e in events if e not in seen_false],
+        "event_conditions_never_false": [e for e in conditional if e not in seen_false],
         "lens_rules_never_applied": [r for r in rules if r not in applied],
         "endings_never_reached": [e.id for e in scenario.endings if e.id not in reached],
         "invariant_failures": failures,

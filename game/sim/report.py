@@ -17,14 +17,20 @@ BEST_FRACTION = 0.8
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval of a proportion."""
+    """95% Wilson score interval of a proportion, rounded outwards to 4 decimals.
+
+    Rounding outwards keeps the interval around ``successes / n`` even when it is
+    narrower than the rounding step (hundreds of thousands of games).
+    """
     if n == 0:
         return (0.0, 0.0)
     p = successes / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
+    lo = min(p, math.floor(max(0.0, centre - half) * 10_000) / 10_000)
+    hi = max(p, math.ceil(min(1.0, centre + half) * 10_000) / 10_000)
+    return (lo, min(1.0, hi))
 
 
 def best_endings(scenario: Scenario) -> list[str]:
@@ -94,8 +100,12 @@ def build_report(
     reached = Counter(r.ending for r in records)
     applied = Counter(rule for r in records for rule in r.rules)
     all_options = scenario.option_keys
-    all_rules = [f"{lens.id}.{rule.id}" for lens in scenario.lenses for rule in lens.rules
-                 if lens.id in lenses]  # fmt: skip
+    all_rules = [
+        f"{lens.id}.{rule.id}"
+        for lens in scenario.lenses
+        for rule in lens.rules
+        if lens.id in lenses
+    ]
     return {
         "scenario": scenario.id,
         "runs": runs,
@@ -187,9 +197,13 @@ def report_markdown(scenario: Scenario, report: dict[str, Any]) -> str:
             f"| {g['strategy']} | {g['lens']} | {_ending_cells(scenario, g)} | "
             f"{t['mean']:.1f} ± {t['sd']:.1f} ({t['median']}) | {g['best_share']:.0%} |"
         )
-    lines += ["", "## Mean scores", "", "| strategy | lens | "
-              + " | ".join(c.label for c in scenario.criteria) + " |",
-              "|---|---|" + "---|" * len(scenario.criteria)]  # fmt: skip
+    lines += [
+        "",
+        "## Mean scores",
+        "",
+        "| strategy | lens | " + " | ".join(c.label for c in scenario.criteria) + " |",
+        "|---|---|" + "---|" * len(scenario.criteria),
+    ]
     for g in report["groups"]:
         cells = " | ".join(f"{g['scores'][c.id]:.1f}" for c in scenario.criteria)
         lines.append(f"| {g['strategy']} | {g['lens']} | {cells} |")
@@ -227,9 +241,12 @@ def report_text(scenario: Scenario, report: dict[str, Any], width: int = 120) ->
     for g in report["groups"]:
         t = g["turns"]
         table.add_row(
-            g["strategy"], g["lens"], _ending_cells(scenario, g).replace("; ", "\n"),
-            f"{t['mean']:.1f}±{t['sd']:.1f}", f"{g['best_share']:.0%}",
-        )  # fmt: skip
+            g["strategy"],
+            g["lens"],
+            _ending_cells(scenario, g).replace("; ", "\n"),
+            f"{t['mean']:.1f}±{t['sd']:.1f}",
+            f"{g['best_share']:.0%}",
+        )
     console.print(table)
     console.print(f"Dominant strategy: {report['dominant']['explanation']}.")
     for title, key, sub in [

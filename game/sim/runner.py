@@ -77,8 +77,17 @@ def play_one(scenario: Scenario, strategy_name: str, lens: str, seed: int) -> Ga
         state, report = choose(scenario, state, option)
         events.extend(report.news)
         rules.update(report.rules_applied)
-    return GameRecord(strategy_name, lens, seed, state.ending, state.turn, tuple(cards),
-                      tuple(picks), tuple(events), tuple(sorted(rules)))  # fmt: skip
+    return GameRecord(
+        strategy_name,
+        lens,
+        seed,
+        state.ending,
+        state.turn,
+        tuple(cards),
+        tuple(picks),
+        tuple(events),
+        tuple(sorted(rules)),
+    )
 
 
 _worker_scenarios: dict[str, Scenario] = {}

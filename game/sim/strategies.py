@@ -111,8 +111,9 @@ def make_strategy(scenario: Scenario, name: str) -> Strategy:
             )
         index = scenario.names.meters[meter]
         sign = 1.0 if direction == "high" else -1.0
-        return Strategy(name, f"keep {meter} {direction} (one-step lookahead)",
-                        _greedy(meter, index, sign))  # fmt: skip
+        return Strategy(
+            name, f"keep {meter} {direction} (one-step lookahead)", _greedy(meter, index, sign)
+        )
     if kind == "advocate":
         if arg not in scenario.source:
             raise StrategyError(f"{name!r}: unknown source (sources: {', '.join(scenario.source)})")
@@ -130,8 +131,9 @@ def make_strategy(scenario: Scenario, name: str) -> Strategy:
         if model.id == name:
             return Strategy(name, model.description, _weights(model.tags, model.options))
     known = ", ".join(default_strategy_names(scenario))
-    raise StrategyError(f"unknown strategy {name!r} (try: {known}, greedy:METER:high|low, "
-                        "tags:A,B,-C)")  # fmt: skip
+    raise StrategyError(
+        f"unknown strategy {name!r} (try: {known}, greedy:METER:high|low, tags:A,B,-C)"
+    )
 
 
 def default_strategy_names(scenario: Scenario) -> list[str]:

@@ -1,0 +1,199 @@
+"""Exercise files: an instructor's fixed crisis for a whole class (TOML, checked like content).
+
+An exercise names the scenario, seed, lens (named or hidden), turn limit, the cards
+allowed or banned, injects scheduled at given turns, a class code and whether to ask
+each student's name.  Problems are reported as ``file:LINE: key.path: message``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, Field, model_validator
+
+from game.content.errors import ContentError, Problem
+from game.content.loader import Collector, load_scenario, read_toml, shown_path, validate_model
+from game.content.models import Id, Model
+from game.content.scenario import Scenario
+
+CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+
+
+def _class_code(value: str) -> str:
+    if not CLASS_CODE.match(value):
+        raise ValueError(
+            "a class code is 1-40 letters, digits, '-' or '_' (it names the class's save "
+            "folder, so it cannot contain '/' or '.')"
+        )
+    return value
+
+
+ClassCode = Annotated[str, AfterValidator(_class_code)]
+"""Letters, digits, '-' and '_' (it names the class's save folder, so no path can escape)."""
+
+
+class ScheduledInject(Model):
+    """An event forced at a turn, for everyone in the class."""
+
+    turn: int = Field(ge=1)
+    """The turn at whose news the event fires."""
+    event: Id
+    """The event id."""
+
+
+class ExerciseInfo(Model):
+    """The `[exercise]` table."""
+
+    title: str
+    """Shown to students on the title screen."""
+    scenario: str
+    """Scenario name under content/, or a folder path relative to this file."""
+    seed: int
+    """The seed everyone plays with: the same crisis for the whole class."""
+    lens: str = "hidden"
+    """A lens id, or "hidden" to draw one from the seed and reveal it in the debrief."""
+    hidden: bool | None = None
+    """Hide a named lens from students (default: hidden only when lens = "hidden")."""
+    turn_limit: int | None = Field(default=None, ge=1, le=200)
+    """Override the scenario's turn limit."""
+    allowed_cards: list[Id] | None = None
+    """Only these cards are dealt."""
+    banned_cards: list[Id] = []
+    """These cards are never dealt."""
+    class_code: ClassCode
+    """The class's code: saves go to saves/<class_code>/, injects are pushed to it."""
+    ask_name: bool = True
+    """Ask each student's name at the start (stored in the save, sanitised)."""
+    briefing: str = ""
+    """An extra paragraph from the instructor, shown before the scenario's briefing."""
+
+    @model_validator(mode="after")
+    def _cards_one_way(self) -> Self:
+        if self.allowed_cards is not None and self.banned_cards:
+            raise ValueError("use allowed_cards or banned_cards, not both")
+        return self
+
+
+class ExerciseFile(Model):
+    """What an exercise file may hold."""
+
+    exercise: ExerciseInfo
+    """The exercise's settings."""
+    injects: list[ScheduledInject] = []
+    """Events forced at given turns."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A checked exercise with its scenario loaded."""
+
+    path: Path
+    info: ExerciseInfo
+    injects: tuple[ScheduledInject, ...]
+    scenario: Scenario
+
+    @property
+    def lens(self) -> str | None:
+        """The lens to play, or None to draw it from the seed."""
+        return None if self.info.lens == "hidden" else self.info.lens
+
+    @property
+    def hidden(self) -> bool:
+        """Whether students see the lens during play."""
+        if self.info.hidden is not None:
+            return self.info.hidden
+        return self.info.lens == "hidden"
+
+    @property
+    def schedule(self) -> dict[int, list[str]]:
+        """Turn -> events forced at that turn."""
+        out: dict[int, list[str]] = {}
+        for inject in self.injects:
+            out.setdefault(inject.turn, []).append(inject.event)
+        return out
+
+    @property
+    def allowed_cards(self) -> frozenset[str] | None:
+        """The deck, or None for every card."""
+        if self.info.allowed_cards is not None:
+            return frozenset(self.info.allowed_cards)
+        if self.info.banned_cards:
+            return frozenset(c.id for c in self.scenario.cards) - set(self.info.banned_cards)
+        return None
+
+    @property
+    def turn_limit(self) -> int:
+        """The turn limit in force."""
+        return self.info.turn_limit or self.scenario.info.turn_limit
+
+
+def is_exercise_file(path: Path) -> bool:
+    """Whether ``path`` is a single TOML file (an exercise) rather than a scenario folder."""
+    return path.is_file() and path.suffix == ".toml"
+
+
+def load_exercise(path: str | Path) -> Exercise:
+    """Load and check an exercise file; raise ContentError listing every problem."""
+    from game.content import resolve_scenario_dir
+
+    path = Path(path)
+    out = Collector()
+    shown = shown_path(path)
+    read = read_toml(path, shown, out)
+    if read is None:
+        raise ContentError(out.problems)
+    source, data = read
+    doc = validate_model(ExerciseFile, data, shown, (), out)
+    if doc is None:
+        raise ContentError(out.problems)
+    info = doc.exercise
+    relative = path.parent / info.scenario
+    folder = relative if relative.is_dir() else resolve_scenario_dir(info.scenario)
+    try:
+        scenario = load_scenario(folder)
+    except ContentError as exc:
+        out.add(
+            shown,
+            ("exercise", "scenario"),
+            f"scenario {info.scenario!r} does not load "
+            f"from {folder} ({len(exc.problems)} problems; run offramp validate {folder})",
+        )
+        raise ContentError(out.problems + exc.problems) from exc
+    if info.lens != "hidden" and info.lens not in scenario.lens:
+        out.add(
+            shown,
+            ("exercise", "lens"),
+            f"unknown lens {info.lens!r} (lenses: hidden, {', '.join(scenario.lens)})",
+        )
+    for key in ("allowed_cards", "banned_cards"):
+        for i, card in enumerate(getattr(info, key) or []):
+            if card not in scenario.card:
+                out.add(shown, ("exercise", key, i), f"unknown card {card!r}")
+    if info.allowed_cards is not None and not info.allowed_cards:
+        out.add(shown, ("exercise", "allowed_cards"), "no cards allowed: the game needs a deck")
+    limit = info.turn_limit or scenario.info.turn_limit
+    for i, inject in enumerate(doc.injects):
+        if inject.event not in scenario.event:
+            out.add(shown, ("injects", i, "event"), f"unknown event {inject.event!r}")
+        if inject.turn > limit:
+            out.add(
+                shown,
+                ("injects", i, "turn"),
+                f"turn {inject.turn} is after the turn limit ({limit})",
+            )
+    if out.problems:
+        raise ContentError(out.problems)
+    del source
+    return Exercise(path, info, tuple(doc.injects), scenario)
+
+
+def problems_of(path: Path) -> list[Problem]:
+    """Every problem of an exercise file (empty when clean)."""
+    try:
+        load_exercise(path)
+    except ContentError as exc:
+        return exc.problems
+    return []

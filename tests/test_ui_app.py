@@ -1,0 +1,555 @@
+"""Pilot tests of the student UI: play through the real app with keys and clicks."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import stat
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, ParamSpec
+
+import pytest
+from textual.pilot import Pilot
+
+from game.content import load_scenario
+from game.engine import new_game
+from game.saves import AUTOSAVE, load_save
+from game.ui.app import OffRampApp
+from game.ui.screens.briefing import BriefingScreen
+from game.ui.screens.event import EventScreen, MomentScreen
+from game.ui.screens.glossary import GlossaryScreen
+from game.ui.screens.help import HelpScreen
+from game.ui.screens.load import LoadScreen
+from game.ui.screens.new_game import NewGameScreen
+from game.ui.screens.quit import QuitScreen
+from game.ui.screens.title import TitleScreen
+from game.ui.screens.too_small import TooSmallScreen
+from game.ui.screens.turn import TurnScreen
+from game.ui.session import Session
+from game.ui.widgets.card import OptionsBox
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+SEED = 3
+
+P = ParamSpec("P")
+
+
+def run(test: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
+    """Run an async test in its own event loop (no async pytest plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def make_app(saves: Path, seed: int | None = SEED, lens: str | None = None) -> OffRampApp:
+    """The app on the mini scenario with a saves folder."""
+    return OffRampApp(MINI, saves, seed=seed, lens=lens)
+
+
+async def start_game(pilot: Pilot[int], *, lens_down: int = 0) -> None:
+    """From the title screen: new game (hidden lens unless moved), begin turn one."""
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, NewGameScreen)
+    for _ in range(lens_down):
+        await pilot.press("down")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, BriefingScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, TurnScreen)
+
+
+async def choose(pilot: Pilot[int], number: int) -> None:
+    """Pick an option by number, confirm, and close any modal that follows."""
+    await pilot.press(str(number), "enter")
+    await pilot.pause()
+    while isinstance(pilot.app.screen, MomentScreen):
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+def app_session(app: OffRampApp) -> Session:
+    """The session in play (asserted present)."""
+    assert app.session is not None
+    return app.session
+
+
+class TestStart:
+    """The title screen leads to a new game through the dialog and the briefing."""
+
+    @run
+    async def test_title_then_new_game(self, tmp_path: Path) -> None:
+        """n opens the dialog; starting shows the briefing, then turn one."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert isinstance(app.screen, TitleScreen)
+            await start_game(pilot)
+            session = app_session(app)
+            assert session.state.seed == SEED
+            assert session.state.lens_hidden
+            assert session.state.turn == 1
+            assert (tmp_path / AUTOSAVE).exists()
+
+    @run
+    async def test_chosen_lens_is_not_hidden(self, tmp_path: Path) -> None:
+        """Choosing a lens in the dialog plays under it, named."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot, lens_down=2)
+            state = app_session(app).state
+            assert state.lens == "dovish"
+            assert not state.lens_hidden
+
+    @run
+    async def test_hidden_lens_is_not_named_in_briefing(self, tmp_path: Path) -> None:
+        """The briefing describes every lens but does not say which one is in force."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("n")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            text = str(app.screen.query_one("#briefing-body Static").render())
+            assert "hidden" in text
+            assert "In this game the lens is hidden" in text
+            assert "In this game the lens is Hawkish" not in text
+
+    @run
+    async def test_continue_disabled_without_autosave(self, tmp_path: Path) -> None:
+        """Continue says there is no autosave rather than failing."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            assert isinstance(app.screen, TitleScreen)
+            assert app.session is None
+
+
+class TestTurn:
+    """Number keys pick, Enter confirms, each turn autosaves and the board follows."""
+
+    @run
+    async def test_pick_then_confirm(self, tmp_path: Path) -> None:
+        """1 picks without choosing; Enter chooses and the turn advances."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await pilot.press("1")
+            await pilot.pause()
+            assert app.screen.query_one(OptionsBox).picked == 0
+            assert app_session(app).state.turn == 1
+            await choose(pilot, 1)
+            session = app_session(app)
+            assert session.state.turn == 2
+            assert session.log[-1].option == "Push hard"
+
+    @run
+    async def test_enter_without_pick_does_nothing(self, tmp_path: Path) -> None:
+        """Enter before picking warns and keeps the turn."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app_session(app).state.turn == 1
+
+    @run
+    async def test_click_picks_and_second_click_confirms(self, tmp_path: Path) -> None:
+        """The mouse works: one click picks an option, a second click chooses it."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            rows = app.screen.query(".option-row")
+            await pilot.click(rows[1])
+            await pilot.pause()
+            assert app.screen.query_one(OptionsBox).picked == 1
+            assert app_session(app).state.turn == 1
+            await pilot.click(rows[1])
+            await pilot.pause()
+            assert app_session(app).state.turn == 2
+
+    @run
+    async def test_autosave_matches_state(self, tmp_path: Path) -> None:
+        """After each turn the autosave holds exactly the current state."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await choose(pilot, 2)
+            await choose(pilot, 1)
+            state = app_session(app).state
+            saved = load_save(tmp_path / AUTOSAVE, scenario=app.scenario).state
+            ids = tuple(m.id for m in app.scenario.meters)
+            assert saved.to_dict(ids) == state.to_dict(ids)
+            assert saved.log == state.log
+
+    @run
+    async def test_meters_show_changes_in_text(self, tmp_path: Path) -> None:
+        """Changes since last turn are written with arrows and signs, not colour."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await choose(pilot, 1)
+            text = str(app.screen.query_one("#meter-stability").render())
+            assert "▼−" in text
+            ladder = str(app.screen.query_one("#ladder").render())
+            assert "▲+1" in ladder and "Tense" in ladder
+            morale = str(app.screen.query_one("#meter-morale").render())
+            assert "≈" in morale and "est." in morale
+
+    @run
+    async def test_new_rung_is_a_modal(self, tmp_path: Path) -> None:
+        """Climbing a rung is announced in a modal, not only in the log."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await pilot.press("1", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, MomentScreen)
+            assert "Escalation up" in str(app.screen.query_one(".dialog-body Static").render())
+
+    @run
+    async def test_log_has_every_change_with_its_cause(self, tmp_path: Path) -> None:
+        """The news & log panel lists each change and what caused it."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await choose(pilot, 1)
+            await pilot.press("n")
+            log = str(app.screen.query_one("#log-body").render())
+            assert "Stability 50 → 35" in log and "[Push hard]" in log
+            assert "Pressure bites" in log
+
+    @run
+    async def test_why_shows_quotes_and_reasons(self, tmp_path: Path) -> None:
+        """w shows why each effect would happen."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await pilot.press("w")
+            await pilot.pause()
+            text = str(app.screen.query_one("#advisors Static").render())
+            assert "Why would this happen?" in text and "Pressure bites" in text
+            assert "(a ¶2)" in text
+
+    @run
+    async def test_named_save(self, tmp_path: Path) -> None:
+        """s writes a named save beside the autosave."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await pilot.press("s")
+            await pilot.pause()
+            assert (tmp_path / "mini-seed3-turn01.toml").exists()
+
+
+class TestEvents:
+    """An event's own choice is asked in a modal; its answer is a decision."""
+
+    @run
+    async def test_event_modal_and_answer(self, tmp_path: Path) -> None:
+        """A scheduled event with options opens a modal; picking an option takes it."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            scenario = app.scenario
+            state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
+            app.session = Session(scenario, state, tmp_path)
+            app.show_game()
+            await pilot.pause()
+            await choose(pilot, 2)
+            assert isinstance(app.screen, EventScreen)
+            await pilot.press("1", "enter")
+            await pilot.pause()
+            while isinstance(app.screen, MomentScreen):
+                await pilot.press("enter")
+                await pilot.pause()
+            session = app_session(app)
+            assert session.state.log[-1].id == "summit"
+            assert session.state.log[-1].option == "go"
+
+    @run
+    async def test_escape_leaves_event_on_the_card(self, tmp_path: Path) -> None:
+        """Escape closes the event modal; the card then shows the event's options."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            scenario = app.scenario
+            state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
+            app.session = Session(scenario, state, tmp_path)
+            app.show_game()
+            await pilot.pause()
+            await choose(pilot, 2)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, TurnScreen)
+            assert str(app.screen.query_one("#card").border_title) == "Event: Summit offer"
+            await choose(pilot, 2)
+            assert app_session(app).state.log[-1].option == "no"
+
+
+class TestWholeGame:
+    """A whole game through the UI reaches the debrief, which exports to Markdown."""
+
+    @run
+    async def test_play_to_debrief_and_export(self, tmp_path: Path) -> None:
+        """Playing 'Wait' every turn runs to the turn limit and the debrief."""
+        from game.ui.screens.debrief import DebriefScreen
+
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            for _ in range(20):
+                if isinstance(app.screen, DebriefScreen):
+                    break
+                while isinstance(app.screen, EventScreen):
+                    await pilot.press("1", "enter")
+                    await pilot.pause()
+                await choose(pilot, 2)
+            assert isinstance(app.screen, DebriefScreen)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen.debrief is not None
+            text = str(app.screen.query_one("#debrief-ending").render())
+            assert app.screen.debrief.ending_title in text
+            await pilot.press("e")
+            await pilot.pause()
+            exported = tmp_path / f"debrief-{SEED}.md"
+            assert exported.exists()
+            assert app.screen.debrief.ending_title in exported.read_text(encoding="utf-8")
+            await pilot.press("t")
+            await pilot.pause()
+            assert isinstance(app.screen, TitleScreen)
+
+
+class TestSaveAndResume:
+    """Quit and continue resume exactly the same state; broken saves are reported."""
+
+    @run
+    async def test_quit_then_continue(self, tmp_path: Path) -> None:
+        """q quits at once when saved; Continue in a new app resumes the same state."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await choose(pilot, 1)
+            await choose(pilot, 2)
+            before = app_session(app).state
+            await pilot.press("q")
+            await pilot.pause()
+        assert app.return_value == 0
+        again = make_app(tmp_path, seed=None)
+        async with again.run_test(size=(80, 24)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            assert isinstance(again.screen, TurnScreen)
+            after = app_session(again).state
+            ids = tuple(m.id for m in again.scenario.meters)
+            assert after.to_dict(ids) == before.to_dict(ids)
+            assert after.log == before.log
+            assert len(app_session(again).log) == 2
+
+    @run
+    async def test_broken_save_is_reported_and_untouched(self, tmp_path: Path) -> None:
+        """The load screen marks an unreadable save with its reason and leaves it be."""
+        broken = tmp_path / "broken.toml"
+        broken.write_bytes(b'format = "offramp-save"\nversion = 1\nthis is not toml\n')
+        before = broken.read_bytes()
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await choose(pilot, 2)
+            app.go_title()
+            await pilot.pause()
+            await pilot.press("l")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LoadScreen)
+            rows = {row.path.name: row for row in screen.rows}
+            assert rows["broken.toml"].loaded is None
+            assert "TOML" in rows["broken.toml"].error
+            assert rows[AUTOSAVE].loaded is not None
+            # Choosing the broken save keeps the load screen and reports the error.
+            index = [r.path.name for r in screen.rows].index("broken.toml")
+            screen.query_one("#saves").highlighted = index  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, LoadScreen)
+            # The good one loads.
+            index = [r.path.name for r in screen.rows].index(AUTOSAVE)
+            screen.query_one("#saves").highlighted = index  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, TurnScreen)
+        assert broken.read_bytes() == before
+
+    @pytest.mark.skipif(
+        hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write anywhere"
+    )
+    @run
+    async def test_unwritable_folder_notifies(self, tmp_path: Path) -> None:
+        """A save folder that cannot be written gives a notification, and q asks first."""
+        saves = tmp_path / "ro"
+        saves.mkdir()
+        saves.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        try:
+            app = make_app(saves)
+            async with app.run_test(size=(80, 24)) as pilot:
+                await start_game(pilot)
+                await choose(pilot, 2)
+                assert app_session(app).state.turn == 2
+                assert not app_session(app).on_disk
+                assert any("Could not save" in n.title for n in app._notifications)
+                await pilot.press("q")
+                await pilot.pause()
+                assert isinstance(app.screen, QuitScreen)
+                await pilot.press("escape")
+                await pilot.pause()
+                assert isinstance(app.screen, TurnScreen)
+        finally:
+            saves.chmod(stat.S_IRWXU)
+
+    @run
+    async def test_unwritable_folder_as_file(self, tmp_path: Path) -> None:
+        """A saves 'folder' that is a file (unwritable even for root) never crashes."""
+        saves = tmp_path / "not-a-folder"
+        saves.write_text("x", encoding="utf-8")
+        app = make_app(saves)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await choose(pilot, 2)
+            assert app_session(app).state.turn == 2
+            assert not app_session(app).on_disk
+            assert any("Could not save" in n.title for n in app._notifications)
+            await pilot.press("s")
+            await pilot.pause()
+            assert isinstance(app.screen, TurnScreen)
+            await pilot.press("q")
+            await pilot.pause()
+            assert isinstance(app.screen, QuitScreen)
+            await pilot.press("y")
+            await pilot.pause()
+        assert app.return_value == 0
+
+
+class TestAnywhere:
+    """Help, glossary, palette, themes and odd terminal sizes work on any screen."""
+
+    @run
+    async def test_help_and_glossary_from_turn(self, tmp_path: Path) -> None:
+        """? shows help; g opens the glossary; Escape returns."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.press("g")
+            await pilot.pause()
+            assert isinstance(app.screen, GlossaryScreen)
+            text = str(app.screen.query_one("#glossary-text").render())
+            assert "The escalation ladder." in text
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, TurnScreen)
+
+    @run
+    async def test_glossary_search_and_look_up(self, tmp_path: Path) -> None:
+        """Searching filters the terms; app.look_up opens an entry (as a clicked term does)."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("g")
+            await pilot.pause()
+            await pilot.press("z", "z", "z")
+            await pilot.pause()
+            text = str(app.screen.query_one("#glossary-text").render())
+            assert "Nothing matches" in text
+            await pilot.press("escape")
+            await app.run_action("app.look_up(0)")
+            await pilot.pause()
+            assert isinstance(app.screen, GlossaryScreen)
+            assert "Ladder" in str(app.screen.query_one("#glossary-text").render())
+
+    @run
+    async def test_palette_lists_screen_actions(self, tmp_path: Path) -> None:
+        """Every key binding of the screen is a command in the palette."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            for expected in ("Save the game under a name", "Pick option 3", "Keys and how to play"):
+                assert expected in titles
+            assert "Look up a term" in titles
+
+    @run
+    async def test_light_theme(self, tmp_path: Path) -> None:
+        """F2 switches between light and dark without trouble."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            first = app.theme
+            await pilot.press("f2")
+            await pilot.pause()
+            assert app.theme != first
+            await choose(pilot, 1)
+            assert app_session(app).state.turn == 2
+
+    @run
+    async def test_too_small_then_enlarged(self, tmp_path: Path) -> None:
+        """Below 80×24 a notice covers the game; enlarging brings the game back."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await pilot.resize_terminal(60, 20)
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, TooSmallScreen)
+            await pilot.press("1", "enter")
+            await pilot.resize_terminal(40, 10)
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, TooSmallScreen)
+            await pilot.resize_terminal(120, 40)
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, TurnScreen)
+            assert app_session(app).state.turn == 1
+
+    @run
+    async def test_resizing_never_crashes(self, tmp_path: Path) -> None:
+        """Many sizes in a row, including tiny ones, leave a working game."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            for w, h in [(200, 60), (81, 25), (20, 5), (1, 1), (79, 24), (80, 23), (100, 30)]:
+                await pilot.resize_terminal(w, h)
+                await pilot.pause(0.05)
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, TurnScreen)
+            await choose(pilot, 2)
+            assert app_session(app).state.turn == 2
+
+
+def test_content_error_escapes_before_start(tmp_path: Path) -> None:
+    """A broken scenario raises ContentError from run_app, before anything is drawn."""
+    from game.content import ContentError
+    from game.ui.app import run_app
+
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "scenario.toml").write_text("[scenario]\nid = 3\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        run_app(scenario_dir=tmp_path / "bad", saves=tmp_path, seed=1, lens=None)
+
+
+def test_unknown_lens_is_refused(tmp_path: Path) -> None:
+    """run_app refuses an unknown --lens before starting."""
+    from game.engine import EngineError
+    from game.ui.app import run_app
+
+    with pytest.raises(EngineError, match="unknown lens"):
+        run_app(scenario_dir=MINI, saves=tmp_path, seed=1, lens="nope")
+
+
+def test_scenario_loads_once() -> None:
+    """The fixture scenario loads (guards the tests above)."""
+    assert load_scenario(MINI).id == "mini"

@@ -1,0 +1,173 @@
+"""Snapshot tests: the title, turn, event, help and debrief screens at 80×24 and 120×40.
+
+The mini scenario and a fixed seed make every picture deterministic; the saves folder is
+a relative path inside a temporary working directory so no random path is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from game.engine import new_game
+from game.ui.app import OffRampApp
+from game.ui.session import Session
+
+MINI = (Path(__file__).parent / "fixtures" / "mini").resolve()
+SEED = 3
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> OffRampApp:
+    """The app on the mini scenario, saving into ./saves of a fresh directory."""
+    monkeypatch.chdir(tmp_path)
+    return OffRampApp(MINI, Path("saves"), seed=SEED)
+
+
+async def begin(pilot: Pilot[Any]) -> None:
+    """New game with the defaults (hidden lens, seed 3), through the briefing."""
+    await pilot.press("n")
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for workers and pending refreshes."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+class TestTitleSnapshots:
+    """The title screen."""
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_title(self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]) -> None:
+        """Title: new game, continue (disabled: no autosave), load, help, quit."""
+        assert snap_compare(app, terminal_size=size)
+
+
+class TestTurnSnapshots:
+    """The turn screen."""
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_turn_one(
+        self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]
+    ) -> None:
+        """Turn one with option 1 picked: meters, ladder, card, advisors."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await begin(pilot)
+            await pilot.press("1")
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_turn_two_with_log(
+        self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]
+    ) -> None:
+        """Turn two after pushing: changes since last turn (▲▼), news and log shown."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await begin(pilot)
+            await pilot.press("1", "enter")
+            await pilot.pause()
+            await pilot.press("enter")  # close the 'escalation up' moment
+            await pilot.press("n")
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_moment(
+        self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]
+    ) -> None:
+        """A new escalation rung is announced in a modal."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await begin(pilot)
+            await pilot.press("1", "enter")
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+class TestEventSnapshots:
+    """An event's own choice."""
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_event(self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]) -> None:
+        """The summit offer, scheduled at turn two, asks its question in a modal."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            offramp: OffRampApp = pilot.app  # type: ignore[assignment]
+            state = new_game(offramp.scenario, SEED, "dovish", schedule={2: ["summit"]})
+            offramp.session = Session(offramp.scenario, state, offramp.saves)
+            offramp.show_game()
+            await pilot.pause()
+            await pilot.press("2", "enter")
+            await pilot.pause()
+            await pilot.press("2")
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+class TestHelpSnapshots:
+    """The help screen."""
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_help(self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]) -> None:
+        """Help over the turn screen: every key, how a turn works, reading the meters."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await begin(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+class TestDebriefSnapshots:
+    """The debrief."""
+
+    @pytest.mark.parametrize("size", SIZES)
+    @pytest.mark.parametrize("tab", ["ending", "chart", "lens"])
+    def test_debrief(
+        self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int], tab: str
+    ) -> None:
+        """After 'Wait' every turn: the ending and scores, the meter chart, the lens reveal."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            from game.ui.screens.debrief import DebriefScreen
+            from game.ui.screens.event import EventScreen, MomentScreen
+
+            await begin(pilot)
+            for _ in range(20):
+                screen = pilot.app.screen
+                if isinstance(screen, DebriefScreen):
+                    break
+                if isinstance(screen, MomentScreen):
+                    await pilot.press("enter")
+                elif isinstance(screen, EventScreen):
+                    await pilot.press("1", "enter")
+                else:
+                    await pilot.press("2", "enter")
+                await pilot.pause()
+            await settle(pilot)
+            pilot.app.screen.query_one("#debrief-tabs").active = f"tab-{tab}"  # type: ignore[attr-defined]
+            pilot.app.clear_notifications()
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
