@@ -92,6 +92,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         simulate,
     )
 
+    if args.runs < 1:
+        raise UsageError(f"--runs must be at least 1, not {args.runs}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     scenario = _load(args.scenario)
     lenses = args.lens or [lens.id for lens in scenario.lenses]
     for lens in lenses:

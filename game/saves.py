@@ -12,11 +12,11 @@ import contextlib
 import os
 import re
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import tomli
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -174,10 +174,10 @@ def read_save_document(path: Path) -> SaveModel:
         raise SaveError(f"{path}: the file is empty (an interrupted or truncated save?)")
     try:
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
+        data = tomli.loads(text)
     except UnicodeDecodeError as exc:
         raise SaveError(f"{path}: not a save (not UTF-8 text)") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except tomli.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
         where = f"{path}:{m.group(1)}" if m else str(path)
         raise SaveError(f"{where}: not a readable save (TOML error: {exc})") from exc

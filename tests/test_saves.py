@@ -145,8 +145,9 @@ while not is_over(s):
     states.append(s)
     s, _ = choose(sc, s, choices(sc, s)[0].id)
 states.append(s)
-print("ready", flush=True)
-i = 0
+write_save(path, sc, states[0], {"pad": "x" * 20000})
+print("ready", flush=True)  # a whole save exists: from now on it must never be lost
+i = 1
 while True:
     write_save(path, sc, states[i % len(states)], {"pad": "x" * 20000})
     i += 1

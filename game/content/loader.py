@@ -9,12 +9,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+import tomli
 from pydantic import BaseModel, ValidationError
 
 from game.content.errors import ContentError, KeyPath, Problem
@@ -193,8 +193,8 @@ def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[st
     src = _Source(path, shown, text)
     out.sources[shown] = src
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
         msg = _TOML_POS.sub("", str(exc)).strip()
         if m:

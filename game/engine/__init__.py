@@ -19,6 +19,7 @@ from game.engine.core import (
     inject,
     is_over,
     new_game,
+    open_game,
 )
 from game.engine.outcome import Outcome, outcome
 from game.engine.state import (
@@ -49,5 +50,6 @@ __all__ = [
     "inject",
     "is_over",
     "new_game",
+    "open_game",
     "outcome",
 ]

@@ -369,6 +369,62 @@ def _constant(node: Node, names: Names) -> int | None:
     return None
 
 
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _operands(node: Node, op: str) -> list[Node]:
+    """The operands of a chain of one boolean operator, flattened: a and (b and c) -> a, b, c."""
+    if isinstance(node, Binary) and node.op == op:
+        return _operands(node.left, op) + _operands(node.right, op)
+    return [node]
+
+
+def _chain(parts: list[Fn], conj: bool) -> Fn:
+    """One closure for an n-ary and/or, so evaluating it costs one call per operand."""
+    if conj:
+        if len(parts) == 2:
+            a, b = parts
+            return lambda s: a(s) and b(s)
+        if len(parts) == 3:
+            a, b, c = parts
+            return lambda s: a(s) and b(s) and c(s)
+        if len(parts) == 4:
+            a, b, c, d = parts
+            return lambda s: a(s) and b(s) and c(s) and d(s)
+        every = tuple(parts)
+        return lambda s: all(p(s) for p in every)
+    if len(parts) == 2:
+        a, b = parts
+        return lambda s: a(s) or b(s)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda s: a(s) or b(s) or c(s)
+    some = tuple(parts)
+    return lambda s: any(p(s) for p in some)
+
+
+def _compare_leaf(kind: str, key: str | int, op: str, c: int) -> Fn:
+    """A specialised closure for `meter OP const` and `turn OP const`."""
+    if kind == "turn":
+        return {
+            "<": lambda s: s.turn < c,
+            "<=": lambda s: s.turn <= c,
+            ">": lambda s: s.turn > c,
+            ">=": lambda s: s.turn >= c,
+            "==": lambda s: s.turn == c,
+            "!=": lambda s: s.turn != c,
+        }[op]
+    i = int(key)
+    return {
+        "<": lambda s: s.meters[i] < c,
+        "<=": lambda s: s.meters[i] <= c,
+        ">": lambda s: s.meters[i] > c,
+        ">=": lambda s: s.meters[i] >= c,
+        "==": lambda s: s.meters[i] == c,
+        "!=": lambda s: s.meters[i] != c,
+    }[op]
+
+
 def _compile(node: Node, names: Names) -> Fn:
     const = _constant(node, names)
     if const is not None:
@@ -389,34 +445,65 @@ def _compile(node: Node, names: Names) -> Fn:
             return lambda s: ident in s.flags
         return lambda s: ident in s.seen
     if isinstance(node, Unary):
+        if node.op == "not" and isinstance(node.arg, Name) and node.arg.kind in ("flag", "seen"):
+            ident = node.arg.ident
+            if node.arg.kind == "flag":
+                return lambda s: ident not in s.flags
+            return lambda s: ident not in s.seen
         arg = _compile(node.arg, names)
         if node.op == "not":
             return lambda s: not arg(s)
         return lambda s: -arg(s)
     assert isinstance(node, Binary)
-    left, right = _compile(node.left, names), _compile(node.right, names)
     op = node.op
-    if op == "and":
-        return lambda s: left(s) and right(s)
-    if op == "or":
-        return lambda s: left(s) or right(s)
+    if op in ("and", "or"):
+        parts = [_compile(n, names) for n in _operands(node, op)]
+        return _chain(parts, op == "and")
+    # Comparisons: specialise "meter/turn OP constant" (either way round) for speed.
+    lconst, rconst = _constant(node.left, names), _constant(node.right, names)
+    for var, c, o in ((node.left, rconst, op), (node.right, lconst, _FLIP.get(op, op))):
+        if c is not None and isinstance(var, Name) and o in _CMP:
+            if var.kind == "meter":
+                return _compare_leaf("meter", names.meters[var.ident], o, c)
+            if var.kind == "turn":
+                return _compare_leaf("turn", 0, o, c)
+    left, right = _compile(node.left, names), _compile(node.right, names)
     if op == "+":
         return lambda s: left(s) + right(s)
     if op == "-":
         return lambda s: left(s) - right(s)
-    # Comparisons: specialise the common "meter OP constant" shape for speed.
-    rconst = _constant(node.right, names)
-    if isinstance(node.left, Name) and node.left.kind == "meter" and rconst is not None:
-        idx = names.meters[node.left.ident]
-        c = rconst
-        table: dict[str, Fn] = {
-            "<": lambda s: s.meters[idx] < c,
-            "<=": lambda s: s.meters[idx] <= c,
-            ">": lambda s: s.meters[idx] > c,
-            ">=": lambda s: s.meters[idx] >= c,
-            "==": lambda s: s.meters[idx] == c,
-            "!=": lambda s: s.meters[idx] != c,
-        }
-        return table[op]
     cmp = _CMP[op]
     return lambda s: cmp(int(left(s)), int(right(s)))
+
+
+def turn_window(cond: Condition) -> tuple[int, int]:
+    """The turns outside which the condition is surely false: (first, last) turn.
+
+    Read from `turn` comparisons with a constant at the top level of a conjunction; the
+    engine checks this window before calling the condition at all.
+    """
+    first, last = 1, 1 << 30
+    for part in _operands(cond.tree, "and"):
+        if not (isinstance(part, Binary) and part.op in _COMPARE):
+            continue
+        if isinstance(part.left, Name) and part.left.kind == "turn" and isinstance(part.right, Num):
+            op, c = part.op, part.right.value
+        elif (
+            isinstance(part.right, Name)
+            and part.right.kind == "turn"
+            and isinstance(part.left, Num)
+        ):
+            op, c = _FLIP[part.op], part.left.value
+        else:
+            continue
+        if op == ">=":
+            first = max(first, c)
+        elif op == ">":
+            first = max(first, c + 1)
+        elif op == "<=":
+            last = min(last, c)
+        elif op == "<":
+            last = min(last, c - 1)
+        elif op == "==":
+            first, last = max(first, c), min(last, c)
+    return first, last

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from game.content.models import Option
 from game.engine import rng
-from game.engine.rules import Caused, COption, CRule, Eff, Rules, rules_for
+from game.engine.rules import Caused, CCard, COption, CRule, Eff, Rules, rules_for
 from game.engine.state import (
     Cause,
     Change,
@@ -34,12 +34,13 @@ class EngineError(ValueError):
 class _Turn:
     """Collects what happens during one engine call."""
 
-    __slots__ = ("applied", "changes", "notes")
+    __slots__ = ("applied", "changes", "news", "notes")
 
     def __init__(self) -> None:
         self.changes: list[Change] = []
         self.notes: list[str] = []
         self.applied: list[str] = []
+        self.news: list[str] = []
 
 
 # --- the public vocabulary ------------------------------------------------------------
@@ -60,6 +61,28 @@ def new_game(
     ``lens=None`` draws the lens from the seed; ``hidden`` keeps it from the player's view.
     ``schedule`` forces events at given turns; ``allowed_cards`` limits the deck.
     """
+    return open_game(
+        scenario,
+        seed,
+        lens,
+        hidden=hidden,
+        turn_limit=turn_limit,
+        schedule=schedule,
+        allowed_cards=allowed_cards,
+    )[0]
+
+
+def open_game(
+    scenario: Scenario,
+    seed: int,
+    lens: str | None = None,
+    *,
+    hidden: bool = False,
+    turn_limit: int | None = None,
+    schedule: Mapping[int, Iterable[str]] | None = None,
+    allowed_cards: Iterable[str] | None = None,
+) -> tuple[GameState, TurnReport]:
+    """Like :func:`new_game`, with the report of the opening news (decision None)."""
     rules = rules_for(scenario)
     if lens is None:
         lens = draw_lens(scenario, seed)
@@ -90,7 +113,15 @@ def new_game(
     _begin_turn(rules, s, turn)
     if not s.pending and s.ending is None:
         _advance(rules, s, turn)
-    return s
+    return s, TurnReport(
+        turn=1,
+        decision=None,
+        option="",
+        changes=tuple(turn.changes),
+        notes=tuple(turn.notes),
+        news=tuple(turn.news),
+        ending=s.ending,
+    )
 
 
 def draw_lens(scenario: Scenario, seed: int) -> str:
@@ -158,7 +189,7 @@ def choose(scenario: Scenario, state: GameState, option: str) -> tuple[GameState
         option=option,
         changes=tuple(turn.changes),
         notes=tuple(turn.notes),
-        news=tuple(s.news) if s.turn != turn_no else (),
+        news=tuple(turn.news),
         ending=s.ending,
         rules_applied=tuple(turn.applied),
     )
@@ -193,8 +224,10 @@ def _month(rules: Rules, turn: int) -> int:
 def _advance(rules: Rules, s: GameState, turn: _Turn) -> None:
     """Finish the turn and start the next, until a decision is owed or the game ends."""
     while True:
+        before = len(turn.changes)
         _dynamics(rules, s, turn)
-        _check(rules, s)
+        if len(turn.changes) != before:
+            _check(rules, s)
         if s.ending is not None:
             return
         if s.turn >= s.turn_limit:
@@ -228,6 +261,8 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
     for event in rules.chance_events:
         if fired >= rules.max_events:
             break
+        if not event.first <= turn_no <= event.last:
+            continue
         if event.once and event.id in seen:
             continue
         if available.get(event.id, 0) > turn_no:
@@ -248,6 +283,7 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
 def _fire(rules: Rules, s: GameState, event_id: str, turn: _Turn) -> None:
     event = rules.events[event_id]
     s.news.append(event_id)
+    turn.news.append(event_id)
     s.seen.add(event_id)
     s.available[event_id] = s.turn + event.cooldown + 1
     for eff, cause in event.effects:
@@ -257,28 +293,46 @@ def _fire(rules: Rules, s: GameState, event_id: str, turn: _Turn) -> None:
 
 
 def _deal(rules: Rules, s: GameState) -> None:
+    """Deal the turn's cards: weighted among those whose condition holds.
+
+    Sampling is by rejection: draw by weight among the cards that pass the cheap checks
+    (once, cooldown, exercise deck, turn window), and evaluate only the drawn card's
+    condition, dropping it and drawing again if it does not hold.  That gives each
+    eligible card exactly its weighted chance while evaluating few conditions.
+    """
     allowed = s.allowed_cards
-    eligible = [
+    turn_no = s.turn
+    seen = s.seen
+    available = s.available
+    candidates = [
         c
         for c in rules.cards
-        if not (c.once and c.id in s.seen)
-        and s.available.get(c.id, 0) <= s.turn
+        if c.first <= turn_no <= c.last
+        and not (c.once and c.id in seen)
+        and available.get(c.id, 0) <= turn_no
         and (allowed is None or c.id in allowed)
-        and (c.when is None or c.when(s))
     ]
-    for _ in range(rules.cards_per_turn):
-        if not eligible:
-            return
-        total = sum(c.weight for c in eligible)
+    dealt = 0
+    total = sum(c.weight for c in candidates)
+    while candidates and dealt < rules.cards_per_turn:
         s.rng, pick = rng.next_below(s.rng, total)
-        for card in eligible:
-            pick -= card.weight
-            if pick < 0:
-                break
-        eligible.remove(card)
-        s.seen.add(card.id)
-        s.available[card.id] = s.turn + card.cooldown + 1
+        card = candidates.pop(_weighted_index(candidates, pick))
+        total -= card.weight
+        if card.when is not None and not card.when(s):
+            continue
+        dealt += 1
+        seen.add(card.id)
+        available[card.id] = turn_no + card.cooldown + 1
         s.pending.append(Decision("card", card.id))
+
+
+def _weighted_index(cards: list[CCard], pick: int) -> int:
+    """The index of the card a draw of ``pick`` (0 <= pick < total weight) lands on."""
+    for i, card in enumerate(cards):
+        pick -= card.weight
+        if pick < 0:
+            return i
+    return len(cards) - 1
 
 
 def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
@@ -350,7 +404,7 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
             )
             return
     if eff.after:
-        delayed_cause = Cause("delayed", cause.ref, cause.why, cause.lens_rule)
+        delayed_cause = Cause("delayed", cause.ref, cause.why, cause.lens_rule, cause.kind)
         s.delayed.append(
             PendingEffect(
                 s.turn + eff.after,

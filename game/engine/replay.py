@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from game.engine.core import EngineError, choose, inject, new_game
+from game.engine.core import EngineError, choose, inject, new_game, open_game
 from game.engine.state import GameState, LogEntry, TurnReport
 
 if TYPE_CHECKING:
@@ -40,6 +40,19 @@ class Setup:
 def start(scenario: Scenario, setup: Setup) -> GameState:
     """A new game from a setup."""
     return new_game(
+        scenario,
+        setup.seed,
+        setup.lens,
+        hidden=setup.hidden,
+        turn_limit=setup.turn_limit,
+        schedule=setup.schedule,
+        allowed_cards=setup.allowed_cards,
+    )
+
+
+def opening(scenario: Scenario, setup: Setup) -> tuple[GameState, TurnReport]:
+    """A new game from a setup, with the report of its opening news."""
+    return open_game(
         scenario,
         setup.seed,
         setup.lens,

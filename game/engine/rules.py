@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from game.content.models import Dynamic, Effect, Option
-from game.engine.conditions import compile_condition
+from game.engine.conditions import compile_condition, turn_window
 from game.engine.state import Cause
 
 if TYPE_CHECKING:
@@ -65,6 +65,9 @@ class COption:
 class CCard:
     id: str
     when: Pred | None
+    first: int
+    """First turn the condition can hold (read from its `turn` comparisons)."""
+    last: int
     weight: int
     cooldown: int
     once: bool
@@ -75,6 +78,8 @@ class CCard:
 class CEvent:
     id: str
     when: Pred | None
+    first: int
+    last: int
     chance: float
     once: bool
     cooldown: int
@@ -136,6 +141,9 @@ def _compile(sc: Scenario) -> Rules:
         if text.strip() == "true":
             return None
         return compile_condition(sc.conditions[text], names)
+
+    def window(text: str) -> tuple[int, int]:
+        return turn_window(sc.conditions[text]) if text.strip() != "true" else (1, 1 << 30)
 
     def caused(effects: Iterable[Effect], kind: str, ref: str, why: str = "") -> Caused:
         return tuple((e, Cause(kind, ref, e.why or why)) for e in effs(effects))
@@ -219,13 +227,22 @@ def _compile(sc: Scenario) -> Rules:
         key=lambda e: -e.priority,  # stable: equal priorities keep file order
     )
     cards = tuple(
-        CCard(c.id, pred(c.when), c.weight, c.cooldown, c.once, options(c.id, c.options))
+        CCard(
+            c.id,
+            pred(c.when),
+            *window(c.when),
+            c.weight,
+            c.cooldown,
+            c.once,
+            options(c.id, c.options),
+        )
         for c in sc.cards
     )
     events = {
         e.id: CEvent(
             e.id,
             pred(e.when),
+            *window(e.when),
             e.chance,
             e.once,
             e.cooldown,

@@ -40,6 +40,8 @@ class Cause:
     why: str = ""
     lens_rule: str = ""
     """The ``lens.rule`` that scaled this change, if one did."""
+    origin: str = ""
+    """For a delayed change: the kind of the cause that scheduled it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +83,15 @@ class TurnReport:
     """What one call to ``choose`` did, from the decision to the next decision or the end."""
 
     turn: int
-    decision: Decision
+    decision: Decision | None
+    """None for the opening report of a new game."""
     option: str
     changes: tuple[Change, ...]
     notes: tuple[str, ...]
     """Things that did not happen and why (a chance that failed, an effect a lens cancelled)."""
     news: tuple[str, ...]
-    """Events fired at the start of the next turn (empty when the game ended first)."""
+    """Events fired after the decision, in order: the next turn's news, and that of any
+    turn passed without a decision (empty when the game ended first)."""
     ending: str | None
     rules_applied: tuple[str, ...] = ()
     """The ``lens.rule`` refs whose tags and condition matched the chosen option."""
@@ -180,6 +184,7 @@ class GameState:
                         "ref": p.cause.ref,
                         "why": p.cause.why,
                         "lens_rule": p.cause.lens_rule,
+                        "origin": p.cause.origin,
                     },
                 }
                 for p in self.delayed

@@ -83,14 +83,15 @@ def _advocate(source: str) -> Picker:
 
 def _greedy(meter: str, index: int, sign: float) -> Picker:
     def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
+        totals = [sum(e.scores.values()) for e in sc.endings]
+        mean_total = sum(totals) / len(totals) if totals else 0.0
         scores = []
         for o in options:
             after, _ = choose(sc, st, o.id)
-            # ending early is judged by the ending's scores, not the meter
-            ending = sc.ending[after.ending].scores if after.ending else None
             value = sign * after.meters[index]
-            if ending is not None:
-                value = sum(ending.values()) * 1000.0 - 1e6
+            if after.ending is not None:
+                # an option that ends the game is judged by how good that ending is too
+                value += (sum(sc.ending[after.ending].scores.values()) - mean_total) * 10
             scores.append(value)
         return _best(options, scores, rnd)
 
@@ -126,6 +127,10 @@ def make_strategy(scenario: Scenario, name: str) -> Strategy:
                 weights[tag.lstrip("-")] = -1.0 if tag.startswith("-") else 1.0
         if not weights:
             raise StrategyError(f"{name!r}: write tags:TAG,TAG,-TAG")
+        used = {t for key in scenario.option_keys for t in _option_tags(scenario, key)}
+        unknown = sorted(set(weights) - used)
+        if unknown:
+            raise StrategyError(f"{name!r}: no option has the tag(s) {', '.join(unknown)}")
         return Strategy(name, f"prefer tags {arg}", _weights(weights, {}))
     for model in scenario.strategies:
         if model.id == name:
@@ -134,6 +139,15 @@ def make_strategy(scenario: Scenario, name: str) -> Strategy:
     raise StrategyError(
         f"unknown strategy {name!r} (try: {known}, greedy:METER:high|low, tags:A,B,-C)"
     )
+
+
+def _option_tags(scenario: Scenario, key: str) -> list[str]:
+    owner, _, option_id = key.partition(".")
+    item = scenario.card.get(owner) or scenario.event.get(owner)
+    for o in item.options if item else ():
+        if o.id == option_id:
+            return list(o.tags)
+    return []
 
 
 def default_strategy_names(scenario: Scenario) -> list[str]:

@@ -1,0 +1,499 @@
+"""The balance simulator as a designer relies on it: the real `offramp simulate`, the
+built-in strategies and the report's statistics, checked on the Cuba scenario."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.content import Scenario
+from game.content.models import Option
+from game.engine import GameState, choices, choose, new_game
+from game.sim import default_strategy_names, make_strategy, simulate
+from game.sim.report import BEST_FRACTION, build_report, wilson
+from game.sim.strategies import StrategyError
+
+from .conftest import ROOT, scenario_at
+
+CUBA = ROOT / "tests" / "fixtures" / "cuba"
+OFFRAMP = [sys.executable, "-m", "game.cli"]
+RUNS = 1000
+"""Games per strategy × lens asked for by the issue (about 9 s per run of the CLI)."""
+
+
+def run(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*OFFRAMP, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def cuba() -> Scenario:
+    return scenario_at(CUBA)
+
+
+@pytest.fixture(scope="module")
+def big_run() -> dict[str, Any]:
+    """`simulate --runs 1000 --json` with --jobs 1 and --jobs 2, run side by side."""
+    common = ["simulate", str(CUBA), "--runs", str(RUNS), "--json", "--seed", "11"]
+    procs = {
+        jobs: subprocess.Popen(
+            [*OFFRAMP, *common, "--jobs", str(jobs)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for jobs in (1, 2)
+    }
+    out = {}
+    for jobs, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr
+        out[jobs] = stdout
+    return {"stdout": out, "report": json.loads(out[1])}
+
+
+# --- the JSON report --------------------------------------------------------------------
+
+
+class TestJsonReport:
+    """Every field the balance issue asks for, and each consistent with the others."""
+
+    def test_jobs_do_not_change_a_byte(self, big_run: dict[str, Any]) -> None:
+        assert big_run["stdout"][1] == big_run["stdout"][2]
+
+    def test_header(self, big_run: dict[str, Any], cuba: Scenario) -> None:
+        r = big_run["report"]
+        assert r["scenario"] == "cuba" and r["runs"] == RUNS and r["seed"] == 11
+        assert r["strategies"] == default_strategy_names(cuba)
+        assert r["lenses"] == [lens.id for lens in cuba.lenses]
+        assert r["games"] == RUNS * len(r["strategies"]) * len(r["lenses"])
+
+    def test_one_group_per_strategy_and_lens(self, big_run: dict[str, Any]) -> None:
+        r = big_run["report"]
+        pairs = [(g["strategy"], g["lens"]) for g in r["groups"]]
+        assert pairs == list(product(r["strategies"], r["lenses"]))
+        assert all(g["games"] == RUNS for g in r["groups"])
+
+    def test_ending_distribution_with_confidence_intervals(
+        self, big_run: dict[str, Any], cuba: Scenario
+    ) -> None:
+        for g in big_run["report"]["groups"]:
+            endings = g["endings"]
+            assert endings, g
+            assert set(endings) <= set(cuba.ending)
+            assert sum(e["count"] for e in endings.values()) == g["games"]
+            assert sum(e["share"] for e in endings.values()) == pytest.approx(1, abs=1e-3)
+            for e in endings.values():
+                assert e["count"] > 0
+                assert e["share"] == round(e["count"] / g["games"], 4)
+                lo, hi = e["ci95"]
+                assert (lo, hi) == wilson(e["count"], g["games"])
+                assert 0 <= lo <= e["share"] <= hi <= 1
+                assert hi - lo < 0.07  # 1000 games: a 95% interval narrower than ±3.5 points
+
+    def test_game_length(self, big_run: dict[str, Any], cuba: Scenario) -> None:
+        for g in big_run["report"]["groups"]:
+            t = g["turns"]
+            assert 1 <= t["min"] <= t["median"] <= t["max"] <= cuba.info.turn_limit
+            assert t["min"] <= t["mean"] <= t["max"]
+            assert 0 <= t["sd"] <= (t["max"] - t["min"]) / 2 + 1e-9
+            if t["min"] == t["max"]:
+                assert t["sd"] == 0
+
+    def test_mean_scores_follow_from_the_endings(
+        self, big_run: dict[str, Any], cuba: Scenario
+    ) -> None:
+        for g in big_run["report"]["groups"]:
+            assert set(g["scores"]) == {c.id for c in cuba.criteria}
+            for c in cuba.criteria:
+                expected = (
+                    sum(
+                        e["count"] * cuba.ending[ending].scores.get(c.id, 0)
+                        for ending, e in g["endings"].items()
+                    )
+                    / g["games"]
+                )
+                assert g["scores"][c.id] == pytest.approx(expected, abs=1e-3)
+            best = set(big_run["report"]["best_endings"])
+            share = sum(e["count"] for k, e in g["endings"].items() if k in best) / g["games"]
+            assert g["best_share"] == pytest.approx(share, abs=1e-4)
+
+    def test_best_endings_follow_from_the_scores(
+        self, big_run: dict[str, Any], cuba: Scenario
+    ) -> None:
+        totals = {e.id: sum(e.scores.values()) for e in cuba.endings}
+        top = max(totals.values())
+        expected = sorted(e for e, t in totals.items() if t >= BEST_FRACTION * top)
+        assert big_run["report"]["best_endings"] == expected
+
+    def test_cards_dealt_and_options_picked(self, big_run: dict[str, Any], cuba: Scenario) -> None:
+        r = big_run["report"]
+        dealt, picked = r["cards"]["dealt"], r["options"]["picked"]
+        assert set(dealt) == {c.id for c in cuba.cards}  # JSON keys are sorted
+        assert set(picked) == set(cuba.option_keys)
+        # every card that came up was answered by exactly one of its options
+        for card in cuba.cards:
+            assert sum(picked[f"{card.id}.{o.id}"] for o in card.options) == dealt[card.id]
+        # the opening card comes up once in every game, on turn 1
+        assert dealt["photographs"] == r["games"]
+        assert r["cards"]["never_dealt"] == [c.id for c in cuba.cards if not dealt[c.id]] == []
+        assert r["options"]["never_picked"] == [o for o in cuba.option_keys if not picked[o]] == []
+
+    def test_events_never_fired(self, big_run: dict[str, Any], cuba: Scenario) -> None:
+        events = big_run["report"]["events"]
+        assert set(events["fired"]) == {e.id for e in cuba.events}
+        assert events["never_fired"] == [e.id for e in cuba.events if not events["fired"][e.id]]
+        # the simulator pushes no injects, so exactly the inject-only events never fire
+        assert events["never_fired"] == [e.id for e in cuba.events if e.inject_only]
+        # once-only events fire at most once a game
+        for e in cuba.events:
+            if e.once:
+                assert events["fired"][e.id] <= big_run["report"]["games"]
+
+    def test_every_ending_is_reached_by_some_strategy(
+        self, big_run: dict[str, Any], cuba: Scenario
+    ) -> None:
+        endings = big_run["report"]["endings"]
+        assert sum(endings["reached"].values()) == big_run["report"]["games"]
+        assert endings["never_reached"] == []
+        for ending in cuba.endings:
+            groups = [g for g in big_run["report"]["groups"] if ending.id in g["endings"]]
+            assert groups, f"no strategy reaches {ending.id}"
+            assert (
+                sum(g["endings"][ending.id]["count"] for g in groups)
+                == (endings["reached"][ending.id])
+            )
+
+    def test_lens_rules_applied(self, big_run: dict[str, Any], cuba: Scenario) -> None:
+        rules = big_run["report"]["lens_rules"]
+        assert set(rules["applied"]) == {
+            f"{lens.id}.{r.id}" for lens in cuba.lenses for r in lens.rules
+        }
+        assert all(n > 0 for n in rules["applied"].values())
+        assert rules["never_applied"] == []
+
+    def test_dominant_strategies(self, big_run: dict[str, Any]) -> None:
+        r = big_run["report"]
+        dominant = r["dominant"]
+        share = {(g["strategy"], g["lens"]): g["best_share"] for g in r["groups"]}
+        best_per_lens = {}
+        for lens in r["lenses"]:
+            top = max(share[(s, lens)] for s in r["strategies"])
+            best_per_lens[lens] = sorted(s for s in r["strategies"] if share[(s, lens)] == top)
+        assert dominant["best_per_lens"] == best_per_lens
+        common = set.intersection(*(set(v) for v in best_per_lens.values()))
+        assert dominant["strategies"] == sorted(common)
+        assert dominant["explanation"]
+        # the Cuba scenario is balanced so that the lens changes the best policy
+        assert dominant["strategies"] == []
+        assert "no single strategy" in dominant["explanation"]
+
+
+# --- other outputs and options of the command ------------------------------------------
+
+
+def test_different_seeds_give_different_results() -> None:
+    args = ["simulate", str(CUBA), "--runs", "100", "--json", "--strategy", "random"]
+    one, two, one_again = (run(*args, "--seed", s) for s in ("1", "2", "1"))
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    groups = [json.loads(r.stdout)["groups"] for r in (one, two, one_again)]
+    assert groups[0] != groups[1]
+    assert groups[0] == groups[2]
+
+
+def test_markdown_has_the_tables(cuba: Scenario) -> None:
+    result = run("simulate", str(CUBA), "--runs", "30", "--markdown", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    for heading in ("# Balance report", "## Endings by strategy and lens", "## Mean scores",
+                    "## Dominant strategy", "## Coverage", "## Cards dealt"):  # fmt: skip
+        assert heading in text
+    strategies = default_strategy_names(cuba)
+    # each table: a header, a separator with as many cells, and rows with as many cells
+    tables: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            if tables and tables[-1]:
+                tables[-1].append(line)
+            else:
+                tables.append([line])
+        elif tables and tables[-1]:
+            tables.append([])
+    tables = [t for t in tables if t]
+    assert len(tables) == 3
+    for table in tables:
+        cells = {line.count("|") for line in table}
+        assert len(cells) == 1, table
+        assert set(table[1].replace("|", "")) == {"-"}
+    endings, scores, cards = tables
+    assert len(endings) == len(scores) == 2 + len(strategies) * len(cuba.lenses)
+    for strategy, lens in product(strategies, cuba.lenses):
+        assert any(row.startswith(f"| {strategy} | {lens.id} |") for row in endings)
+    assert all(c.label in scores[0] for c in cuba.criteria)
+    assert {row.split("|")[1].strip() for row in cards[2:]} == {c.id for c in cuba.cards}
+
+
+def test_text_output_is_the_default(cuba: Scenario) -> None:
+    result = run("simulate", str(CUBA), "--runs", "20", "--strategy", "random")
+    assert result.returncode == 0, result.stderr
+    assert cuba.info.title in result.stdout
+    assert "Endings never reached" in result.stdout and "Dominant strategy" in result.stdout
+
+
+class TestCoverage:
+    def test_nothing_left_unexercised(self) -> None:
+        result = run("simulate", str(CUBA), "--coverage", "--runs", "200")
+        assert result.returncode == 0, result.stderr
+        lines = [line for line in result.stdout.splitlines() if line.startswith("- ")]
+        assert len(lines) == 7
+        for line in lines:
+            assert line.endswith("(0): none"), line
+        assert "- Invariant failures (0): none" in lines
+
+    def test_json(self) -> None:
+        result = run("simulate", str(CUBA), "--coverage", "--runs", "100", "--json")
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["games"] == 100 * 2
+        lists = {k: v for k, v in report.items() if isinstance(v, list)}
+        assert "invariant_failures" in lists and len(lists) == 7
+        assert all(v == [] for v in lists.values()), lists
+
+    def test_finds_what_cannot_happen(self, tmp_path: Path) -> None:
+        """A card that is never dealt and an event that is always possible are reported."""
+        folder = tmp_path / "cuba"
+        shutil.copytree(CUBA, folder)
+        extra = """
+[[cards]]
+id = "never"
+title = "Never"
+text = "Cannot come up."
+when = "turn > 99"
+  [[cards.options]]
+  id = "a"
+  text = "A"
+  [[cards.options]]
+  id = "b"
+  text = "B"
+
+[[events]]
+id = "always"
+title = "Always"
+text = "Its condition cannot be false."
+when = "turn >= 1"
+chance = 0.1
+"""
+        (folder / "extra.toml").write_text(extra, encoding="utf-8")
+        result = run("simulate", str(folder), "--coverage", "--runs", "30", "--json")
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["cards_never_dealt"] == ["never"]
+        assert report["options_never_taken"] == ["never.a", "never.b"]
+        assert report["event_conditions_never_false"] == ["always"]
+        assert report["invariant_failures"] == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--strategy", "nope", "unknown strategy 'nope'"),
+        ("--strategy", "greedy:nope:low", "write greedy:METER:high"),
+        ("--strategy", "advocate:nope", "unknown source"),
+        ("--lens", "nope", "unknown lens 'nope' (lenses: hawk, dove)"),
+    ],
+)
+def test_unknown_names_exit_2(option: str, value: str, message: str) -> None:
+    result = run("simulate", str(CUBA), "--runs", "5", option, value)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.startswith("offramp: ")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+# --- the built-in strategies -------------------------------------------------------------
+
+
+def visited_states(scenario: Scenario, games: int = 60) -> Iterator[GameState]:
+    """Decision points of random games under every lens (with the inject-only events)."""
+    injects = [e.id for e in scenario.events if e.inject_only]
+    for seed in range(games):
+        lens = scenario.lenses[seed % len(scenario.lenses)].id
+        rnd = random.Random(seed)
+        schedule = {1 + seed % 5: injects} if injects and seed % 3 == 0 else None
+        state = new_game(scenario, seed, lens, schedule=schedule)
+        while state.ending is None:
+            yield state
+            options = choices(scenario, state)
+            state, _ = choose(scenario, state, rnd.choice(options).id)
+
+
+def pick(scenario: Scenario, name: str, state: GameState, seed: int = 0) -> str:
+    strategy = make_strategy(scenario, name)
+    return strategy.pick(scenario, state, choices(scenario, state), random.Random(seed))
+
+
+def stances(option: Option, source: str) -> set[str]:
+    return {c.stance for c in option.citations if c.source == source}
+
+
+@pytest.fixture(scope="module")
+def states(cuba: Scenario) -> list[GameState]:
+    found = list(visited_states(cuba))
+    assert len(found) > 200
+    return found
+
+
+class TestStrategies:
+    @pytest.mark.parametrize("source", ["hawks", "doves", "kremlin"])
+    def test_advocate_picks_what_its_source_argues_for(
+        self, cuba: Scenario, states: list[GameState], source: str
+    ) -> None:
+        argued = 0
+        for i, state in enumerate(states):
+            options = choices(cuba, state)
+            chosen = next(o for o in options if o.id == pick(cuba, f"advocate:{source}", state, i))
+            if any("for" in stances(o, source) for o in options):
+                argued += 1
+                assert "for" in stances(chosen, source), (state.pending[0], chosen.id)
+            # never an option the source argues against while another is not
+            if any("against" not in stances(o, source) for o in options):
+                assert "against" not in stances(chosen, source)
+        assert argued > 50
+
+    @pytest.mark.parametrize(
+        ("meter", "direction"),
+        [("readiness", "low"), ("room", "low"), ("standing", "high"), ("missiles", "low")],
+    )
+    def test_greedy_never_picks_a_worse_next_step(
+        self, cuba: Scenario, states: list[GameState], meter: str, direction: str
+    ) -> None:
+        index = cuba.names.meters[meter]
+        for i, state in enumerate(states[::3]):
+            options = choices(cuba, state)
+            after = {o.id: choose(cuba, state, o.id)[0] for o in options}
+            chosen = pick(cuba, f"greedy:{meter}:{direction}", state, i)
+            # the meter one step on; an option that ends the game also counts how good
+            # that ending is, relative to the scenario's average ending
+            totals = [sum(e.scores.values()) for e in cuba.endings]
+            mean_total = sum(totals) / len(totals)
+            sign = -1 if direction == "low" else 1
+            value = {
+                k: sign * s.meters[index]
+                + (
+                    (sum(cuba.ending[s.ending].scores.values()) - mean_total) * 10
+                    if s.ending
+                    else 0
+                )
+                for k, s in after.items()
+            }
+            assert value[chosen] == max(value.values()), (meter, value, chosen)
+
+    def test_strategies_never_change_the_game(
+        self, cuba: Scenario, states: list[GameState]
+    ) -> None:
+        """Lookahead and randomness stay with the strategy: the state (and its RNG) do not move."""
+        meter_ids = tuple(cuba.meter)
+        for name in default_strategy_names(cuba):
+            for i, state in enumerate(states[::25]):
+                before = state.to_dict(meter_ids)
+                assert pick(cuba, name, state, i) in {o.id for o in choices(cuba, state)}
+                assert state.to_dict(meter_ids) == before, name
+
+    def test_tags(self, cuba: Scenario, states: list[GameState]) -> None:
+        def score(o: Option) -> int:
+            return ("talk" in o.tags) - ("force" in o.tags)
+
+        for i, state in enumerate(states):
+            options = choices(cuba, state)
+            chosen = next(o for o in options if o.id == pick(cuba, "tags:talk,-force", state, i))
+            assert score(chosen) == max(score(o) for o in options)
+
+    def test_content_strategy(self, cuba: Scenario, states: list[GameState]) -> None:
+        model = next(s for s in cuba.strategies if s.id == "firm_line")
+
+        def score(owner: str, o: Option) -> float:
+            return sum(model.tags.get(t, 0.0) for t in o.tags) + model.options.get(
+                f"{owner}.{o.id}", 0.0
+            )
+
+        for i, state in enumerate(states):
+            owner = state.pending[0].id
+            options = choices(cuba, state)
+            chosen = next(o for o in options if o.id == pick(cuba, "firm_line", state, i))
+            assert score(owner, chosen) == max(score(owner, o) for o in options)
+        # on turn 1 the quarantine (blockade 2 + firm 1) beats the air strike and the warning
+        first = new_game(cuba, 1, "hawk")
+        assert pick(cuba, "firm_line", first) == "quarantine"
+
+    def test_unknown_names(self, cuba: Scenario) -> None:
+        for name in ("nope", "greedy:standing", "greedy:nope:high", "advocate:nope", "tags:,"):
+            with pytest.raises(StrategyError):
+                make_strategy(cuba, name)
+
+    def test_default_set(self, cuba: Scenario) -> None:
+        names = default_strategy_names(cuba)
+        assert names[0] == "random" and "firm_line" in names
+        assert [n for n in names if n.startswith("advocate:")] == [
+            f"advocate:{s.id}" for s in cuba.sources
+        ]
+        assert f"greedy:{cuba.ladder.id}:low" in names
+        for name in names:
+            make_strategy(cuba, name)
+
+
+def test_records_do_not_depend_on_jobs_in_process(cuba: Scenario) -> None:
+    names = ["random", "advocate:doves"]
+    lenses = [lens.id for lens in cuba.lenses]
+    one = simulate(cuba, names, lenses, 40, seed=3, jobs=1)
+    two = simulate(cuba, names, lenses, 40, seed=3, jobs=2)
+    assert one == two
+    assert len(one) == 40 * len(names) * len(lenses)
+    assert [(r.strategy, r.lens) for r in one[::40]] == list(product(names, lenses))
+    report = build_report(cuba, one, names, lenses, 40, 3)
+    assert report["games"] == len(one)
+
+
+# --- the Wilson interval -------------------------------------------------------------------
+
+
+class TestWilson:
+    @settings(max_examples=500, deadline=None)
+    @given(st.integers(1, 10**8).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+    def test_contains_the_proportion(self, kn: tuple[int, int]) -> None:
+        k, n = kn
+        lo, hi = wilson(k, n)
+        assert 0.0 <= lo <= k / n <= hi <= 1.0
+
+    @given(st.integers(1, 10**6))
+    def test_extremes(self, n: int) -> None:
+        z = 1.96
+        assert wilson(0, n)[0] == 0.0
+        assert wilson(n, n)[1] == 1.0
+        # with no successes the upper end is z²/(n + z²)
+        assert wilson(0, n)[1] == pytest.approx(z * z / (n + z * z), abs=1e-4)
+
+    @given(st.integers(2, 10**5).flatmap(lambda n: st.tuples(st.integers(0, n - 1), st.just(n))))
+    def test_more_successes_move_the_interval_up(self, kn: tuple[int, int]) -> None:
+        k, n = kn
+        assert wilson(k, n) <= wilson(k + 1, n)
+
+    def test_narrows_with_more_games(self) -> None:
+        widths = [wilson(n // 4, n)[1] - wilson(n // 4, n)[0] for n in (40, 400, 4000)]
+        assert widths[0] > widths[1] > widths[2] > 0
+
+    def test_no_games(self) -> None:
+        assert wilson(0, 0) == (0.0, 0.0)
