@@ -67,7 +67,14 @@ def describe_change(scenario: Scenario, state: GameState, change: Change) -> str
         else:
             what = f"{label} {change.before} → {change.after} ({change.delta:+d})"
     why = f" — {change.cause.why}" if change.cause.why else ""
-    return f"{what} [{cause_label(scenario, state, change)}]{why}"
+    scaled = ""
+    if change.cause.lens_rule:
+        if state.lens_hidden and state.ending is None:
+            scaled = ", amplified or damped by the hidden lens"
+        else:
+            lens = scenario.lens.get(change.cause.lens_rule.split(".", 1)[0])
+            scaled = f", scaled by lens {lens.name if lens else change.cause.lens_rule}"
+    return f"{what} [{cause_label(scenario, state, change)}{scaled}]{why}"
 
 
 def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
