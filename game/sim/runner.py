@@ -50,6 +50,7 @@ class Job:
     lens_index: int
     start: int
     stop: int
+    conditions: Conditions
 
 
 def game_seed(master: int, strategy_index: int, lens_index: int, game: int) -> int:
@@ -58,11 +59,40 @@ def game_seed(master: int, strategy_index: int, lens_index: int, game: int) -> i
     return mix((z + game) & MASK) >> 33
 
 
-def play_one(scenario: Scenario, strategy_name: str, lens: str, seed: int) -> GameRecord:
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """Exercise settings the simulated games share (defaults: the scenario's own)."""
+
+    game_seed: int | None = None
+    """Play every game on this seed (the same crisis); strategies still vary their picks."""
+    turn_limit: int | None = None
+    schedule: tuple[tuple[int, str], ...] = ()
+    """(turn, event) injects."""
+    allowed_cards: frozenset[str] | None = None
+
+
+def play_one(
+    scenario: Scenario,
+    strategy_name: str,
+    lens: str,
+    seed: int,
+    conditions: Conditions | None = None,
+) -> GameRecord:
     """Play one game with a strategy under a lens and record it."""
     strategy = make_strategy(scenario, strategy_name)
     rnd = random.Random(seed)
-    state = new_game(scenario, seed, lens)
+    cond = conditions or Conditions()
+    schedule: dict[int, list[str]] = {}
+    for turn, event in cond.schedule:
+        schedule.setdefault(turn, []).append(event)
+    state = new_game(
+        scenario,
+        seed if cond.game_seed is None else cond.game_seed,
+        lens,
+        turn_limit=cond.turn_limit,
+        schedule=schedule,
+        allowed_cards=cond.allowed_cards,
+    )
     cards: list[str] = []
     picks: list[str] = []
     events: list[str] = list(state.news)
@@ -103,6 +133,7 @@ def _run_job(job: Job) -> list[GameRecord]:
             job.strategy,
             job.lens,
             game_seed(job.master_seed, job.strategy_index, job.lens_index, g),
+            job.conditions,
         )
         for g in range(job.start, job.stop)
     ]
@@ -116,15 +147,17 @@ def simulate(
     seed: int = 0,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    conditions: Conditions | None = None,
 ) -> list[GameRecord]:
     """Play ``runs`` games for every strategy × lens; records in a fixed order."""
+    cond = conditions or Conditions()
     for name in strategies:
         make_strategy(scenario, name)  # fail early on an unknown name
     jobs = jobs or os.cpu_count() or 1
     total = runs * len(strategies) * len(lenses)
     chunk = max(1, min(250, runs // max(1, jobs * 2) or 1))
     work = [
-        Job(str(scenario.folder), s, lens, seed, si, li, start, min(runs, start + chunk))
+        Job(str(scenario.folder), s, lens, seed, si, li, start, min(runs, start + chunk), cond)
         for si, s in enumerate(strategies)
         for li, lens in enumerate(lenses)
         for start in range(0, runs, chunk)
