@@ -154,6 +154,31 @@ def _progress(total: int) -> Any:
     return bar()
 
 
+def cmd_inject(args: argparse.Namespace) -> int:
+    """Push an event to every running session of a class (applied at their next turn)."""
+    from game.classroom import push_inject
+    from game.content.exercise import CLASS_CODE, load_exercise
+
+    if not CLASS_CODE.match(args.class_code):
+        raise UsageError(f"bad class code {args.class_code!r}")
+    if args.exercise:
+        scenario = load_exercise(Path(args.exercise)).scenario
+    else:
+        scenario = _load(args.scenario)
+    if args.event not in scenario.event:
+        known = ", ".join(e.id for e in scenario.events if e.inject_only) or "none"
+        raise UsageError(
+            f"unknown event {args.event!r} in scenario {scenario.id!r} "
+            f"(inject-only events: {known})"
+        )
+    path = push_inject(Path(args.saves), args.class_code, args.event)
+    print(
+        f"pushed {args.event!r} to class {args.class_code!r} ({path}); "
+        "each session applies it at its next turn"
+    )
+    return EXIT_OK
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     """Create a minimal, valid scenario folder to start from."""
     from game.content import CONTENT_ROOT
@@ -233,6 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="JSON output")
     fmt.add_argument("--markdown", action="store_true", help="Markdown output")
     simulate.add_argument("-o", "--output", help="write to this file instead of stdout")
+
+    inj = add("inject", cmd_inject, "push an event live to every session of a class")
+    inj.add_argument("event", help="event id")
+    inj.add_argument("--class", dest="class_code", required=True, help="the class code")
+    inj.add_argument("--exercise", help="the class's exercise file (to check the event)")
+    inj.add_argument("--scenario", help="scenario folder or name, if no exercise is given")
+    inj.add_argument("--saves", default="saves", help="save folder (default: saves/)")
 
     new = add("new", cmd_new, "create a new scenario folder from a commented template")
     new.add_argument("name", help="scenario id (lower-case letters, digits, underscores)")
