@@ -136,7 +136,33 @@ def build_report(
             "never_applied": [r for r in all_rules if not applied[r]],
         },
         "dominant": _dominant(best_share, strategies, lenses),
+        "advocates": _advocates(scenario, groups, lenses),
     }
+
+
+def _advocates(
+    scenario: Scenario, groups: list[dict[str, Any]], lenses: Sequence[str]
+) -> dict[str, Any]:
+    """Under each lens, how each source's advocate scores: does the lens reward its author?"""
+    out: dict[str, Any] = {}
+    for lens_id in lenses:
+        lens = scenario.lens.get(lens_id)
+        totals = {
+            g["strategy"]: round(sum(g["scores"].values()), 3)
+            for g in groups
+            if g["lens"] == lens_id and g["strategy"].startswith("advocate:")
+        }
+        if not totals or lens is None:
+            continue
+        ranking = sorted(totals, key=lambda k: (-totals[k], k))
+        own = f"advocate:{lens.source}"
+        out[lens_id] = {
+            "mean_total_score": totals,
+            "ranking": ranking,
+            "own_advocate": own,
+            "own_advocate_best": bool(ranking) and ranking[0] == own,
+        }
+    return out
 
 
 def _dominant(
@@ -210,6 +236,22 @@ def report_markdown(scenario: Scenario, report: dict[str, Any]) -> str:
     lines += ["", "## Dominant strategy", "", report["dominant"]["explanation"] + ".", ""]
     for lens, names in report["dominant"]["best_per_lens"].items():
         lines.append(f"- best under {lens}: {', '.join(names) or '—'}")
+    if report.get("advocates"):
+        lines += [
+            "",
+            "## Does each lens reward its own author?",
+            "",
+            "Mean total score (sum of the criteria) of each essay's advocate, per lens.",
+            "",
+            "| lens | own advocate | ranking (mean total score) | own best? |",
+            "|---|---|---|---|",
+        ]
+        for lens_id, data in report["advocates"].items():
+            ranking = ", ".join(
+                f"{k.split(':', 1)[1]} {data['mean_total_score'][k]:.1f}" for k in data["ranking"]
+            )
+            best = "yes" if data["own_advocate_best"] else "no"
+            lines.append(f"| {lens_id} | {data['own_advocate']} | {ranking} | {best} |")
     lines += ["", "## Coverage", ""]
     for title, key, sub in [
         ("Cards never dealt", "cards", "never_dealt"),
