@@ -211,6 +211,33 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Turn a class's folder of saves into a report (unreadable saves are listed and skipped)."""
+    from game.content.exercise import load_exercise
+    from game.sim.classreport import (
+        build_class_report,
+        class_report_html,
+        class_report_markdown,
+        class_report_text,
+    )
+
+    if args.baseline_runs < 0:
+        raise UsageError(f"--baseline-runs must be 0 or more, not {args.baseline_runs}")
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        what = "not a folder" if folder.exists() else "no such folder"
+        raise UsageError(f"{folder}: {what} (give the folder of a class's saves)")
+    exercise = load_exercise(Path(args.exercise)) if args.exercise else None
+    report = build_class_report(folder, exercise, args.baseline_runs, scenario_dir=args.scenario)
+    if args.html:
+        _emit(class_report_html(report), args.html)
+    elif args.markdown:
+        _emit(class_report_markdown(report), args.markdown)
+    else:
+        _emit(class_report_text(report), None)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `offramp`."""
     parser = argparse.ArgumentParser(
@@ -273,6 +300,23 @@ def build_parser() -> argparse.ArgumentParser:
     replay = add("replay", cmd_replay, "print a saved game's timeline, turn by turn")
     replay.add_argument("save", help="save file (.toml)")
     replay.add_argument("--scenario", help="scenario folder, if not the one the save names")
+
+    report = add("report", cmd_report, "turn a folder of student saves into a class report")
+    report.add_argument("folder", help="the class's save folder, e.g. saves/<class>/")
+    report.add_argument(
+        "--exercise", metavar="FILE", help="the class's exercise file (for the baseline)"
+    )
+    report.add_argument("--scenario", help="scenario folder, if not the one the saves name")
+    report.add_argument(
+        "--baseline-runs",
+        metavar="N",
+        type=int,
+        default=200,
+        help="simulated games per strategy (default 200; 0: none)",
+    )
+    out = report.add_mutually_exclusive_group()
+    out.add_argument("--markdown", metavar="FILE", help="write a Markdown report to FILE")
+    out.add_argument("--html", metavar="FILE", help="write an HTML report with charts to FILE")
     return parser
 
 
