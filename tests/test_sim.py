@@ -219,7 +219,8 @@ def test_markdown_has_the_tables(cuba: Scenario) -> None:
     assert result.returncode == 0, result.stderr
     text = result.stdout
     for heading in ("# Balance report", "## Endings by strategy and lens", "## Mean scores",
-                    "## Dominant strategy", "## Coverage", "## Cards dealt"):  # fmt: skip
+                    "## Dominant strategy", "## Does each lens reward its own author?",
+                    "## Coverage", "## Cards dealt"):  # fmt: skip
         assert heading in text
     strategies = default_strategy_names(cuba)
     # each table: a header, a separator with as many cells, and rows with as many cells
@@ -233,7 +234,7 @@ def test_markdown_has_the_tables(cuba: Scenario) -> None:
         elif tables and tables[-1]:
             tables.append([])
     tables = [t for t in tables if t]
-    assert len(tables) == 3
+    assert len(tables) == 4  # endings, mean scores, advocates per lens, cards dealt
     for table in tables:
         cells = {line.count("|") for line in table}
         assert len(cells) == 1, table
