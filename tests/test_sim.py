@@ -239,7 +239,8 @@ def test_markdown_has_the_tables(cuba: Scenario) -> None:
         cells = {line.count("|") for line in table}
         assert len(cells) == 1, table
         assert set(table[1].replace("|", "")) == {"-"}
-    endings, scores, cards = tables
+    endings, scores, advocates, cards = tables
+    assert len(advocates) == 2 + len(cuba.lenses)
     assert len(endings) == len(scores) == 2 + len(strategies) * len(cuba.lenses)
     for strategy, lens in product(strategies, cuba.lenses):
         assert any(row.startswith(f"| {strategy} | {lens.id} |") for row in endings)
