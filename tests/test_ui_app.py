@@ -29,6 +29,8 @@ from game.ui.screens.too_small import TooSmallScreen
 from game.ui.screens.turn import TurnScreen
 from game.ui.session import Session
 from game.ui.widgets.card import OptionsBox
+from game.ui.widgets.meters import MeterList
+from game.ui.widgets.prose import Prose
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 SEED = 3
@@ -51,8 +53,20 @@ def make_app(saves: Path, seed: int | None = SEED, lens: str | None = None) -> O
     return OffRampApp(MINI, saves, seed=seed, lens=lens)
 
 
+async def loaded(pilot: Pilot[int]) -> None:
+    """Wait until the scenario has loaded behind the title screen."""
+    for _ in range(200):
+        if pilot.app.ready:  # type: ignore[attr-defined]
+            break
+        await pilot.pause(0.02)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert pilot.app.ready  # type: ignore[attr-defined]
+
+
 async def start_game(pilot: Pilot[int], *, lens_down: int = 0) -> None:
     """From the title screen: new game (hidden lens unless moved), begin turn one."""
+    await loaded(pilot)
     await pilot.press("n")
     await pilot.pause()
     assert isinstance(pilot.app.screen, NewGameScreen)
@@ -112,19 +126,31 @@ class TestStart:
         """The briefing describes every lens but does not say which one is in force."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
             await pilot.press("n")
             await pilot.press("ctrl+s")
             await pilot.pause()
-            text = str(app.screen.query_one("#briefing-body Static").render())
+            text = app.screen.query_one("#briefing-text", Prose).plain
             assert "hidden" in text
             assert "In this game the lens is hidden" in text
             assert "In this game the lens is Hawkish" not in text
+
+    @run
+    async def test_title_menu_by_arrows(self, tmp_path: Path) -> None:
+        """The title menu also works with arrows and Enter."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
+            await pilot.press("down", "down", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, LoadScreen)
 
     @run
     async def test_continue_disabled_without_autosave(self, tmp_path: Path) -> None:
         """Continue says there is no autosave rather than failing."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
             await pilot.press("c")
             await pilot.pause()
             assert isinstance(app.screen, TitleScreen)
@@ -165,12 +191,13 @@ class TestTurn:
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await start_game(pilot)
-            rows = app.screen.query(".option-row")
-            await pilot.click(rows[1])
+            box = app.screen.query_one(OptionsBox)
+            second = next(y for y, (i, _) in enumerate(box.option_lines(box.size.width)) if i == 1)
+            await pilot.click(OptionsBox, offset=(5, second))
             await pilot.pause()
-            assert app.screen.query_one(OptionsBox).picked == 1
+            assert box.picked == 1
             assert app_session(app).state.turn == 1
-            await pilot.click(rows[1])
+            await pilot.click(OptionsBox, offset=(5, second))
             await pilot.pause()
             assert app_session(app).state.turn == 2
 
@@ -195,12 +222,13 @@ class TestTurn:
         async with app.run_test(size=(80, 24)) as pilot:
             await start_game(pilot)
             await choose(pilot, 1)
-            text = str(app.screen.query_one("#meter-stability").render())
+            meters = app.screen.query_one(MeterList)
+            text = meters.text_of("stability")
             assert "▼−" in text
-            ladder = str(app.screen.query_one("#ladder").render())
+            ladder = app.screen.query_one("#ladder", Prose).plain
             assert "▲+1" in ladder and "Tense" in ladder
-            morale = str(app.screen.query_one("#meter-morale").render())
-            assert "≈" in morale and "est." in morale
+            morale = meters.text_of("morale")
+            assert "≈" in morale and "–" in morale
 
     @run
     async def test_new_rung_is_a_modal(self, tmp_path: Path) -> None:
@@ -211,7 +239,7 @@ class TestTurn:
             await pilot.press("1", "enter")
             await pilot.pause()
             assert isinstance(app.screen, MomentScreen)
-            assert "Escalation up" in str(app.screen.query_one(".dialog-body Static").render())
+            assert "Escalation up" in app.screen.query_one("#moments-text", Prose).plain
 
     @run
     async def test_log_has_every_change_with_its_cause(self, tmp_path: Path) -> None:
@@ -221,7 +249,7 @@ class TestTurn:
             await start_game(pilot)
             await choose(pilot, 1)
             await pilot.press("n")
-            log = str(app.screen.query_one("#log-body").render())
+            log = app.screen.query_one("#news-body", Prose).plain
             assert "Stability 50 → 35" in log and "[Push hard]" in log
             assert "Pressure bites" in log
 
@@ -233,9 +261,9 @@ class TestTurn:
             await start_game(pilot)
             await pilot.press("w")
             await pilot.pause()
-            text = str(app.screen.query_one("#advisors Static").render())
+            text = app.screen.query_one("#advisors Prose", Prose).plain
             assert "Why would this happen?" in text and "Pressure bites" in text
-            assert "(a ¶2)" in text
+            assert "Essay A (a)" in text and "¶2" in text
 
     @run
     async def test_named_save(self, tmp_path: Path) -> None:
@@ -256,6 +284,7 @@ class TestEvents:
         """A scheduled event with options opens a modal; picking an option takes it."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
             scenario = app.scenario
             state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
             app.session = Session(scenario, state, tmp_path)
@@ -277,6 +306,7 @@ class TestEvents:
         """Escape closes the event modal; the card then shows the event's options."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
             scenario = app.scenario
             state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
             app.session = Session(scenario, state, tmp_path)
@@ -313,7 +343,7 @@ class TestWholeGame:
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert app.screen.debrief is not None
-            text = str(app.screen.query_one("#debrief-ending").render())
+            text = app.screen.query_one("#debrief-ending", Prose).plain
             assert app.screen.debrief.ending_title in text
             await pilot.press("e")
             await pilot.pause()
@@ -342,6 +372,7 @@ class TestSaveAndResume:
         assert app.return_value == 0
         again = make_app(tmp_path, seed=None)
         async with again.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
             await pilot.press("c")
             await pilot.pause()
             assert isinstance(again.screen, TurnScreen)
@@ -461,6 +492,7 @@ class TestAnywhere:
         """Searching filters the terms; app.look_up opens an entry (as a clicked term does)."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
             await pilot.press("g")
             await pilot.pause()
             await pilot.press("z", "z", "z")
@@ -472,6 +504,24 @@ class TestAnywhere:
             await pilot.pause()
             assert isinstance(app.screen, GlossaryScreen)
             assert "Ladder" in str(app.screen.query_one("#glossary-text").render())
+
+    @run
+    async def test_click_on_term_opens_glossary(self, tmp_path: Path) -> None:
+        """A glossary term in a card's text is a link: clicking it opens its entry."""
+        import shutil
+
+        scenario_dir = tmp_path / "mini"
+        shutil.copytree(MINI, scenario_dir)
+        toml = scenario_dir / "scenario.toml"
+        text = toml.read_text(encoding="utf-8").replace("Push or wait?", "Up the ladder?")
+        toml.write_text(text, encoding="utf-8")
+        app = OffRampApp(scenario_dir, tmp_path / "saves", seed=SEED)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await pilot.click("#card-text", offset=(8, 0))
+            await pilot.pause()
+            assert isinstance(app.screen, GlossaryScreen)
+            assert "The escalation ladder." in str(app.screen.query_one("#glossary-text").render())
 
     @run
     async def test_palette_lists_screen_actions(self, tmp_path: Path) -> None:
@@ -503,6 +553,10 @@ class TestAnywhere:
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await start_game(pilot)
+            await pilot.press("2")
+            await pilot.resize_terminal(100, 30)
+            await pilot.pause(0.1)
+            assert app.screen.query_one(OptionsBox).picked == 1  # a pick survives a resize
             await pilot.resize_terminal(60, 20)
             await pilot.pause(0.1)
             assert isinstance(app.screen, TooSmallScreen)
@@ -530,24 +584,61 @@ class TestAnywhere:
             assert app_session(app).state.turn == 2
 
 
-def test_content_error_escapes_before_start(tmp_path: Path) -> None:
-    """A broken scenario raises ContentError from run_app, before anything is drawn."""
+def headless(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make OffRampApp.run headless, so run_app can run in a test."""
+    from textual.app import App
+
+    def run(self: App[int], **kwargs: Any) -> int | None:
+        return App.run(self, headless=True, size=(80, 24))
+
+    monkeypatch.setattr(OffRampApp, "run", run)
+
+
+def test_content_error_ends_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken scenario ends the app at once; run_app raises its ContentError for the
+    command to print every problem and exit 2."""
     from game.content import ContentError
     from game.ui.app import run_app
 
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "scenario.toml").write_text("[scenario]\nid = 3\n", encoding="utf-8")
+    headless(monkeypatch)
     with pytest.raises(ContentError):
         run_app(scenario_dir=tmp_path / "bad", saves=tmp_path, seed=1, lens=None)
 
 
-def test_unknown_lens_is_refused(tmp_path: Path) -> None:
-    """run_app refuses an unknown --lens before starting."""
+def test_cli_prints_problems_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`offramp play` on broken content prints the problems and exits with status 2."""
+    from game.cli import main
+
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "scenario.toml").write_text("[scenario]\nid = 3\n", encoding="utf-8")
+    headless(monkeypatch)
+    status = main(["play", "--scenario", str(tmp_path / "bad"), "--saves", str(tmp_path)])
+    assert status == 2
+    assert "scenario.toml" in capsys.readouterr().err
+
+
+def test_unknown_lens_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_app refuses an unknown --lens once the scenario has loaded."""
     from game.engine import EngineError
     from game.ui.app import run_app
 
+    headless(monkeypatch)
     with pytest.raises(EngineError, match="unknown lens"):
         run_app(scenario_dir=MINI, saves=tmp_path, seed=1, lens="nope")
+
+
+def test_autosave_name_matches_saves() -> None:
+    """The title screen's autosave check uses the saves module's file name."""
+    import inspect
+
+    from game.saves import AUTOSAVE
+    from game.ui.screens import title
+
+    assert f'"{AUTOSAVE}"' in inspect.getsource(title)
 
 
 def test_scenario_loads_once() -> None:

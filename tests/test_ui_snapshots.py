@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from game.engine import new_game
+from game.engine import choices, choose, is_over, new_game
 from game.ui.app import OffRampApp
 from game.ui.session import Session
 
@@ -33,6 +33,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> OffRampApp:
 
 async def begin(pilot: Pilot[Any]) -> None:
     """New game with the defaults (hidden lens, seed 3), through the briefing."""
+    await settle(pilot)
     await pilot.press("n")
     await pilot.pause()
     await pilot.press("ctrl+s")
@@ -42,7 +43,11 @@ async def begin(pilot: Pilot[Any]) -> None:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for workers and pending refreshes."""
+    """Wait for the scenario to load, for workers and for pending refreshes."""
+    for _ in range(200):
+        if pilot.app.ready:
+            break
+        await pilot.pause(0.02)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
@@ -54,7 +59,7 @@ class TestTitleSnapshots:
     @pytest.mark.parametrize("size", SIZES)
     def test_title(self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]) -> None:
         """Title: new game, continue (disabled: no autosave), load, help, quit."""
-        assert snap_compare(app, terminal_size=size)
+        assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
 class TestTurnSnapshots:
@@ -111,6 +116,7 @@ class TestEventSnapshots:
         """The summit offer, scheduled at turn two, asks its question in a modal."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
             offramp: OffRampApp = pilot.app  # type: ignore[assignment]
             state = new_game(offramp.scenario, SEED, "dovish", schedule={2: ["summit"]})
             offramp.session = Session(offramp.scenario, state, offramp.saves)
@@ -147,24 +153,18 @@ class TestDebriefSnapshots:
     def test_debrief(
         self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int], tab: str
     ) -> None:
-        """After 'Wait' every turn: the ending and scores, the meter chart, the lens reveal."""
+        """A game of 'Wait' under a hidden lens: ending and scores, meter chart, lens reveal."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            from game.ui.screens.debrief import DebriefScreen
-            from game.ui.screens.event import EventScreen, MomentScreen
-
-            await begin(pilot)
-            for _ in range(20):
-                screen = pilot.app.screen
-                if isinstance(screen, DebriefScreen):
-                    break
-                if isinstance(screen, MomentScreen):
-                    await pilot.press("enter")
-                elif isinstance(screen, EventScreen):
-                    await pilot.press("1", "enter")
-                else:
-                    await pilot.press("2", "enter")
-                await pilot.pause()
+            await settle(pilot)
+            offramp: OffRampApp = pilot.app  # type: ignore[assignment]
+            scenario = offramp.scenario
+            state = new_game(scenario, SEED, None, hidden=True)
+            while not is_over(state):
+                options = [o.id for o in choices(scenario, state)]
+                state, _ = choose(scenario, state, "wait" if "wait" in options else options[-1])
+            offramp.session = Session(scenario, state, offramp.saves)
+            offramp.show_debrief()
             await settle(pilot)
             pilot.app.screen.query_one("#debrief-tabs").active = f"tab-{tab}"  # type: ignore[attr-defined]
             pilot.app.clear_notifications()

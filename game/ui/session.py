@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine import GameState, TurnReport, choose, current_decision, new_game
+from game.engine import Change, GameState, TurnReport, choose, current_decision, open_game
 from game.engine.view import View, view
-from game.timeline import describe_change
+from game.timeline import cause_label, describe_change
+from game.ui.text import delta_text
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
@@ -66,6 +67,8 @@ class Session:
     log: list[LogItem] = field(default_factory=list)
     on_disk: bool = False
     """Whether the current state is written in a save (the autosave or a named one)."""
+    opening: tuple[Moment, ...] = ()
+    """Important news of a new game's first turn, to show once when play begins."""
     _view: View | None = field(default=None, repr=False)
 
     @classmethod
@@ -78,7 +81,12 @@ class Session:
         hidden: bool,
     ) -> Session:
         """A new game (``lens=None`` with ``hidden`` draws a hidden lens from the seed)."""
-        return cls(scenario, new_game(scenario, seed, lens, hidden=hidden), saves)
+        state, report = open_game(scenario, seed, lens, hidden=hidden)
+        session = cls(scenario, state, saves)
+        if report.changes or report.news:
+            session.log.append(session._item(state, state, report))
+        session.opening = session.news_moments(report.news)
+        return session
 
     @classmethod
     def resume(cls, loaded: LoadedSave, saves: Path) -> Session:
@@ -159,19 +167,39 @@ class Session:
     def _item(self, before: GameState, after: GameState, report: TurnReport) -> LogItem:
         scenario = self.scenario
         decision = report.decision
-        owner = (
-            scenario.card[decision.id] if decision.kind == "card" else scenario.event[decision.id]
-        )
-        option = next((o.text for o in owner.options if o.id == report.option), report.option)
+        if decision is None:  # the opening news of a new game
+            title, option = "The crisis opens", ""
+        else:
+            owner = (
+                scenario.card[decision.id]
+                if decision.kind == "card"
+                else scenario.event[decision.id]
+            )
+            title = owner.title
+            option = next((o.text for o in owner.options if o.id == report.option), report.option)
         return LogItem(
             turn=report.turn,
             date=view_date(scenario, report.turn),
-            title=owner.title,
+            title=title,
             option=option,
-            changes=tuple(describe_change(scenario, after, c) for c in report.changes),
+            changes=tuple(change_line(scenario, after, c) for c in report.changes),
             notes=report.notes,
             news=tuple(scenario.event[e].title for e in report.news if e in scenario.event),
         )
+
+    def take_opening(self) -> tuple[Moment, ...]:
+        """The opening moments, once (empty afterwards and for resumed games)."""
+        opening, self.opening = self.opening, ()
+        return opening
+
+    def news_moments(self, news: tuple[str, ...]) -> tuple[Moment, ...]:
+        """The important events among ``news``."""
+        found = []
+        for event_id in news:
+            event = self.scenario.event.get(event_id)
+            if event is not None and event.important:
+                found.append(Moment("event", f"News: {event.title}", event.text))
+        return tuple(found)
 
     def moments(self, before: View, after: View, report: TurnReport) -> tuple[Moment, ...]:
         """What changed that the player must not miss, read from the two views."""
@@ -206,11 +234,36 @@ class Session:
                         f"and is now in the band “{m.band}”.",
                     )
                 )
-        for event_id in report.news:
-            event = self.scenario.event.get(event_id)
-            if event is not None and event.important:
-                found.append(Moment("event", f"News: {event.title}", event.text))
-        return tuple(found)
+        return (*found, *self.news_moments(report.news))
+
+
+def change_line(scenario: Scenario, state: GameState, change: Change) -> str:
+    """A change in words with its cause, as :func:`describe_change` says it, except that an
+    estimate shows only its change (its true values are not the player's to see while the
+    game goes on), a flag its description, and minus signs are real ones."""
+    line = describe_change(scenario, state, change)
+    meter = scenario.meter.get(change.id)
+    if change.target == "flag":
+        flag = next((f for f in scenario.flags if f.id == change.id), None)
+        said = f"{change.id} {'set' if change.after else 'cleared'}"
+        if flag is not None and flag.description and line.startswith(said):
+            now = "From now on" if change.after else "No longer"
+            line = f"{now}: {flag.description.rstrip('.')}" + line[len(said) :]
+    elif (
+        change.target == "meter"
+        and meter is not None
+        and meter.visibility == "estimate"
+        and state.ending is None
+    ):
+        said = f"{meter.label} {change.before} → {change.after} ({change.delta:+d})"
+        note = "" if "(est" in meter.label else " (estimate)"
+        shown = f"{meter.label} {delta_text(change.delta)}{note}"
+        if line.startswith(said):
+            line = shown + line[len(said) :]
+        else:  # never leak the true values, whatever describe_change says
+            why = f" — {change.cause.why}" if change.cause.why else ""
+            line = f"{shown} [{cause_label(scenario, state, change)}]{why}"
+    return re.sub(r"\(-(\d+)\)", r"(−\1)", line)
 
 
 def view_date(scenario: Scenario, turn: int) -> str:

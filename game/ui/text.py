@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -74,8 +73,23 @@ def source_name(scenario: Scenario, source_id: str) -> str:
 # --- the glossary -------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
-def _pattern(entries: tuple[GlossaryEntry, ...]) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+_Compiled = tuple[re.Pattern[str] | None, dict[str, int]]
+_CACHE: dict[int, tuple[Sequence[GlossaryEntry], _Compiled]] = {}
+
+
+def _pattern(entries: Sequence[GlossaryEntry]) -> _Compiled:
+    """One regular expression finding every term and alias (compiled once per glossary)."""
+    cached = _CACHE.get(id(entries))
+    if cached is not None and cached[0] is entries:
+        return cached[1]
+    compiled = _compile(entries)
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[id(entries)] = (entries, compiled)
+    return compiled
+
+
+def _compile(entries: Sequence[GlossaryEntry]) -> _Compiled:
     names: dict[str, int] = {}
     for index, entry in enumerate(entries):
         for name in (entry.term, *entry.aliases):
@@ -89,7 +103,7 @@ def _pattern(entries: tuple[GlossaryEntry, ...]) -> tuple[re.Pattern[str] | None
 
 def glossary_terms(entries: Sequence[GlossaryEntry], text: str) -> list[int]:
     """Indices of the glossary entries whose term (or alias) appears in ``text``, in order."""
-    pattern, names = _pattern(tuple(entries))
+    pattern, names = _pattern(entries)
     if pattern is None:
         return []
     found: list[int] = []
@@ -102,7 +116,7 @@ def glossary_terms(entries: Sequence[GlossaryEntry], text: str) -> list[int]:
 
 def linked(entries: Sequence[GlossaryEntry], text: str) -> Content:
     """``text`` with each glossary term underlined and clickable (it opens the glossary)."""
-    pattern, names = _pattern(tuple(entries))
+    pattern, names = _pattern(entries)
     content = Content(text)
     if pattern is None:
         return content

@@ -6,25 +6,23 @@ why its effects would happen (the effects' ``why``).
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from game.content.models import Card, Effect, Event
 from game.content.scenario import Scenario
 from game.ui.text import linked
-
-Part = Content | str | tuple[str, str]
+from game.ui.widgets.prose import Doc, Prose
 
 
 def effect_words(scenario: Scenario, effect: Effect) -> str:
     """An effect's direction in words, without its size: 'Stability ▼', 'talks set'."""
     if effect.set_flag or effect.clear_flag:
         flag = effect.set_flag or effect.clear_flag or ""
-        what = "begins" if effect.set_flag else "ends"
+        when = "from now on" if effect.set_flag else "no longer"
         description = next((f.description for f in scenario.flags if f.id == flag), "") or flag
-        head = f"{description}: {what}"
+        head = f"{when}: {description.rstrip('.')}"
     else:
         meter = scenario.meter.get(effect.target)
         label = meter.label if meter else effect.target
@@ -44,57 +42,78 @@ def effect_words(scenario: Scenario, effect: Effect) -> str:
     return head + (f" ({', '.join(extras)})" if extras else "")
 
 
-def advisors_content(scenario: Scenario, item: Card | Event, detail: bool) -> Content:
-    """Each essay's position on the options of ``item``, grouped by essay."""
-    parts: list[Part] = []
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with '…'."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:.") + "…"
+
+
+def advisors_doc(scenario: Scenario, item: Card | Event, detail: bool, width: int = 60) -> Doc:
+    """Each essay's position on the options of ``item``, grouped by essay.
+
+    Brief by default (stance, option, paragraph); with ``detail`` the essay's title, each
+    passage's quote and, per option, why its effects would happen.
+    """
+    doc = Doc()
     numbered = list(enumerate(item.options, start=1))
     said = False
     for source in scenario.sources:
-        lines: list[Part] = []
+        lines = Doc()
         for number, option in numbered:
             for citation in option.citations:
                 if citation.source != source.id:
                     continue
-                lines += [
-                    "\n  ",
-                    (citation.stance, "bold"),
-                    f" {number}. {option.text} ",
-                    (f"({citation.label()})", "italic"),
-                ]
+                paragraphs = citation.label()[len(citation.source) + 1 :]
+                room = width - len(citation.stance) - len(paragraphs) - 10
+                text = option.text if detail else shorten(option.text, max(room, 16))
+                lines.add(
+                    (f"{citation.stance} {number}", "bold"),
+                    f" · {text} ",
+                    (paragraphs, "italic"),
+                    prefix="  ",
+                    indent=4,
+                )
                 if detail and citation.quote:
-                    lines += ["\n     ", (f"“{citation.quote}”", "italic")]
+                    lines.add((f"“{citation.quote}”", "italic"), prefix="    ")
         if isinstance(item, Event):
             for citation in item.citations:
                 if citation.source == source.id:
-                    lines += ["\n  ", ("context", "bold"), " ", (f"({citation.label()})", "italic")]
+                    paragraphs = citation.label()[len(citation.source) + 1 :]
+                    lines.add(("on this event", "bold"), " ", (paragraphs, "italic"), prefix="  ")
                     if detail and citation.quote:
-                        lines += ["\n     ", (f"“{citation.quote}”", "italic")]
-        if not lines:
+                        lines.add((f"“{citation.quote}”", "italic"), prefix="    ")
+        if not lines.paras:
             continue
         said = True
-        who = f" — {source.author}" if source.author else ""
-        if parts:
-            parts.append("\n\n")
-        parts += [(f"{source.title}{who}", "bold underline"), *lines]
+        doc.add((f"{source.author or source.title} ({source.id})", "bold underline"))
+        if detail and source.author:
+            doc.add((source.title, "italic"), prefix="  ")
+        doc.paras += lines.paras
     if not said:
-        parts.append(("No essay speaks directly to these options.", "italic"))
+        doc.add(("No essay speaks directly to these options.", "italic"))
+    doc.blank()
     if detail:
-        parts += ["\n\n", ("Why would this happen?", "bold underline")]
+        doc.add(("Why would this happen?", "bold underline"))
         for number, option in numbered:
             reasons = [e for e in option.effects if e.why]
             if not reasons:
                 continue
-            parts += ["\n  ", (f"{number}. {option.text}", "bold")]
+            doc.add((f"{number}. {shorten(option.text, max(width - 6, 20))}", "bold"), prefix="  ")
             for effect in reasons:
-                parts += [
-                    "\n     ",
+                doc.add(
                     (effect_words(scenario, effect), "italic"),
                     ": ",
                     linked(scenario.glossary, effect.why),
-                ]
+                    prefix="    ",
+                )
+        doc.blank()
+        doc.add(("The lens in force may add to, cancel or scale these effects.", "dim"))
     else:
-        parts += ["\n\n", ("Press w for the quotes and why each effect would happen.", "italic")]
-    return Content.assemble(*parts)
+        doc.add(("w: each essay's title and quote, and why effects happen.", "dim"))
+    return doc
 
 
 class AdvisorsPanel(VerticalScroll, can_focus=True):
@@ -107,9 +126,9 @@ class AdvisorsPanel(VerticalScroll, can_focus=True):
     def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.scenario = scenario
-        self._body = Static(classes="panel-body")
+        self._body = Prose(classes="panel-body")
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._body
 
     def watch_item(self) -> None:
@@ -123,9 +142,13 @@ class AdvisorsPanel(VerticalScroll, can_focus=True):
             return
         self.border_subtitle = "w: fewer details" if self.detail else "w: quotes & why"
         if self.item is None:
-            self._body.update("")
+            self._body.update(Doc())
             return
-        self._body.update(advisors_content(self.scenario, self.item, self.detail))
+        width = self.scrollable_content_region.width or 60
+        self._body.update(advisors_doc(self.scenario, self.item, self.detail, width))
 
     def on_mount(self) -> None:
+        self._show()
+
+    def on_resize(self) -> None:
         self._show()

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.css.scalar import Scalar
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from game.content.models import Card, Citation, Event, Option
@@ -22,57 +26,57 @@ from game.content.scenario import Scenario
 from game.ui.text import linked
 
 
-def short_citation(scenario: Scenario, citation: Citation) -> str:
-    """'for Walt ¶8' — stance, the essay's short name and its paragraphs."""
-    source = scenario.source.get(citation.source)
-    name = (source.author or source.title) if source else citation.source
-    paragraphs = citation.label()[len(citation.source) + 1 :]
-    return f"{citation.stance} {name} {paragraphs}"
+def citation_summary(citations: Sequence[Citation]) -> str:
+    """Who argues for and against, by essay id and paragraph: 'for 000 ¶7, 002 ¶17 ·
+    against 001 ¶15' (the advisors panel names the essays)."""
+    groups: dict[str, list[str]] = {}
+    for citation in citations:
+        groups.setdefault(citation.stance, []).append(citation.label())
+    order = ("for", "against", "context")
+    return " · ".join(
+        f"{stance} {', '.join(groups[stance])}" for stance in order if stance in groups
+    )
 
 
-def option_content(scenario: Scenario, number: int, option: Option, picked: bool) -> Content:
-    """An option row: number, text, who argues for or against it."""
-    mark = "▶" if picked else " "
-    parts: list[Content | str | tuple[str, str]] = [
-        (f"{mark}{number} ", "bold"),
-        (option.text, "bold" if picked else ""),
-    ]
-    if picked:
-        parts.append(("  ◀ picked", "bold italic"))
-    if option.citations:
-        cites = " · ".join(short_citation(scenario, c) for c in option.citations)
-        parts += ["\n   ", (cites, "italic $text-muted")]
-    return Content.assemble(*parts)
+def option_content(option: Option, number: int, picked: bool, width: int) -> Content:
+    """An option: number, text and who argues for it, wrapped under a 3-cell gutter."""
+    indent = Content("   ")
+    room = max(width - len(indent), 8)
+    text = Content.styled(option.text, "bold" if picked else "").wrap(room)
+    head = Content.assemble(
+        ("▶" if picked else " ", "bold"), (f"{number}", "bold reverse" if picked else "bold"), " "
+    )
+    lines = [head + text[0], *(indent + line for line in text[1:])]
+    cites = citation_summary(option.citations)
+    if cites:
+        lines += [indent + line for line in Content.styled(cites, "italic dim").wrap(room)]
+    return Content("\n").join(lines)
 
 
-class OptionRow(Static):
-    """One option of a card or an event."""
+class OptionsBox(Widget, can_focus=True):
+    """The options of the decision owed: pick with 1–4, arrows or a click; Enter confirms.
 
-    class Clicked(Message):
-        """The player clicked this option."""
+    One widget draws every option (with hanging indents); a pick only repaints it, since
+    the pick mark takes the same room as its absence.
+    """
 
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
-
-    def __init__(self, index: int) -> None:
-        super().__init__(classes="option-row")
-        self.index = index
-
-    def on_click(self) -> None:
-        self.post_message(self.Clicked(self.index))
-
-
-class OptionsBox(Vertical, can_focus=True):
-    """The options of the decision owed: pick with 1–4, arrows or a click; Enter confirms."""
+    DEFAULT_CSS = """
+    OptionsBox {
+        height: auto;
+        border-left: blank;
+    }
+    OptionsBox:focus {
+        border-left: thick $accent;
+    }
+    """
 
     BINDINGS = [
         Binding("up", "move(-1)", "Previous option", show=False),
         Binding("down", "move(1)", "Next option", show=False),
-        Binding("enter", "confirm", "Confirm", show=False),
+        Binding("enter", "confirm", "Confirm", key_display="⏎", tooltip="Confirm the pick"),
     ]
 
-    picked: reactive[int | None] = reactive(None)
+    picked: reactive[int | None] = reactive(None, repaint=True)
 
     class Chosen(Message):
         """The player confirmed an option."""
@@ -91,18 +95,15 @@ class OptionsBox(Vertical, can_focus=True):
     class NothingPicked(Message):
         """The player tried to confirm before picking."""
 
-    def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.scenario = scenario
         self.options: tuple[Option, ...] = ()
 
     def set_options(self, options: Sequence[Option]) -> None:
         """Show a new set of options, none picked."""
         self.options = tuple(options)
         self.picked = None
-        self.remove_children()
-        self.mount_all([OptionRow(i) for i in range(len(self.options))])
-        self._show()
+        self.refresh(layout=True)
 
     def pick(self, index: int) -> bool:
         """Pick an option by index (0-based); False if there is no such option."""
@@ -129,27 +130,56 @@ class OptionsBox(Vertical, can_focus=True):
         self.confirm()
 
     def watch_picked(self, picked: int | None) -> None:
-        self._show()
         self.post_message(self.Picked(picked))
+        if picked is not None:
+            self._keep_in_sight(picked)
 
-    @on(OptionRow.Clicked)
-    def _clicked(self, event: OptionRow.Clicked) -> None:
-        event.stop()
-        self.focus()
-        if self.picked == event.index:
+    def option_lines(self, width: int, picked: int | None = None) -> list[tuple[int, Content]]:
+        """(option index, line) for every line drawn, each line padded to the width so a
+        click anywhere on it picks its option."""
+        lines = []
+        for index, option in enumerate(self.options):
+            content = option_content(option, index + 1, index == picked, width)
+            meta = Style.from_meta({"option": index})
+            for line in content.split("\n"):
+                lines.append(
+                    (index, line.pad_right(max(width - line.cell_length, 0)).stylize(meta))
+                )
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.option_lines(width))
+
+    def render(self) -> Content:
+        lines = self.option_lines(self.content_size.width, self.picked)
+        return Content("\n").join(line for _, line in lines)
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.style.meta.get("option")
+        if not isinstance(index, int):
+            return
+        self.focus(scroll_visible=False)
+        if self.picked == index:
             self.confirm()
         else:
-            self.pick(event.index)
+            self.pick(index)
 
-    def _show(self) -> None:
-        for row in self.query(OptionRow):
-            if row.index >= len(self.options):
-                continue
-            here = row.index == self.picked
-            row.set_class(here, "-picked")
-            row.update(option_content(self.scenario, row.index + 1, self.options[row.index], here))
-            if here:
-                row.scroll_visible()
+    def _keep_in_sight(self, index: int) -> None:
+        """Scroll the card only when the picked option is out of sight (scrolling costs a
+        layout)."""
+        parent = self.parent
+        if not isinstance(parent, Widget) or parent.max_scroll_y <= 0:
+            return
+        lines = self.option_lines(self.content_size.width)
+        rows = [y for y, (i, _) in enumerate(lines) if i == index]
+        if not rows:
+            return
+        top = self.virtual_region.y + self.styles.gutter.top + rows[0]
+        region = Region(0, top, self.size.width, len(rows))
+        seen_top = parent.scroll_offset.y
+        seen_bottom = seen_top + parent.scrollable_content_region.height
+        if region.y < seen_top or region.bottom > seen_bottom:
+            parent.scroll_to_region(region, animate=False)
 
 
 class CardPanel(VerticalScroll):
@@ -163,7 +193,7 @@ class CardPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="card-text")
-        yield OptionsBox(self.scenario, id="options")
+        yield OptionsBox(id="options")
         yield Static(id="option-detail")
         yield Button("Confirm (Enter)", id="confirm", compact=True, variant="primary")
 
@@ -181,34 +211,52 @@ class CardPanel(VerticalScroll):
             self.options_box.set_options(())
             return
         prefix = "Event: " if isinstance(item, Event) else ""
-        self.border_title = f"{prefix}{item.title}"
+        self.border_title = Content(f"{prefix}{item.title}")
         self.query_one("#card-text", Static).update(linked(self.scenario.glossary, item.text))
         self.options_box.set_options(item.options)
         self._detail()
 
     def on_mount(self) -> None:
         self.watch_item(self.item)
+        # Follow the pick in the same frame (a message would cost a second redraw).
+        self.watch(self.options_box, "picked", self._detail, init=False)
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self, event: Button.Pressed) -> None:
         event.stop()
         self.options_box.confirm()
 
-    def on_options_box_picked(self) -> None:
-        self._detail()
-
     def _detail(self) -> None:
         box = self.options_box
-        detail = self.query_one("#option-detail", Static)
         if box.picked is None:
             count = len(box.options)
-            detail.update(
+            self._set_detail(
                 Content.styled(f"Pick an option: 1–{count}, arrows or a click.", "italic")
             )
             return
-        option = box.options[box.picked]
+        self._set_detail(self._detail_of(box.picked))
+
+    def _detail_of(self, index: int) -> Content:
+        """An option's longer explanation (if any) and how to choose it."""
+        option = self.options_box.options[index]
         parts: list[Content | str | tuple[str, str]] = []
         if option.detail:
             parts += [linked(self.scenario.glossary, option.detail), "\n"]
-        parts.append((f"Enter (or a second click) chooses option {box.picked + 1}.", "italic"))
-        detail.update(Content.assemble(*parts))
+        parts.append((f"Enter (or a second click) chooses option {index + 1}.", "italic"))
+        return Content.assemble(*parts)
+
+    def _set_detail(self, content: Content) -> None:
+        """Show the text under the options.  Its room is the longest option's, reserved
+        once per card, so picking another option repaints without a new layout."""
+        detail = self.query_one("#option-detail", Static)
+        width = detail.content_size.width
+        if not width:
+            detail.update(content)
+            return
+        count = len(self.options_box.options)
+        room = max((len(self._detail_of(i).wrap(width)) for i in range(count)), default=1)
+        if detail.styles.min_height != Scalar.from_number(room):
+            detail.styles.min_height = room
+            detail.update(content)
+        else:
+            detail.update(content, layout=len(content.wrap(width)) > room)

@@ -9,74 +9,75 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widget import Widget
 
 from game.engine.view import LadderView, MeterView, View
 from game.ui.text import bar, delta_text
+from game.ui.widgets.prose import Doc, Prose
 
 
-def ladder_content(ladder: LadderView, label: str, full: bool) -> Content:
-    """The ladder: current rung, its name, the change, how close the top is."""
-    change = delta_text(ladder.delta)
-    parts: list[Content | str | tuple[str, str]] = [
-        (label, "bold"),
-        f"  rung {ladder.rung} of {ladder.top}  ",
-        (change, "bold"),
-        "\n",
-        (ladder.name, "bold reverse" if ladder.rung else "bold"),
-        "\n",
-    ]
+def ladder_doc(ladder: LadderView, label: str, full: bool) -> Doc:
+    """The ladder: its change, the current rung's name, a gauge and how close the top is;
+    with ``full``, every rung with a mark at the current one."""
     steps = ladder.steps_to_top
-    gauge = "■" * ladder.rung + "□" * (ladder.top - ladder.rung)
     if steps <= 0:
         near = "TOP REACHED"
     elif steps == 1:
-        near = "1 rung below the top!"
+        near = "1 rung below the top: the next one ends the game!"
     else:
         near = f"{steps} rungs below the top"
-    parts += [gauge, " ", (near, "bold" if steps <= 1 else "")]
+    gauge = "■" * ladder.rung + "□" * (ladder.top - ladder.rung)
+    doc = Doc().add((label, "bold"), "  ", (delta_text(ladder.delta), "bold"))
+    doc.add((ladder.name, "bold reverse" if ladder.rung else "bold"))
+    doc.add(gauge, f" rung {ladder.rung} of {ladder.top}")
+    doc.add((near, "bold" if steps <= 1 else "italic"))
     if full:
-        parts.append("\n")
         for number in range(ladder.top, -1, -1):
             here = number == ladder.rung
-            mark = "▶" if here else " "
-            line = f"{mark}{number:>2} {ladder.names[number]}"
-            parts.append((line, "bold" if here else "$text-muted"))
-            if number:
-                parts.append("\n")
-    return Content.assemble(*parts)
+            style = "bold" if here else "dim"
+            doc.add((ladder.names[number], style), prefix=f"{'▶' if here else ' '}{number:>2} ")
+    return doc
 
 
 def meter_content(meter: MeterView, width: int) -> Content:
-    """One meter in two lines: label, number, change; then its bar and band."""
+    """One meter in two lines: label, number and change; then bar, band and estimate range.
+
+    When the label leaves no room for the number beside it, the number moves under it,
+    beside the bar; the bar shrinks (to 4 cells) before anything wraps.
+    """
     if meter.value is None:
-        return Content.assemble((meter.label, "bold"), "  ", ("hidden", "italic"))
+        return Content.assemble((meter.label, "bold"), "\n", ("hidden until the debrief", "italic"))
     low = meter.low if meter.low is not None else meter.value
     high = meter.high if meter.high is not None else meter.value
-    if meter.visibility == "estimate":
-        number = f"≈{meter.value}"
-        band_text = f"est. {low}–{high}"
-    else:
-        number = f"{meter.value}"
-        band_text = ""
-    change = delta_text(meter.delta)
-    head = f"{number} {change}"
-    gap = max(1, width - len(meter.label) - len(head))
-    gauge = bar(meter.value, low, high, meter.min, meter.max, min(10, max(width - 16, 6)))
-    tail = " ".join(t for t in (meter.band, band_text) if t)
+    estimate = meter.visibility == "estimate"
+    head = f"{'≈' if estimate else ''}{meter.value} {delta_text(meter.delta)}"
+    spread = f"({low}–{high})" if estimate else ""
+
+    def gauge(rest: str) -> str:
+        cells = max(4, min(10, width - len(rest) - 1))
+        return bar(meter.value or 0, low, high, meter.min, meter.max, cells)
+
+    if len(meter.label) + 1 + len(head) <= width:
+        tail = " ".join(t for t in (meter.band, spread) if t)
+        gap = width - len(meter.label) - len(head)
+        return Content.assemble(
+            (meter.label, "bold"), " " * gap, (head, "bold"), "\n", gauge(tail), " ", tail
+        )
+    rest = " ".join(t for t in (head, spread, meter.band) if t)
     return Content.assemble(
         (meter.label, "bold"),
-        " " * gap,
-        (head, "bold"),
         "\n",
-        gauge,
+        gauge(rest),
         " ",
-        (tail, "italic" if meter.visibility == "estimate" else ""),
+        (head, "bold"),
+        " ",
+        " ".join(t for t in (spread, meter.band) if t),
     )
 
 
-class LadderGauge(Static):
+class LadderGauge(Prose):
     """The escalation ladder: rung, name, change and distance to the top."""
 
     ladder: reactive[LadderView | None] = reactive(None)
@@ -95,23 +96,45 @@ class LadderGauge(Static):
 
     def _show(self) -> None:
         if self.ladder is not None:
-            self.update(ladder_content(self.ladder, self.label, self.full))
+            self.update(ladder_doc(self.ladder, self.label, self.full))
 
 
-class MeterLine(Static):
-    """One secondary meter."""
+class MeterList(Widget):
+    """The secondary meters, two lines each, in one widget (few widgets keep redraws fast)."""
 
-    meter: reactive[MeterView | None] = reactive(None, layout=True)
+    DEFAULT_CSS = """
+    MeterList { height: auto; }
+    """
 
-    def watch_meter(self) -> None:
-        self._show()
+    meters: reactive[tuple[MeterView, ...]] = reactive((), layout=True)
 
-    def on_resize(self) -> None:
-        self._show()
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._cache: tuple[int, tuple[MeterView, ...], list[Content]] | None = None
 
-    def _show(self) -> None:
-        if self.meter is not None:
-            self.update(meter_content(self.meter, self.content_size.width or 26))
+    def lines(self, width: int) -> list[Content]:
+        """Every meter's lines, wrapped to ``width``."""
+        if self._cache is None or self._cache[:2] != (width, self.meters):
+            lines: list[Content] = []
+            for meter in self.meters:
+                # One cell short of the edge: the panel has no right padding (room is dear).
+                for line in meter_content(meter, width - 1).split("\n"):
+                    lines += line.wrap(max(width, 8))
+            self._cache = (width, self.meters, lines)
+        return self._cache[2]
+
+    def text_of(self, meter_id: str) -> str:
+        """One meter's text (for tests and plain reading)."""
+        for meter in self.meters:
+            if meter.id == meter_id:
+                return meter_content(meter, self.content_size.width or 26).plain
+        return ""
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def render(self) -> Content:
+        return Content("\n").join(self.lines(self.content_size.width))
 
 
 class MetersPanel(VerticalScroll, can_focus=True):
@@ -119,24 +142,19 @@ class MetersPanel(VerticalScroll, can_focus=True):
 
     view: reactive[View | None] = reactive(None)
 
-    def __init__(
-        self, ladder_label: str, meter_ids: tuple[str, ...], *, id: str | None = None
-    ) -> None:
+    def __init__(self, ladder_label: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.ladder_label = ladder_label
-        self.meter_ids = meter_ids
 
     def compose(self) -> ComposeResult:
         yield LadderGauge(self.ladder_label, id="ladder")
-        for meter_id in self.meter_ids:
-            yield MeterLine(id=f"meter-{meter_id}", classes="meter")
+        yield MeterList(id="meter-list")
 
     def watch_view(self, view: View | None) -> None:
         if view is None or not self.is_mounted:
             return
         self.query_one(LadderGauge).ladder = view.ladder
-        for meter in view.meters:
-            self.query_one(f"#meter-{meter.id}", MeterLine).meter = meter
+        self.query_one(MeterList).meters = view.meters
 
     def on_mount(self) -> None:
         self.watch_view(self.view)

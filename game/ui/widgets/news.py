@@ -6,52 +6,46 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from game.content.scenario import Scenario
 from game.ui.session import LogItem
 from game.ui.text import linked
+from game.ui.widgets.prose import Doc, Prose
 
-Part = Content | str | tuple[str, str]
 
-
-def news_content(scenario: Scenario, date: str, news: Sequence[str]) -> Content:
+def news_doc(scenario: Scenario, date: str, news: Sequence[str]) -> Doc:
     """This turn's events, headline and text."""
-    parts: list[Part] = [(f"This turn — {date}", "bold underline")]
+    doc = Doc().add((f"This turn — {date}", "bold underline"))
     if not news:
-        parts += ["\n", ("No news this turn.", "italic")]
+        doc.add(("No news this turn.", "italic"))
     for event_id in news:
         event = scenario.event.get(event_id)
         if event is None:
             continue
-        mark = "‼ " if event.important else "• "
-        parts += ["\n", (mark + event.title, "bold"), "\n  ", linked(scenario.glossary, event.text)]
-    return Content.assemble(*parts)
+        doc.add((event.title, "bold"), prefix="‼ " if event.important else "• ")
+        doc.add(linked(scenario.glossary, event.text), prefix="  ")
+    return doc
 
 
-def log_content(log: Sequence[LogItem]) -> Content:
+def log_doc(log: Sequence[LogItem]) -> Doc:
     """The decisions so far, newest first, each with its changes and their causes."""
-    parts: list[Part] = [("Log", "bold underline")]
+    doc = Doc().add(("Log", "bold underline"))
     if not log:
-        parts += ["\n", ("Nothing decided yet.", "italic")]
+        doc.add(("Nothing decided yet.", "italic"))
     for item in reversed(log):
-        parts += [
-            "\n",
-            (f"Turn {item.turn} · {item.date} — {item.title}", "bold"),
-            "\n  chose: ",
-            (item.option, "italic"),
-        ]
+        doc.add((f"Turn {item.turn} · {item.date} — {item.title}", "bold"))
+        if item.option:
+            doc.add("chose: ", (item.option, "italic"), prefix="  ", indent=4)
         for change in item.changes:
-            parts += ["\n  • ", change]
+            doc.add(change, prefix="  • ")
         if not item.changes:
-            parts += ["\n  ", ("no change", "italic")]
+            doc.add(("no change", "italic"), prefix="  ")
         for note in item.notes:
-            parts += ["\n  ", (f"({note})", "italic $text-muted")]
+            doc.add((f"({note})", "italic dim"), prefix="  ")
         if item.news:
-            parts += ["\n  then news: ", ", ".join(item.news)]
-    return Content.assemble(*parts)
+            doc.add("then news: ", ", ".join(item.news), prefix="  ", indent=4)
+    return doc
 
 
 class NewsPanel(VerticalScroll, can_focus=True):
@@ -59,25 +53,28 @@ class NewsPanel(VerticalScroll, can_focus=True):
 
     news: reactive[tuple[str, ...]] = reactive((), always_update=True)
     date: reactive[str] = reactive("")
-    log: reactive[tuple[LogItem, ...]] = reactive((), always_update=True)
+    entries: reactive[tuple[LogItem, ...]] = reactive((), always_update=True)
+    """The log of decisions so far."""
 
     def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.scenario = scenario
 
     def compose(self) -> ComposeResult:
-        yield Static(id="news-body", classes="panel-body")
-        yield Static(id="log-body", classes="panel-body")
+        yield Prose(id="news-body")
 
     def watch_news(self) -> None:
-        if self.is_mounted:
-            body = news_content(self.scenario, self.date, self.news)
-            self.query_one("#news-body", Static).update(body)
+        self._show()
 
-    def watch_log(self) -> None:
-        if self.is_mounted:
-            self.query_one("#log-body", Static).update(log_content(self.log))
+    def watch_entries(self) -> None:
+        self._show()
 
     def on_mount(self) -> None:
-        self.watch_news()
-        self.watch_log()
+        self._show()
+
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
+        doc = news_doc(self.scenario, self.date, self.news).blank()
+        doc.paras += log_doc(self.entries).paras
+        self.query_one("#news-body", Prose).update(doc)

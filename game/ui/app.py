@@ -1,0 +1,382 @@
+"""The Off-Ramp Textual app: global keys, the screen flow and the game session.
+
+Screens live in :mod:`game.ui.screens`, widgets in :mod:`game.ui.widgets`; the app wires
+them together and owns the :class:`~game.ui.session.Session` of the game in play.
+
+Startup is kept lean: the title screen is drawn first, and the scenario (pydantic
+validation of every TOML file) loads in a worker thread behind it.  Content that does
+not load ends the app at once; :func:`run_app` then raises the ContentError, so the
+command prints every problem and exits 2.  Heavy modules (saves, the debrief) are
+imported only when first needed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.screen import Screen
+
+from game.ui.screens.title import TitleScreen
+from game.ui.screens.too_small import TooSmallScreen
+
+if TYPE_CHECKING:
+    from game.content.scenario import Scenario
+    from game.saves import LoadedSave
+    from game.ui.session import Session
+
+MIN_WIDTH = 80
+MIN_HEIGHT = 24
+
+
+class OffRampApp(App[int]):
+    """The student UI: title, new game, briefing, turns, debrief."""
+
+    CSS_PATH = ["app.tcss", "screens/title.tcss"]  # the title is the first, default screen
+    TITLE = "Off-Ramp"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and how to play"),
+        Binding("g", "glossary", "Glossary", tooltip="Look up a term"),
+        Binding("q", "quit_game", "Quit", tooltip="Quit (asks if the game is not saved)"),
+        Binding("f2", "toggle_dark", "Light/dark", show=False, tooltip="Switch light/dark"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (116, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [
+        (0, "-short"),
+        (34, "-tall"),
+    ]
+
+    def __init__(
+        self,
+        scenario_dir: Path,
+        saves: Path,
+        seed: int | None = None,
+        lens: str | None = None,
+        *,
+        scenario: Scenario | None = None,
+    ) -> None:
+        """The app; the scenario loads once the title is drawn, unless given already."""
+        super().__init__()
+        self.scenario_dir = Path(scenario_dir)
+        self._scenario = scenario
+        self.saves = Path(saves)
+        self.seed = seed
+        self.lens = lens
+        self.session: Session | None = None
+        self.startup_error: Exception | None = None
+        """Why the app could not start (bad content, unknown lens); run_app raises it."""
+
+    @property
+    def ready(self) -> bool:
+        """Whether the scenario has loaded."""
+        return self._scenario is not None
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the app was started with (only once :attr:`ready`)."""
+        if self._scenario is None:
+            raise RuntimeError("the scenario has not loaded yet")
+        return self._scenario
+
+    # --- screens ------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return TitleScreen()
+
+    def on_mount(self) -> None:
+        self._check_size(self.size)
+        if self._scenario is None:
+            # Let the first frames out before the loading competes for the interpreter.
+            self.call_after_refresh(self.set_timer, 0.1, self.load_content)
+        else:
+            self.call_after_refresh(self._loaded, self._scenario)
+
+    @work(thread=True, exit_on_error=False, group="content")
+    def load_content(self) -> None:
+        """Load and check the scenario off the UI thread."""
+        from game.content import ContentError, load_scenario
+
+        try:
+            scenario = load_scenario(self.scenario_dir)
+        except ContentError as exc:
+            self.call_from_thread(self._failed, exc)
+            return
+        self.call_from_thread(self._loaded, scenario)
+
+    def _loaded(self, scenario: Scenario) -> None:
+        if self._scenario is not None and self._scenario is not scenario:
+            return  # already loaded (start_new_game loads at once if asked early)
+        if self.lens is not None and self.lens != "hidden" and self.lens not in scenario.lens:
+            from game.engine import EngineError
+
+            known = ", ".join(scenario.lens) or "none"
+            self._failed(
+                EngineError(f"unknown lens {self.lens!r} (this scenario has: {known}, or hidden)")
+            )
+            return
+        self._scenario = scenario
+        for screen in self.screen_stack:
+            if isinstance(screen, TitleScreen):
+                screen.show_scenario(scenario)
+
+    def _failed(self, error: Exception) -> None:
+        self.startup_error = error
+        self.exit(2)
+
+    def not_ready(self) -> bool:
+        """True (and a word to the player) while the scenario is still loading."""
+        if self.ready:
+            return False
+        self.notify("The scenario is still loading…", timeout=2)
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size) -> None:
+        """Cover the app with a notice below the minimum size; remove it when enlarged."""
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if small and not isinstance(top, TooSmallScreen):
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif isinstance(top, TooSmallScreen):
+            if small:
+                top.show_size(size)
+            else:
+                self.pop_screen()
+
+    @property
+    def blocked(self) -> bool:
+        """Whether the too-small notice covers the app (global keys do nothing then)."""
+        return isinstance(self.screen, TooSmallScreen)
+
+    def go_title(self) -> None:
+        """Back to the title screen (the bottom of the stack)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+
+    # --- the game -----------------------------------------------------------------
+
+    def scenario_folders(self) -> list[Path]:
+        """Scenario folders offered on the new-game dialog: the launch one first."""
+        from game.content import CONTENT_ROOT
+
+        folders = [self.scenario_dir]
+        try:
+            shipped = sorted(p for p in CONTENT_ROOT.iterdir() if p.is_dir())
+        except OSError:
+            shipped = []
+        for folder in shipped:
+            if folder.resolve() != self.scenario_dir.resolve() and any(folder.glob("*.toml")):
+                folders.append(folder)
+        return folders
+
+    def new_game(
+        self,
+        scenario: Scenario,
+        seed: int | None,
+        lens: str | None,
+        *,
+        show_briefing: bool = True,
+    ) -> None:
+        """Start a game (``lens`` None or 'hidden' hides a lens drawn from the seed)."""
+        from game.ui.session import Session
+
+        if seed is None:
+            seed = secrets.randbelow(1_000_000)
+        hidden = lens in (None, "hidden")
+        self.session = Session.start(scenario, self.saves, seed, None if hidden else lens, hidden)
+        error = self.session.autosave()
+        if error:
+            self.save_failed(error)
+        self.go_title()
+        if show_briefing:
+            from game.ui.screens.briefing import BriefingScreen
+
+            self.push_screen(BriefingScreen(self.session, starting=True))
+        else:
+            self.show_game()
+
+    def start_new_game(
+        self,
+        seed: int | None = None,
+        lens: str | None = None,
+        hidden: bool = True,
+        show_briefing: bool = True,
+    ) -> None:
+        """Start a game on the app's scenario without the dialog (for scripts and benchmarks);
+        loads the scenario now if it has not loaded yet."""
+        if self._scenario is None:
+            from game.content import load_scenario
+
+            self._loaded(load_scenario(self.scenario_dir))
+        self.new_game(self.scenario, seed, None if hidden else lens, show_briefing=show_briefing)
+
+    def begin_turns(self) -> None:
+        """Leave the briefing for the turn screen (or the debrief of a finished game)."""
+        self.go_title()
+        self.show_game()
+
+    def resume(self, loaded: LoadedSave) -> None:
+        """Continue a loaded save where it stopped."""
+        from game.ui.session import Session
+
+        self.session = Session.resume(loaded, self.saves)
+        for warning in loaded.warnings:
+            self.notify(f"Note: {warning}.", title="Save loaded", severity="warning", markup=False)
+        self.go_title()
+        self.show_game()
+
+    def show_game(self) -> None:
+        """The turn screen, or the debrief when the game is over."""
+        assert self.session is not None
+        if self.session.over:
+            self.show_debrief()
+            return
+        from game.ui.screens.turn import TurnScreen
+
+        self.push_screen(TurnScreen(self.session))
+
+    def show_debrief(self) -> None:
+        """Replace the game screens by the debrief."""
+        assert self.session is not None
+        from game.ui.screens.debrief import DebriefScreen
+
+        self.go_title()
+        self.push_screen(DebriefScreen(self.session))
+
+    def save_failed(self, reason: str) -> None:
+        """Tell the player a save failed, without stopping the game."""
+        self.notify(
+            f"{reason}\nThe game goes on; fix the folder and press s to save again.",
+            title="Could not save",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
+
+    def continue_autosave(self) -> None:
+        """Resume the latest autosave, or say clearly why not."""
+        if self.not_ready():
+            return
+        from game.saves import AUTOSAVE, SaveError
+
+        path = self.saves / AUTOSAVE
+        if not path.exists():
+            self.notify(
+                f"No autosave in {self.saves}/ yet.",
+                title="Continue",
+                severity="warning",
+                markup=False,
+            )
+            return
+        try:
+            loaded = load_for(self, path)
+        except SaveError as exc:
+            self.notify(
+                f"{exc}\nThe file was left as it is.",
+                title="The autosave cannot be loaded",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            return
+        self.resume(loaded)
+
+    # --- global actions -------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show the keys and how to play."""
+        if self.blocked:
+            return
+        from game.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_glossary(self, index: int | None = None) -> None:
+        """Open the glossary (at an entry, if given)."""
+        if self.blocked or self.not_ready():
+            return
+        from game.ui.screens.glossary import GlossaryScreen
+
+        if isinstance(self.screen, GlossaryScreen):
+            if index is not None:
+                self.screen.select(index)
+            return
+        scenario = self.session.scenario if self.session else self.scenario
+        hint = getattr(self.screen, "glossary_hint", None)
+        first = hint() if callable(hint) else []
+        self.push_screen(GlossaryScreen(scenario, first=first, select=index))
+
+    def action_look_up(self, index: int) -> None:
+        """Open the glossary at a term (clicked in a text)."""
+        self.action_glossary(index)
+
+    def action_quit_game(self) -> None:
+        """Quit, asking first when the game in play is not saved."""
+        session = self.session
+        if session is not None and not session.on_disk and not session.over:
+            from game.ui.screens.quit import QuitScreen
+
+            if not isinstance(self.screen, QuitScreen):
+                self.push_screen(QuitScreen(session), self._quit_answer)
+            return
+        self.exit(0)
+
+    def _quit_answer(self, quit_now: bool | None) -> None:
+        if quit_now:
+            self.exit(0)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette: Textual's commands plus every key binding of the current screen."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            title = binding.tooltip or binding.description
+            if not title or title in seen or binding.action in ("command_palette", "quit"):
+                continue
+            seen.add(title)
+            shown = binding.key_display or self.get_key_display(binding) or key
+            yield SystemCommand(
+                title,
+                f"Key: {shown}",
+                partial(self.run_action, binding.action, active.node),
+            )
+
+
+def load_for(app: OffRampApp, path: Path) -> LoadedSave:
+    """Load a save with the app's scenario when it is the save's, else by the save's name."""
+    from game.saves import load_save, read_save_document
+
+    doc = read_save_document(path)
+    if doc.scenario == app.scenario.id:
+        return load_save(path, scenario=app.scenario)
+    return load_save(path)
+
+
+def run_app(scenario_dir: Path, saves: Path, seed: int | None, lens: str | None) -> int:
+    """Run the app; return its exit status.
+
+    Raises the ContentError of a scenario that does not load (or the EngineError of an
+    unknown lens) once the app has closed, for the command to report.
+    """
+    app = OffRampApp(scenario_dir, saves, seed, lens)
+    result = app.run()
+    if app.startup_error is not None:
+        raise app.startup_error
+    session = app.session
+    if session is not None and session.on_disk and not session.over:
+        print(f"Game saved in {saves}/. Run offramp again and choose Continue to resume.")
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,140 @@
+"""Modals that must not be missed: an event's own choice, and important moments."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Static
+
+from game.content.models import Card, Event
+from game.content.scenario import Scenario
+from game.ui.session import Moment
+from game.ui.text import linked
+from game.ui.widgets.card import OptionsBox
+from game.ui.widgets.prose import Doc, Prose
+
+
+class EventScreen(ModalScreen[str | None]):
+    """News that demands an answer: the event, its options; returns the chosen option id."""
+
+    CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#event-options"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick(1)", "Pick", key_display="1-4", tooltip="Pick option 1"),
+        Binding("2", "pick(2)", "Pick option 2", show=False),
+        Binding("3", "pick(3)", "Pick option 3", show=False),
+        Binding("4", "pick(4)", "Pick option 4", show=False),
+        Binding("enter", "confirm", "Confirm", key_display="⏎", tooltip="Confirm the pick"),
+        Binding("escape", "board", "Look at the board", tooltip="Close; answer on the card"),
+    ]
+
+    def __init__(self, scenario: Scenario, item: Card | Event) -> None:
+        super().__init__(classes="dialog-screen")
+        self.scenario = scenario
+        self.item = item
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="event", classes="dialog"):
+            yield Static(
+                Content.assemble(("‼ EVENT — your decision: ", "bold"), (self.item.title, "bold")),
+                classes="dialog-title",
+            )
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(linked(self.scenario.glossary, self.item.text), id="event-text")
+                yield OptionsBox(id="event-options")
+                yield Static(
+                    Content.styled(
+                        "Pick with 1–4 or a click, confirm with Enter. "
+                        "Escape looks at the board first (the choice stays on the card).",
+                        "italic",
+                    ),
+                    id="event-hint",
+                )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(
+                    Content("Confirm  [Enter]"), id="confirm", variant="primary", compact=True
+                )
+                yield Button(Content("Look at the board  [Esc]"), id="board", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionsBox).set_options(self.item.options)
+
+    def action_pick(self, number: int) -> None:
+        """Pick option ``number`` (1-based)."""
+        box = self.query_one(OptionsBox)
+        if box.pick(number - 1):
+            box.focus()
+
+    def action_confirm(self) -> None:
+        """Choose the picked option."""
+        self.query_one(OptionsBox).confirm()
+
+    def action_board(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#board")
+    def _board(self) -> None:
+        self.action_board()
+
+    @on(OptionsBox.NothingPicked)
+    def _nothing(self) -> None:
+        self.notify("Pick an option first.", severity="warning", timeout=3, markup=False)
+
+    @on(OptionsBox.Chosen)
+    def _chosen(self, message: OptionsBox.Chosen) -> None:
+        message.stop()
+        self.dismiss(message.option.id)
+
+
+def moments_doc(moments: tuple[Moment, ...]) -> Doc:
+    """The moments, each a headline and what it means."""
+    doc = Doc()
+    for moment in moments:
+        doc.blank().add((moment.title, "bold"))
+        for line in moment.text.splitlines():
+            doc.add(line, prefix="  ")
+    return doc
+
+
+class MomentScreen(ModalScreen[None]):
+    """Important moments: a new escalation rung, a band crossed, important news."""
+
+    CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "close", "Continue", key_display="⏎"),
+        Binding("escape", "close", "Continue", show=False),
+    ]
+
+    def __init__(self, moments: tuple[Moment, ...]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.moments = moments
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="moment", classes="dialog"):
+            yield Static("‼ IMPORTANT", classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Prose(id="moments-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content("Continue  [Enter]"), id="ok", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#moments-text", Prose).update(moments_doc(self.moments))
+
+    @on(Button.Pressed, "#ok")
+    def action_close(self) -> None:
+        """Back to the board."""
+        self.dismiss(None)

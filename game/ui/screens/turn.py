@@ -1,0 +1,251 @@
+"""The turn screen: meters, ladder, decision card, advisors, news and log.
+
+State flows down: after each choice the screen hands the new View to its widgets.
+Choices come up from the card as :class:`OptionsBox.Chosen`; the screen passes them to
+the session (which calls the engine and autosaves) and then shows what must not be
+missed — important moments in a modal, an event's own choice in another.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from game.engine import current_decision
+from game.ui.screens.event import EventScreen, MomentScreen
+from game.ui.session import Moment, Session
+from game.ui.text import glossary_terms
+from game.ui.widgets.advisors import AdvisorsPanel
+from game.ui.widgets.card import CardPanel, OptionsBox
+from game.ui.widgets.meters import LadderGauge, MetersPanel
+from game.ui.widgets.news import NewsPanel
+
+if TYPE_CHECKING:
+    from game.content.models import Card, Event
+    from game.ui.app import OffRampApp
+
+TALL = 34
+
+
+class TurnScreen(Screen[None]):
+    """One turn: read the board, pick an option, confirm."""
+
+    CSS_PATH = "turn.tcss"
+    AUTO_FOCUS = None  # focused in on_mount, without scrolling the situation out of view
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick(1)", "Pick", key_display="1-4", tooltip="Pick option 1"),
+        Binding("2", "pick(2)", "Pick option 2", show=False),
+        Binding("3", "pick(3)", "Pick option 3", show=False),
+        Binding("4", "pick(4)", "Pick option 4", show=False),
+        Binding("enter", "confirm", "Confirm", key_display="⏎", tooltip="Confirm the pick"),
+        Binding("s", "save", "Save", tooltip="Save the game under a name"),
+        Binding("w", "why", "Why?", tooltip="Advisors: quotes and why effects happen"),
+        Binding("a", "lower('advisors')", "Advisors", show=False, tooltip="Show the advisors"),
+        Binding("n", "lower('news')", "News & log", show=False, tooltip="Show news and log"),
+        Binding("b", "briefing", "Briefing", show=False, tooltip="Read the briefing again"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._lower = "advisors"
+
+    @property
+    def offramp(self) -> OffRampApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        scenario = self.session.scenario
+        yield Static(id="status")
+        with Horizontal(id="main"):
+            meters = MetersPanel(scenario.ladder.label, id="meters")
+            meters.border_title = "Situation"
+            yield meters
+            with Vertical(id="right"):
+                yield CardPanel(scenario, id="card")
+                with Vertical(id="lower"):
+                    yield Static(id="lower-tabs")
+                    with Horizontal(id="panes"):
+                        advisors = AdvisorsPanel(scenario, id="advisors")
+                        advisors.border_title = "Advisors"
+                        yield advisors
+                        news = NewsPanel(scenario, id="news")
+                        news.border_title = "News & log"
+                        yield news
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_lower()
+        self.refresh_board()
+        self.query_one(OptionsBox).focus(scroll_visible=False)
+        self.after_choice(self.session.take_opening())
+
+    def on_resize(self) -> None:
+        self.query_one("#ladder", LadderGauge).full = self.app.size.height >= TALL
+        self.refresh_status()
+
+    # --- showing the state ---------------------------------------------------------
+
+    def current_item(self) -> Card | Event | None:
+        """The card or event owed now."""
+        decision = current_decision(self.session.state)
+        if decision is None:
+            return None
+        scenario = self.session.scenario
+        return (
+            scenario.card[decision.id] if decision.kind == "card" else scenario.event[decision.id]
+        )
+
+    def refresh_board(self) -> None:
+        """Hand the current view down to every widget."""
+        session = self.session
+        v = session.view
+        item = self.current_item()
+        self.refresh_status()
+        self.query_one(MetersPanel).view = v
+        self.query_one(CardPanel).item = item
+        self.query_one(AdvisorsPanel).item = item
+        news = self.query_one(NewsPanel)
+        news.date = v.date
+        news.news = v.news
+        news.entries = tuple(session.log)
+
+    def refresh_status(self) -> None:
+        """The status line: turn, date, lens (or 'hidden'), whether the game is saved."""
+        session = self.session
+        v = session.view
+        saved = "saved ✓" if session.on_disk else "NOT SAVED ✗"
+        turn = f"Turn {v.turn} of {v.turn_limit} · {v.date}  │  Lens: {v.lens}  │  "
+        title = session.scenario.info.title
+        room = self.app.size.width - len(turn) - len(saved) - 7
+        self.query_one("#status", Static).update(
+            Content.assemble(
+                (f"{title}  │  " if len(title) <= room else "", "bold"),
+                turn,
+                (saved, "bold" if session.on_disk else "bold reverse"),
+            )
+        )
+
+    def _show_lower(self) -> None:
+        show_news = self._lower == "news"
+        # On the lower container, not the screen: a class change restyles only its subtree.
+        self.query_one("#lower").set_class(show_news, "-show-news")
+        left = "▶ Advisors" if not show_news else "  Advisors"
+        right = "▶ News & log" if show_news else "  News & log"
+        self.query_one("#lower-tabs", Static).update(
+            Content.from_markup(
+                "[@click=screen.lower('advisors')]$left[/]   "
+                "[@click=screen.lower('news')]$right[/]   [dim](a / n)[/]",
+                left=left,
+                right=right,
+            )
+        )
+
+    # --- actions ---------------------------------------------------------------------
+
+    def action_pick(self, number: int) -> None:
+        """Pick option ``number`` (1-based)."""
+        box = self.query_one(OptionsBox)
+        if box.pick(number - 1):
+            box.focus(scroll_visible=False)
+        else:
+            self.notify(
+                f"There is no option {number} here.", severity="warning", timeout=3, markup=False
+            )
+
+    def action_confirm(self) -> None:
+        """Choose the picked option."""
+        self.query_one(OptionsBox).confirm()
+
+    def action_save(self) -> None:
+        """Write a named save."""
+        from game.saves import SaveError
+
+        try:
+            path = self.session.save_named()
+        except SaveError as exc:
+            self.offramp.save_failed(str(exc))
+            return
+        self.refresh_status()
+        self.notify(f"Saved as {path}", title="Saved", timeout=4, markup=False)
+
+    def action_why(self) -> None:
+        """Show or hide the quotes and the effects' explanations."""
+        advisors = self.query_one(AdvisorsPanel)
+        advisors.detail = not advisors.detail
+        self._lower = "advisors"
+        self._show_lower()
+
+    def action_lower(self, which: str) -> None:
+        """Show the advisors or the news & log (on narrow terminals they share a place)."""
+        self._lower = which
+        self._show_lower()
+        self.query_one(f"#{which}").focus()
+
+    def action_briefing(self) -> None:
+        """Read the briefing again."""
+        from game.ui.screens.briefing import BriefingScreen
+
+        self.app.push_screen(BriefingScreen(self.session, starting=False))
+
+    def glossary_hint(self) -> list[int]:
+        """Glossary entries found in the current card, for the glossary to list first."""
+        item = self.current_item()
+        if item is None:
+            return []
+        texts = [item.text, *(o.text for o in item.options), *(o.detail for o in item.options)]
+        return glossary_terms(self.session.scenario.glossary, "\n".join(texts))
+
+    # --- choosing ----------------------------------------------------------------------
+
+    @on(OptionsBox.NothingPicked)
+    def _nothing_picked(self) -> None:
+        count = len(self.query_one(OptionsBox).options)
+        self.notify(
+            f"Pick an option first: 1–{count}.", severity="warning", timeout=3, markup=False
+        )
+
+    @on(OptionsBox.Chosen)
+    def _chosen(self, message: OptionsBox.Chosen) -> None:
+        self.take(message.option.id)
+
+    def take(self, option: str) -> None:
+        """Take an option of the current decision, then show what followed."""
+        step = self.session.choose(option)
+        if step.save_error:
+            self.offramp.save_failed(step.save_error)
+        self.refresh_board()
+        card = self.query_one(CardPanel)
+        card.call_after_refresh(card.scroll_home, animate=False)
+        if self.session.over:
+            self.offramp.show_debrief()
+            return
+        self.after_choice(step.moments)
+
+    def after_choice(self, moments: tuple[Moment, ...]) -> None:
+        """Show important moments, then an event's own choice if one is owed."""
+        if moments:
+            self.app.push_screen(MomentScreen(moments), lambda _: self.offer_event())
+        else:
+            self.offer_event()
+
+    def offer_event(self) -> None:
+        """Ask an event's own choice in a modal (it also stays on the card)."""
+        item = self.current_item()
+        decision = current_decision(self.session.state)
+        if item is None or decision is None or decision.kind != "event":
+            self.query_one(OptionsBox).focus(scroll_visible=False)
+            return
+        self.app.push_screen(EventScreen(self.session.scenario, item), self._event_answer)
+
+    def _event_answer(self, option: str | None) -> None:
+        if option is not None:
+            self.take(option)
