@@ -238,6 +238,33 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {text!r}")
+    return int(text)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the game to browsers: one `offramp play` per tab, through textual-serve."""
+    from game.serve import ServeError, prepare, serve
+
+    if args.exercise and args.scenario:
+        raise UsageError("--scenario: the exercise file names its scenario")
+    try:
+        config = prepare(
+            saves=args.saves,
+            exercise=args.exercise,
+            scenario=args.scenario,
+            host=args.host,
+            port=args.port,
+            public_url=args.public_url,
+        )
+        return serve(config)
+    except ServeError as exc:
+        print(f"offramp: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `offramp`."""
     parser = argparse.ArgumentParser(
@@ -285,6 +312,16 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="JSON output")
     fmt.add_argument("--markdown", action="store_true", help="Markdown output")
     simulate.add_argument("-o", "--output", help="write to this file instead of stdout")
+
+    serve = add("serve", cmd_serve, "serve the game to browsers (one game per tab)")
+    serve.add_argument("--exercise", metavar="FILE", help="the class's exercise file")
+    serve.add_argument("--scenario", help="scenario folder or name, if no exercise is given")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    serve.add_argument("--saves", default="saves", help="save folder (default: saves/)")
+    serve.add_argument(
+        "--public-url", metavar="URL", help="the address browsers use, behind a proxy"
+    )
 
     inj = add("inject", cmd_inject, "push an event live to every session of a class")
     inj.add_argument("event", help="event id")

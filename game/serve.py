@@ -1,0 +1,211 @@
+"""`offramp serve`: the game in students' browsers, through textual-serve.
+
+Each browser tab that opens the page gets its own ``offramp play`` process (the same
+Textual app as in a terminal), started with the exercise or scenario and the save folder
+given to ``serve``, as absolute paths so the server's working directory does not matter.
+With an exercise, each student's game autosaves to ``saves/<class>/<name>.toml`` and reads
+the class's inject inbox, exactly as ``offramp play --exercise`` does in a terminal.
+
+The server listens on 127.0.0.1 unless another host is given.  Content is checked before
+the server starts (bad content: the problems, exit 2); a port that is taken is a clear
+:class:`ServeError`, not a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import shlex
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+ANY_HOST = {"", "0.0.0.0", "::", "*"}
+
+
+class ServeError(Exception):
+    """The server cannot start (a port in use, an unknown host); the message says why."""
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """What to serve and where."""
+
+    saves: Path
+    """The top save folder (absolute)."""
+    exercise: Path | None = None
+    """The class's exercise file (absolute), or None for free play."""
+    scenario: Path | None = None
+    """The scenario folder (absolute) for free play without an exercise."""
+    title: str = "Off-Ramp"
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    public_url: str | None = None
+    """The address browsers use (behind a proxy); default: the one each browser asked."""
+
+
+def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
+    """The command each browser session runs: this interpreter's ``offramp play``."""
+    argv = [python or sys.executable, "-m", "game.cli", "play", "--saves", str(config.saves)]
+    if config.exercise is not None:
+        argv += ["--exercise", str(config.exercise)]
+    elif config.scenario is not None:
+        argv += ["--scenario", str(config.scenario)]
+    return argv
+
+
+def play_command(config: ServeConfig, python: str | None = None) -> str:
+    """:func:`play_argv` as one shell command line (textual-serve runs it with a shell)."""
+    return shlex.join(play_argv(config, python))
+
+
+def prepare(
+    *,
+    saves: str | Path,
+    exercise: str | Path | None = None,
+    scenario: str | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    public_url: str | None = None,
+) -> ServeConfig:
+    """Check the content and the address; return what to serve.
+
+    Raises ContentError for an exercise or scenario that does not load (every problem
+    listed) and :class:`ServeError` for an address the server cannot listen on.
+    """
+    from game.content import load_scenario, resolve_scenario_dir
+
+    title = "Off-Ramp"
+    exercise_path = scenario_dir = None
+    if exercise is not None:
+        from game.content.exercise import load_exercise
+
+        exercise_path = Path(exercise).resolve()
+        loaded = load_exercise(exercise_path)
+        title = f"Off-Ramp: {loaded.info.title}"
+    else:
+        scenario_dir = resolve_scenario_dir(scenario).resolve()
+        load_scenario(scenario_dir)
+    check_address(host, port)
+    return ServeConfig(
+        saves=Path(saves).resolve(),
+        exercise=exercise_path,
+        scenario=scenario_dir,
+        title=title,
+        host=host,
+        port=port,
+        public_url=public_url.rstrip("/") if public_url else None,
+    )
+
+
+def check_address(host: str, port: int) -> None:
+    """Raise ServeError unless the server could listen on ``host:port`` now."""
+    if not 1 <= port <= 65535:
+        raise ServeError(f"port {port} is out of range (1-65535)")
+    bind_host = None if host in ANY_HOST else host
+    try:
+        infos = socket.getaddrinfo(
+            bind_host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as exc:
+        raise ServeError(f"unknown host {host!r}: {exc.strerror}") from exc
+    for family, kind, proto, _name, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            # as aiohttp does: a port in TIME_WAIT is free, one with a listener is not
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                with contextlib.suppress(OSError):
+                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                raise ServeError(_bind_problem(host, port, exc)) from exc
+
+
+def _bind_problem(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} on {host} is already in use (another `offramp serve`?); "
+            "stop it or choose another with --port"
+        )
+    if exc.errno == errno.EACCES:
+        return f"no permission to listen on port {port} (ports below 1024 need root)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+def shown_url(config: ServeConfig) -> str:
+    """The address to tell people: the public URL, or this host and port."""
+    if config.public_url:
+        return config.public_url
+    host = config.host
+    if host in ANY_HOST:
+        host = socket.gethostname()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{config.port}"
+
+
+def serve(config: ServeConfig) -> int:
+    """Run the server until Ctrl+C (or SIGTERM); return the exit status."""
+    from textual_serve.server import Server
+
+    command = play_command(config)
+
+    class OffRampServer(Server):
+        """textual-serve's server with Off-Ramp's start message and browser-relative URLs."""
+
+        def __init__(self) -> None:
+            super().__init__(command, host=config.host, port=config.port, title=config.title)
+            self.sessions: set[asyncio.Task[Any]] = set()
+
+        def initialize_logging(self) -> None:
+            super().initialize_logging()
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+        async def on_startup(self, app: web.Application) -> None:
+            url = shown_url(config)
+            what = f"exercise {config.exercise}" if config.exercise else f"{config.scenario}"
+            print(f"Off-Ramp: serving {what}", flush=True)
+            print(f"Saves go to {config.saves}/", flush=True)
+            print(f"Open {url} in a browser (one game per tab). Ctrl+C stops.", flush=True)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            # Close every session now (each app is told to quit) rather than waiting
+            # for the browsers to go away.
+            for task in list(self.sessions):
+                task.cancel()
+
+        async def handle_index(self, request: web.Request) -> Any:
+            # The page tells the browser where its websocket is: use the address this
+            # browser asked for (right behind 0.0.0.0 or a LAN name), unless one is set.
+            self.public_url = config.public_url or f"{request.scheme}://{request.host}"
+            return await super().handle_index(request)
+
+        async def handle_websocket(self, request: web.Request) -> Any:
+            task = asyncio.current_task()
+            if task is not None:
+                self.sessions.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                if task is not None:
+                    self.sessions.discard(task)
+
+    server = OffRampServer()
+    try:
+        server.serve()
+    except OSError as exc:  # lost the race for the port since check_address
+        raise ServeError(_bind_problem(config.host, config.port, exc)) from exc
+    print("Off-Ramp: server stopped.", flush=True)
+    return 0
