@@ -191,23 +191,45 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     """Play: the Textual app, or plain text lines with --plain."""
+    exercise = None
+    if args.exercise:
+        from game.content.exercise import load_exercise
+
+        clash = [
+            f
+            for f, v in (
+                ("--scenario", args.scenario),
+                ("--seed", args.seed),
+                ("--lens", args.lens),
+            )
+            if v is not None
+        ]
+        if clash:
+            raise UsageError(f"{', '.join(clash)}: the exercise file sets these")
+        exercise = load_exercise(Path(args.exercise))
+    elif args.name:
+        raise UsageError("--name is for class exercises (with --exercise FILE)")
     if args.plain:
         from game.plain import play_plain
 
         return play_plain(
-            _load(args.scenario),
+            exercise.scenario if exercise else _load(args.scenario),
             seed=args.seed,
             lens=args.lens,
             hidden=args.lens is None,
             save_dir=Path(args.saves),
+            exercise=exercise,
+            name=args.name,
         )
     from game.ui.app import run_app
 
+    folder = exercise.scenario.folder if exercise else None
     return run_app(
-        scenario_dir=resolve_scenario_dir(args.scenario),
+        scenario_dir=folder or resolve_scenario_dir(args.scenario),
         saves=Path(args.saves),
         seed=args.seed,
         lens=args.lens,
+        exercise=exercise,
     )
 
 
@@ -286,6 +308,12 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--lens", default=None, help="lens id (default: hidden, drawn by seed)")
     play.add_argument("--plain", action="store_true", help="plain text on stdin/stdout")
     play.add_argument("--saves", default="saves", help="save folder (default: saves/)")
+    play.add_argument(
+        "--exercise",
+        metavar="FILE",
+        help="join a class exercise (its scenario, seed, lens, deck; saves in saves/<class>/)",
+    )
+    play.add_argument("--name", help="the student's name in an exercise (else asked)")
 
     validate = add("validate", cmd_validate, "check a scenario folder and report every problem")
     validate.add_argument(

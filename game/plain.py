@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from game.classroom import (
+    Inbox,
+    apply_injects,
+    class_dir,
+    free_save_path,
+    open_exercise,
+    unfinished_game,
+)
 from game.content.scenario import Scenario
 from game.engine import choices, choose, current_decision, new_game, outcome
 from game.engine.state import GameState
 from game.engine.view import view
 from game.saves import AUTOSAVE, SaveError, write_save
 from game.timeline import describe_change
+
+if TYPE_CHECKING:
+    from game.content.exercise import Exercise
 
 
 def render_status(scenario: Scenario, state: GameState) -> list[str]:
@@ -93,37 +105,103 @@ def play_plain(
     save_dir: Path,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    exercise: Exercise | None = None,
+    name: str | None = None,
 ) -> int:
-    """Play one game in plain text; return the exit status."""
+    """Play one game in plain text; return the exit status.
+
+    With an ``exercise``, the student (``name``, asked on stdin when the exercise wants a
+    name and none is given) plays the instructor's crisis, saves to
+    ``save_dir/<class>/<name>.toml`` and takes the class's live injects at each turn."""
     inp = stdin or sys.stdin
     out = stdout or sys.stdout
 
     def say(lines: list[str] | str) -> None:
         out.write(("\n".join(lines) if isinstance(lines, list) else lines) + "\n")
 
-    if seed is None:
-        seed = secrets.randbelow(1_000_000)
-    state = new_game(scenario, seed, lens, hidden=hidden)
-    say(f"{scenario.info.title} — seed {seed}. Type an option's number; q saves and quits.")
-    save_path = save_dir / AUTOSAVE
+    inbox: Inbox | None = None
+    meta: dict[str, str] = {}
+    if exercise is not None:
+        joined = _join(exercise, save_dir, name, inp, out, say)
+        if joined is None:
+            return 0
+        state, save_path, inbox, meta = joined
+    else:
+        if seed is None:
+            seed = secrets.randbelow(1_000_000)
+        state = new_game(scenario, seed, lens, hidden=hidden)
+        say(f"{scenario.info.title} — seed {seed}. Type an option's number; q saves and quits.")
+        save_path = save_dir / AUTOSAVE
+
+    def save() -> None:
+        if inbox is not None:
+            meta["inbox_read"] = str(inbox.read)
+        _save(save_path, scenario, state, meta)
+
+    news_told = 0  # the turn whose news was printed (an event's choice keeps the turn)
     while state.ending is None:
         say(["", *render_status(scenario, state)])
-        for event_id in state.news:
-            event = scenario.event[event_id]
-            say(f"NEWS: {event.title} — {event.text}")
+        if state.turn != news_told:
+            news_told = state.turn
+            for event_id in state.news:
+                event = scenario.event[event_id]
+                say(f"NEWS: {event.title} — {event.text}")
         say(render_decision(scenario, state))
         options = choices(scenario, state)
         answer = _ask(inp, out, len(options))
         if answer is None:
-            _save(save_path, scenario, state, say)
-            say("Saved. Goodbye.")
+            save()
+            say(f"Saved in {save_path}. Goodbye.")
             return 0
+        if inbox is not None:
+            state, applied, skipped = apply_injects(scenario, state, inbox.take())
+            for event_id in applied:
+                say(f"FROM YOUR INSTRUCTOR: {scenario.event[event_id].title} (next turn's news)")
+            for reason in skipped:
+                print(f"warning: {reason}", file=sys.stderr)
         state, report = choose(scenario, state, options[answer - 1].id)
         for change in report.changes:
             say(f"  * {describe_change(scenario, state, change)}")
-        _save(save_path, scenario, state, say)
+        save()
     say(["", *render_ending(scenario, state)])
     return 0
+
+
+def _join(
+    exercise: Exercise,
+    saves: Path,
+    name: str | None,
+    inp: TextIO,
+    out: TextIO,
+    say: Callable[[str], None],
+) -> tuple[GameState, Path, Inbox, dict[str, str]] | None:
+    """Start or resume a student's exercise game; None when input ends before a name."""
+    info = exercise.info
+    say(f"{info.title} — class {info.class_code}.")
+    if info.briefing:
+        say(info.briefing)
+    if not name and info.ask_name:
+        while not name:
+            out.write("Your name (for your instructor's report): ")
+            out.flush()
+            line = inp.readline()
+            if not line:
+                out.write("\n")
+                return None
+            name = line.strip()
+    if not name:
+        name = f"student-{secrets.token_hex(3)}"
+    folder = class_dir(saves, info.class_code)
+    meta = {"kind": "autosave", "class": info.class_code, "exercise": info.title, "player": name}
+    loaded = unfinished_game(saves, exercise, name)
+    if loaded is not None:
+        read = loaded.meta.get("inbox_read", "0")
+        inbox = Inbox(saves, info.class_code, int(read) if read.isdigit() else 0)
+        say(f"Welcome back, {name}: your game goes on. Type an option's number; q saves and quits.")
+        return loaded.state, loaded.path, inbox, meta
+    state, _report = open_exercise(exercise)
+    say(f"Welcome, {name}. Type an option's number; q saves and quits.")
+    return state, free_save_path(folder, name), Inbox.from_now(saves, info.class_code), meta
 
 
 def _ask(inp: TextIO, out: TextIO, count: int) -> int | None:
@@ -142,8 +220,8 @@ def _ask(inp: TextIO, out: TextIO, count: int) -> int | None:
         out.write(f"Please type a number from 1 to {count}, or q to save and quit.\n")
 
 
-def _save(path: Path, scenario: Scenario, state: GameState, say: object) -> None:
+def _save(path: Path, scenario: Scenario, state: GameState, meta: dict[str, str]) -> None:
     try:
-        write_save(path, scenario, state)
+        write_save(path, scenario, state, meta)
     except SaveError as exc:
         print(f"warning: {exc}", file=sys.stderr)

@@ -51,16 +51,29 @@ def cause_label(scenario: Scenario, state: GameState, change: Change) -> str:
 
 
 def describe_change(scenario: Scenario, state: GameState, change: Change) -> str:
-    """One change as a line: 'Regime stability 62 → 55 (−7): because …'."""
+    """One change as a line: 'Regime stability 62 → 55 (-7) [cause] — because …'.
+
+    While the game goes on (``state`` not ended), what the player may not see stays
+    unsaid: a hidden meter only "changed", an estimate shows its change but not its true
+    values.  A flag is said in its description's words when it has one."""
+    playing = state.ending is None
     if change.target == "flag":
-        what = f"{change.id} {'set' if change.after else 'cleared'}"
+        flag = next((f for f in scenario.flags if f.id == change.id), None)
+        if flag is not None and flag.description:
+            now = "From now on" if change.after else "No longer"
+            what = f"{now}: {flag.description.rstrip('.')}"
+        else:
+            what = f"{change.id} {'set' if change.after else 'cleared'}"
     else:
         meter = scenario.meter.get(change.id)
         label = meter.label if meter else change.id
         if change.target == "uncertainty":
             label = f"uncertainty of {label}"
-        if meter is not None and meter.visibility == "hidden" and state.ending is None:
+        if meter is not None and meter.visibility == "hidden" and playing:
             what = f"{label} changed"
+        elif meter is not None and meter.visibility == "estimate" and playing:
+            note = "" if "(est" in label else " (estimate)"
+            what = f"{label} {change.delta:+d}{note}"
         elif change.id == scenario.ladder.id and change.target == "meter":
             rungs = scenario.ladder.rungs
             what = f"{label}: {rungs[change.before].name} → {rungs[change.after].name}"
@@ -69,7 +82,7 @@ def describe_change(scenario: Scenario, state: GameState, change: Change) -> str
     why = f" — {change.cause.why}" if change.cause.why else ""
     scaled = ""
     if change.cause.lens_rule:
-        if state.lens_hidden and state.ending is None:
+        if state.lens_hidden and playing:
             scaled = ", amplified or damped by the hidden lens"
         else:
             lens = scenario.lens.get(change.cause.lens_rule.split(".", 1)[0])

@@ -28,6 +28,7 @@ from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
 
 if TYPE_CHECKING:
+    from game.content.exercise import Exercise
     from game.content.scenario import Scenario
     from game.saves import LoadedSave
     from game.ui.session import Session
@@ -64,11 +65,17 @@ class OffRampApp(App[int]):
         lens: str | None = None,
         *,
         scenario: Scenario | None = None,
+        exercise: Exercise | None = None,
     ) -> None:
-        """The app; the scenario loads once the title is drawn, unless given already."""
+        """The app; the scenario loads once the title is drawn, unless given already.
+
+        With an ``exercise`` (loaded and checked already), the student joins it: the
+        scenario, seed, lens and deck are the instructor's, and the save goes to the
+        class's folder under ``saves``."""
         super().__init__()
         self.scenario_dir = Path(scenario_dir)
-        self._scenario = scenario
+        self.exercise = exercise
+        self._scenario = scenario if exercise is None else exercise.scenario
         self.saves = Path(saves)
         self.seed = seed
         self.lens = lens
@@ -265,9 +272,50 @@ class OffRampApp(App[int]):
             markup=False,
         )
 
+    def join_exercise(self) -> None:
+        """A class exercise: ask the student's name (if the exercise wants it), then
+        resume their game in play or start theirs."""
+        exercise = self.exercise
+        assert exercise is not None
+        if exercise.info.ask_name:
+            from game.ui.screens.name import NameScreen
+
+            self.push_screen(
+                NameScreen(exercise.info.title, exercise.info.class_code), self._joined
+            )
+        else:
+            self._joined(f"student-{secrets.token_hex(3)}")
+
+    def _joined(self, name: str | None) -> None:
+        if name is None:
+            return
+        from game.classroom import unfinished_game
+        from game.ui.session import Session
+
+        exercise = self.exercise
+        assert exercise is not None
+        loaded = unfinished_game(self.saves, exercise, name)
+        if loaded is not None:
+            self.session = Session.resume(loaded, self.saves, exercise)
+            self.notify(f"Welcome back, {name}: your game goes on.", title="Resumed", markup=False)
+            self.go_title()
+            self.show_game()
+            return
+        self.session = Session.start_exercise(exercise, self.saves, name)
+        error = self.session.autosave()
+        if error:
+            self.save_failed(error)
+        from game.ui.screens.briefing import BriefingScreen
+
+        self.go_title()
+        self.push_screen(BriefingScreen(self.session, starting=True))
+
     def continue_autosave(self) -> None:
         """Resume the latest autosave, or say clearly why not."""
         if self.not_ready():
+            return
+        if self.exercise is not None:
+            self.join_exercise()
             return
         from game.saves import AUTOSAVE, SaveError
 
@@ -366,17 +414,26 @@ def load_for(app: OffRampApp, path: Path) -> LoadedSave:
     return load_save(path)
 
 
-def run_app(scenario_dir: Path, saves: Path, seed: int | None, lens: str | None) -> int:
+def run_app(
+    scenario_dir: Path,
+    saves: Path,
+    seed: int | None,
+    lens: str | None,
+    exercise: Exercise | None = None,
+) -> int:
     """Run the app; return its exit status.
 
     Raises the ContentError of a scenario that does not load (or the EngineError of an
     unknown lens) once the app has closed, for the command to report.
     """
-    app = OffRampApp(scenario_dir, saves, seed, lens)
+    app = OffRampApp(scenario_dir, saves, seed, lens, exercise=exercise)
     result = app.run()
     if app.startup_error is not None:
         raise app.startup_error
     session = app.session
     if session is not None and session.on_disk and not session.over:
-        print(f"Game saved in {saves}/. Run offramp again and choose Continue to resume.")
+        print(
+            f"Game saved in {session.autosave_path}. "
+            "Run the same command again and choose Continue to resume."
+        )
     return result if isinstance(result, int) else 0

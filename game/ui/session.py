@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from game.engine import Change, GameState, TurnReport, choose, current_decision, open_game
 from game.engine.view import View, view
-from game.timeline import cause_label, describe_change
-from game.ui.text import delta_text
+from game.timeline import describe_change
 
 if TYPE_CHECKING:
+    from game.classroom import Inbox
+    from game.content.exercise import Exercise
     from game.content.scenario import Scenario
     from game.saves import LoadedSave
 
@@ -55,6 +56,8 @@ class Step:
     moments: tuple[Moment, ...]
     save_error: str
     """Why the autosave failed ('' when it worked)."""
+    injected: tuple[str, ...] = ()
+    """Titles of the instructor's live injects taken before this choice (in the news now)."""
 
 
 @dataclass
@@ -69,6 +72,15 @@ class Session:
     """Whether the current state is written in a save (the autosave or a named one)."""
     opening: tuple[Moment, ...] = ()
     """Important news of a new game's first turn, to show once when play begins."""
+    save_path: Path | None = None
+    """Where the game autosaves (default: the autosave file in ``saves``)."""
+    inbox: Inbox | None = None
+    """The class's inject inbox, in an exercise."""
+    player: str = ""
+    """The student's name, in an exercise that asks it."""
+    exercise_title: str = ""
+    exercise_note: str = ""
+    """The instructor's paragraph for the briefing."""
     _view: View | None = field(default=None, repr=False)
 
     @classmethod
@@ -89,9 +101,47 @@ class Session:
         return session
 
     @classmethod
-    def resume(cls, loaded: LoadedSave, saves: Path) -> Session:
-        """A game resumed from a save, its log rebuilt by replaying the choices."""
+    def start_exercise(cls, exercise: Exercise, saves: Path, player: str) -> Session:
+        """A class exercise's game for one student, saved as ``saves/<class>/<name>.toml``
+        and reading the class's inject inbox from now on.  ``saves`` is the top folder."""
+        from game.classroom import Inbox, class_dir, free_save_path, open_exercise
+
+        code = exercise.info.class_code
+        folder = class_dir(saves, code)
+        state, report = open_exercise(exercise)
+        session = cls(
+            exercise.scenario,
+            state,
+            folder,
+            save_path=free_save_path(folder, player),
+            inbox=Inbox.from_now(saves, code),
+            player=player,
+            exercise_title=exercise.info.title,
+            exercise_note=exercise.info.briefing,
+        )
+        if report.changes or report.news:
+            session.log.append(session._item(state, state, report))
+        session.opening = session.news_moments(report.news)
+        return session
+
+    @classmethod
+    def resume(cls, loaded: LoadedSave, saves: Path, exercise: Exercise | None = None) -> Session:
+        """A game resumed from a save, its log rebuilt by replaying the choices.
+
+        With an ``exercise`` (``saves`` then being the top folder), the game keeps its
+        save file and goes on reading the class's inbox where it stopped."""
         session = cls(loaded.scenario, loaded.state, saves, on_disk=True)
+        if exercise is not None:
+            from game.classroom import Inbox, class_dir
+
+            code = exercise.info.class_code
+            session.saves = class_dir(saves, code)
+            session.save_path = loaded.path
+            read = loaded.meta.get("inbox_read", "0")
+            session.inbox = Inbox(saves, code, int(read) if read.isdigit() else 0)
+            session.player = loaded.meta.get("player", "")
+            session.exercise_title = exercise.info.title
+            session.exercise_note = exercise.info.briefing
         for step in loaded.history():
             if step.report is not None:
                 session.log.append(session._item(step.before, step.after, step.report))
@@ -110,21 +160,47 @@ class Session:
         return self.state.ending is not None
 
     def choose(self, option: str) -> Step:
-        """Take an option on the current decision, then autosave."""
+        """Take an option on the current decision, then autosave.
+
+        In an exercise, the instructor's injects pushed since the last choice are applied
+        first (through the engine, so the save's log records them): they fire in the
+        news of the turn this choice opens."""
+        injected = self.take_injects()
         before, before_view = self.state, self.view
         self.state, report = choose(self.scenario, self.state, option)
         self._view = None
         item = self._item(before, self.state, report)
         self.log.append(item)
         error = self.autosave()
-        return Step(report, item, self.moments(before_view, self.view, report), error)
+        moments = self.moments(before_view, self.view, report)
+        return Step(report, item, moments, error, injected)
+
+    def take_injects(self) -> tuple[str, ...]:
+        """Apply the class's new injects; return their titles."""
+        if self.inbox is None or self.over:
+            return ()
+        from game.classroom import apply_injects
+
+        fresh = self.inbox.take()
+        if not fresh:
+            return ()
+        self.state, applied, _skipped = apply_injects(self.scenario, self.state, fresh)
+        self._view = None
+        return tuple(self.scenario.event[e].title for e in applied)
+
+    @property
+    def autosave_path(self) -> Path:
+        """The file the game autosaves to."""
+        from game.saves import AUTOSAVE
+
+        return self.save_path or self.saves / AUTOSAVE
 
     def autosave(self) -> str:
         """Write the autosave; return '' or the reason it failed."""
-        from game.saves import AUTOSAVE, SaveError, write_save
+        from game.saves import SaveError, write_save
 
         try:
-            write_save(self.saves / AUTOSAVE, self.scenario, self.state, self.meta("autosave"))
+            write_save(self.autosave_path, self.scenario, self.state, self.meta("autosave"))
         except SaveError as exc:
             self.on_disk = False
             return str(exc)
@@ -132,10 +208,13 @@ class Session:
         return ""
 
     def save_named(self) -> Path:
-        """Write a named save beside the autosave; raise SaveError when it cannot."""
+        """Write a named save beside the autosave; raise SaveError when it cannot.
+
+        In an exercise the student's one save file is written instead (the class folder
+        holds one file per student, for the class report)."""
         from game.saves import write_save
 
-        path = self.saves / self.save_name()
+        path = self.autosave_path if self.inbox is not None else self.saves / self.save_name()
         write_save(path, self.scenario, self.state, self.meta("save"))
         self.on_disk = True
         return path
@@ -148,12 +227,19 @@ class Session:
     def meta(self, kind: str) -> dict[str, str]:
         """What a save records for the load screen."""
         v = self.view
-        return {
+        meta = {
             "kind": kind,
             "title": self.scenario.info.title,
             "date": v.date,
             "turn": f"{v.turn} of {v.turn_limit}",
         }
+        if self.inbox is not None:
+            meta["class"] = self.inbox.class_code
+            meta["inbox_read"] = str(self.inbox.read)
+            meta["exercise"] = self.exercise_title
+        if self.player:
+            meta["player"] = self.player
+        return meta
 
     def decision_title(self, state: GameState | None = None) -> str:
         """Title of the card or event owed in ``state`` (default: now)."""
@@ -238,32 +324,10 @@ class Session:
 
 
 def change_line(scenario: Scenario, state: GameState, change: Change) -> str:
-    """A change in words with its cause, as :func:`describe_change` says it, except that an
-    estimate shows only its change (its true values are not the player's to see while the
-    game goes on), a flag its description, and minus signs are real ones."""
+    """A change in words with its cause (as :func:`describe_change` says it, which keeps
+    what the player may not see unsaid), with real minus signs."""
     line = describe_change(scenario, state, change)
-    meter = scenario.meter.get(change.id)
-    if change.target == "flag":
-        flag = next((f for f in scenario.flags if f.id == change.id), None)
-        said = f"{change.id} {'set' if change.after else 'cleared'}"
-        if flag is not None and flag.description and line.startswith(said):
-            now = "From now on" if change.after else "No longer"
-            line = f"{now}: {flag.description.rstrip('.')}" + line[len(said) :]
-    elif (
-        change.target == "meter"
-        and meter is not None
-        and meter.visibility == "estimate"
-        and state.ending is None
-    ):
-        said = f"{meter.label} {change.before} → {change.after} ({change.delta:+d})"
-        note = "" if "(est" in meter.label else " (estimate)"
-        shown = f"{meter.label} {delta_text(change.delta)}{note}"
-        if line.startswith(said):
-            line = shown + line[len(said) :]
-        else:  # never leak the true values, whatever describe_change says
-            why = f" — {change.cause.why}" if change.cause.why else ""
-            line = f"{shown} [{cause_label(scenario, state, change)}]{why}"
-    return re.sub(r"\(-(\d+)\)", r"(−\1)", line)
+    return re.sub(r"([(\s])-(\d)", "\\1−\\2", line, count=1)
 
 
 def view_date(scenario: Scenario, turn: int) -> str:

@@ -48,6 +48,8 @@ def briefing_doc(session: Session) -> Doc:
 
     # The scenario's own sections may already tell the situation and the role.
     own = {s.heading.strip().casefold() for s in scenario.briefing.sections}
+    if session.exercise_note:
+        section(f"From your instructor: {session.exercise_title}", session.exercise_note)
     if info.summary and "the situation" not in own:
         section("The situation", info.summary)
     if info.role and "your role" not in own:

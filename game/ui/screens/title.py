@@ -131,14 +131,23 @@ class TitleScreen(Screen[None]):
         self._autosave_note()
 
     def _autosave_note(self) -> None:
+        exercise = self.offramp.exercise
+        if exercise is not None:
+            self.query_one(TitleMenu).unavailable = frozenset()
+            note = f"Class exercise: {exercise.info.title} (class {exercise.info.class_code})"
+            self.query_one("#autosave-note", Static).update(Content(note))
+            return
         has = (self.offramp.saves / "autosave.toml").exists()  # game.saves.AUTOSAVE
         note = "" if has else f"(no autosave in {self.offramp.saves}/ yet)"
         self.query_one(TitleMenu).unavailable = frozenset() if has else frozenset({"continue"})
         self.query_one("#autosave-note", Static).update(Content(note))
 
     def action_new_game(self) -> None:
-        """Open the new-game dialog."""
+        """Open the new-game dialog (in a class exercise: join it)."""
         if self.offramp.not_ready():
+            return
+        if self.offramp.exercise is not None:
+            self.offramp.join_exercise()
             return
         from game.ui.screens.new_game import NewGameScreen
 
@@ -149,8 +158,11 @@ class TitleScreen(Screen[None]):
         self.offramp.continue_autosave()
 
     def action_load_game(self) -> None:
-        """List the saves to load one."""
+        """List the saves to load one (in a class exercise: the student's own game)."""
         if self.offramp.not_ready():
+            return
+        if self.offramp.exercise is not None:
+            self.offramp.join_exercise()
             return
         from game.ui.screens.load import LoadScreen
 

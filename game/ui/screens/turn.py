@@ -222,6 +222,14 @@ class TurnScreen(Screen[None]):
         step = self.session.choose(option)
         if step.save_error:
             self.offramp.save_failed(step.save_error)
+        for title in step.injected:
+            self.notify(
+                f"{title} (in this turn's news)",
+                title="From your instructor",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
         self.refresh_board()
         card = self.query_one(CardPanel)
         card.call_after_refresh(card.scroll_home, animate=False)
