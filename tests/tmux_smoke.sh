@@ -38,7 +38,22 @@ wait_for() {
     return 0
 }
 
+# Wait until the screen no longer shows a pattern, or fail after $2 seconds.
+wait_gone() {
+    local pattern=$1 limit=${2:-15} waited=0
+    while screen | grep -Eq -- "$pattern"; do
+        sleep 0.2
+        waited=$((waited + 1))
+        [ "$waited" -ge $((limit * 5)) ] && fail "timed out waiting for the end of: $pattern"
+    done
+    return 0
+}
+
 keys() { t send-keys -t "$SESSION" "$@"; }
+
+# A session that outlives the game's, so the tmux server does not exit (and race with
+# the next launch, "server exited unexpectedly") each time the game quits.
+t new-session -d -s keepalive "sleep 3600"
 
 launch() {
     t new-session -d -s "$SESSION" -x "$WIDTH" -y "$HEIGHT" "$CMD"
@@ -69,6 +84,7 @@ play() {
     keys "$1"
     wait_for "chooses option"
     keys Enter
+    wait_gone "chooses option"  # the choice is taken (a slow machine may need a while)
     settle
 }
 
