@@ -170,9 +170,9 @@ def test_inbox_ignores_a_line_being_written(tmp_path: Path) -> None:
     assert read_injects(tmp_path, "c1") == ["summit", "storm"]
 
 
-def test_estimates_are_not_told_during_play() -> None:
+def test_estimates_are_not_told_during_play(tmp_path: Path) -> None:
     scenario = load_scenario(MINI)
-    session = Session.start(scenario, Path("unused"), 3, None, True)
+    session = Session.start(scenario, tmp_path, 3, None, True)
     estimate = next(m.id for m in scenario.meters if m.visibility == "estimate")
     for _ in range(30):
         if session.over:
