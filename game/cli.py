@@ -209,6 +209,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         exercise = load_exercise(Path(args.exercise))
     elif args.name:
         raise UsageError("--name is for class exercises (with --exercise FILE)")
+    if args.plain and args.watch:
+        raise UsageError("--watch works in the app, not with --plain")
     if args.plain:
         from game.plain import play_plain
 
@@ -230,6 +232,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         seed=args.seed,
         lens=args.lens,
         exercise=exercise,
+        watch=args.watch,
     )
 
 
@@ -314,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="join a class exercise (its scenario, seed, lens, deck; saves in saves/<class>/)",
     )
     play.add_argument("--name", help="the student's name in an exercise (else asked)")
+    play.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the scenario when its files change (for designers; not with --plain)",
+    )
 
     validate = add("validate", cmd_validate, "check a scenario folder and report every problem")
     validate.add_argument(

@@ -7,12 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from game.content import load_scenario
 from game.content.watch import ScenarioWatcher, rebase
 from game.engine import EngineError, choices, choose, new_game
+from game.ui.app import OffRampApp
+from game.ui.screens.turn import TurnScreen
 
 from .conftest import MINI
+from .test_ui_app import run, start_game
 
 
 @pytest.fixture
@@ -69,3 +73,40 @@ def test_rebase_refuses_when_the_log_no_longer_fits(folder: Path) -> None:
     touch_edit(folder / "scenario.toml", 'id = "push"', 'id = "shove"')
     with pytest.raises(EngineError, match="no longer replays"):
         rebase(load_scenario(folder), state)
+
+
+async def wait_for_note(pilot: Pilot[int], text: str, seconds: float = 8.0) -> str:
+    """The first notification containing ``text``, waiting for the watcher's poll."""
+    for _ in range(int(seconds / 0.1)):
+        for note in pilot.app._notifications:
+            if text in note.message or text in note.title:
+                return f"{note.title}\n{note.message}"
+        await pilot.pause(0.1)
+    raise AssertionError(f"no notification with {text!r}")
+
+
+@run
+async def test_play_watch_reports_errors_then_reloads(folder: Path, tmp_path: Path) -> None:
+    """`offramp play --watch`: a broken edit is shown with file and line while play goes on
+    with the last good content; the fixed edit is taken into the game in play."""
+    app = OffRampApp(folder, tmp_path / "saves", seed=3, watch=True)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await start_game(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        before = session.state
+        scenario = folder / "scenario.toml"
+        touch_edit(scenario, 'when = "stability < 45"', 'when = "stability < < 45"')
+        note = await wait_for_note(pilot, "problem")
+        assert f"{scenario}:" in note and "events[0].when" in note
+        assert session.state is before
+        touch_edit(scenario, 'when = "stability < < 45"', 'when = "stability < 45"')
+        touch_edit(scenario, '"Pressure bites"', '"Pressure really bites"')
+        await wait_for_note(pilot, "replayed on the edited content")
+        assert app.session is session and session.state.to_dict(
+            tuple(m.id for m in session.scenario.meters)
+        ) == before.to_dict(tuple(m.id for m in session.scenario.meters))
+        assert any("Pressure really bites" in line for item in session.log for line in item.changes)
+        assert isinstance(app.screen, TurnScreen)

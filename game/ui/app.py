@@ -30,11 +30,14 @@ from game.ui.screens.too_small import TooSmallScreen
 if TYPE_CHECKING:
     from game.content.exercise import Exercise
     from game.content.scenario import Scenario
+    from game.content.watch import Reload, ScenarioWatcher
     from game.saves import LoadedSave
     from game.ui.session import Session
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
+WATCH_INTERVAL = 1.0
+"""Seconds between two looks at the scenario's files under --watch."""
 
 
 class OffRampApp(App[int]):
@@ -66,12 +69,14 @@ class OffRampApp(App[int]):
         *,
         scenario: Scenario | None = None,
         exercise: Exercise | None = None,
+        watch: bool = False,
     ) -> None:
         """The app; the scenario loads once the title is drawn, unless given already.
 
         With an ``exercise`` (loaded and checked already), the student joins it: the
         scenario, seed, lens and deck are the instructor's, and the save goes to the
-        class's folder under ``saves``."""
+        class's folder under ``saves``.  With ``watch``, the scenario's files are polled
+        and edits reloaded (see :meth:`poll_content`)."""
         super().__init__()
         self.scenario_dir = Path(scenario_dir)
         self.exercise = exercise
@@ -82,6 +87,11 @@ class OffRampApp(App[int]):
         self.session: Session | None = None
         self.startup_error: Exception | None = None
         """Why the app could not start (bad content, unknown lens); run_app raises it."""
+        self.watcher: ScenarioWatcher | None = None
+        if watch:
+            from game.content.watch import ScenarioWatcher
+
+            self.watcher = ScenarioWatcher(self.scenario_dir)
 
     @property
     def ready(self) -> bool:
@@ -107,6 +117,69 @@ class OffRampApp(App[int]):
             self.call_after_refresh(self.set_timer, 0.1, self.load_content)
         else:
             self.call_after_refresh(self._loaded, self._scenario)
+        if self.watcher is not None:
+            self.set_interval(WATCH_INTERVAL, self.poll_content, name="watch content")
+
+    # --- hot reload (offramp play --watch) ----------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="watch")
+    def poll_content(self) -> None:
+        """Look for edited scenario files; reload and check them off the UI thread."""
+        if self.watcher is None or not self.ready:
+            return
+        reload = self.watcher.poll()
+        if reload is not None:
+            self.call_from_thread(self.content_reloaded, reload)
+
+    def content_reloaded(self, reload: Reload) -> None:
+        """Use edited content that checks out; show the problems of content that does not
+        and go on with the last good content."""
+        folder = self.scenario_dir
+        if reload.error is not None:
+            problems = [str(p) for p in reload.error.problems]
+            shown = "\n".join(problems[:8])
+            more = f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
+            self.notify(
+                f"{shown}{more}\nPlay goes on with the last good content.",
+                title=f"Edited content in {folder} has {len(problems)} problem"
+                + ("s" if len(problems) != 1 else ""),
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
+        scenario = reload.scenario
+        assert scenario is not None
+        self._scenario = scenario
+        session = self.session
+        if session is None or session.over:
+            self.notify(f"Reloaded {folder}.", title="Content reloaded", markup=False)
+            return
+        from game.engine import EngineError
+
+        try:
+            session.rebase(scenario)
+        except EngineError as exc:
+            self.notify(
+                f"{exc}\nThis game goes on with the content it started with; a new game "
+                "uses the edited content.",
+                title="Content reloaded",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+            return
+        session.autosave()
+        self.notify(
+            f"Reloaded {folder}; this game replayed on the edited content.",
+            title="Content reloaded",
+            markup=False,
+        )
+        from game.ui.screens.turn import TurnScreen
+
+        if any(isinstance(screen, TurnScreen) for screen in self.screen_stack):
+            self.go_title()
+            self.show_game()
 
     @work(thread=True, exit_on_error=False, group="content")
     def load_content(self) -> None:
@@ -420,13 +493,14 @@ def run_app(
     seed: int | None,
     lens: str | None,
     exercise: Exercise | None = None,
+    watch: bool = False,
 ) -> int:
     """Run the app; return its exit status.
 
     Raises the ContentError of a scenario that does not load (or the EngineError of an
     unknown lens) once the app has closed, for the command to report.
     """
-    app = OffRampApp(scenario_dir, saves, seed, lens, exercise=exercise)
+    app = OffRampApp(scenario_dir, saves, seed, lens, exercise=exercise, watch=watch)
     result = app.run()
     if app.startup_error is not None:
         raise app.startup_error

@@ -147,6 +147,22 @@ class Session:
                 session.log.append(session._item(step.before, step.after, step.report))
         return session
 
+    def rebase(self, scenario: Scenario) -> None:
+        """Go on with this game on edited content (hot reload): its choices replayed on
+        ``scenario``.  Raises EngineError, leaving the session as it was, when they no
+        longer fit the new content."""
+        from game.content.watch import rebase
+        from game.engine.replay import Setup, replay
+
+        state = rebase(scenario, self.state)
+        steps = replay(scenario, Setup.of(state), state.log)
+        self.scenario, self.state, self._view = scenario, state, None
+        self.log = [
+            self._item(step.before, step.after, step.report)
+            for step in steps
+            if step.report is not None
+        ]
+
     @property
     def view(self) -> View:
         """The player's view of the current state (computed once per state)."""
