@@ -11,14 +11,20 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
+from game.content import resolve_scenario_dir
+from game.content.errors import ContentError
+
+if TYPE_CHECKING:
+    from game.content.scenario import Scenario
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _load(name: str | None) -> Scenario:
+    from game.content.loader import load_scenario
+
     return load_scenario(resolve_scenario_dir(name))
 
 
@@ -43,6 +49,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{exercise.info.class_code!r}, {len(exercise.injects)} scheduled injects."
         )
         return EXIT_OK
+    from game.content.loader import load_scenario
+
     scenario = load_scenario(folder)
     counts = [
         (len(scenario.cards), "card", "cards"),

@@ -1,10 +1,38 @@
-"""Content: TOML scenario folders loaded into validated, cross-checked models."""
+"""Content: TOML scenario folders loaded into validated, cross-checked models.
+
+The names below are imported on first use (PEP 562): the models and the loader pull in
+pydantic, which the app does not need before its first frame, and `offramp --help`
+never needs.
+"""
+
+from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from game.content.errors import ContentError, Problem
-from game.content.loader import load_scenario
-from game.content.scenario import Scenario
+if TYPE_CHECKING:
+    from game.content.errors import ContentError, Problem
+    from game.content.loader import load_scenario
+    from game.content.scenario import Scenario
+
+_LAZY = {
+    "ContentError": "game.content.errors",
+    "Problem": "game.content.errors",
+    "load_scenario": "game.content.loader",
+    "Scenario": "game.content.scenario",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 CONTENT_ROOT = Path(__file__).resolve().parents[2] / "content"
 """The shipped content folder (beside the package in a source checkout)."""
