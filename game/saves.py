@@ -128,6 +128,7 @@ def write_save(
         raise SaveError(f"cannot write a save in {path.parent}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o644)  # mkstemp makes 0600; a save is for people to read
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
