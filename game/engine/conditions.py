@@ -19,17 +19,21 @@ turns the checked tree into closures over a game state.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = [
     "Condition",
     "ConditionError",
     "Names",
     "compile_condition",
+    "compile_each",
+    "compile_first",
+    "define_function",
     "names_used",
     "parse_condition",
+    "python_expression",
 ]
 
 
@@ -339,23 +343,112 @@ class _Context(Protocol):
     seen: set[str]
 
 
-Fn = Callable[[_Context], int]
-
-
 def compile_condition(cond: Condition, names: Names) -> Callable[[_Context], bool]:
-    """Turn a checked condition into a fast predicate over a state-like context."""
-    fn = _compile(cond.tree, names)
-    return fn  # type: ignore[return-value]
+    """Turn a checked condition into one fast Python function over a state-like context.
+
+    The checked tree is translated into the source of a single expression and compiled
+    with :func:`compile`, so evaluating a condition costs one function call instead of
+    one closure call per node.  For example ``stability < 30 and not flag.talks_open``
+    becomes::
+
+        def when(s):
+            m = s.meters
+            f = s.flags
+            return m[1] < 30 and 'talks_open' not in f
+
+    This is safe and exact: the source is built only from the checked tree, whose names
+    were all resolved against the scenario (meters become list indices, rungs become
+    numbers, flag and card ids are embedded with ``repr``), and the language's operators
+    have the same meaning and precedence in Python.  Truth values are Python ``bool``
+    objects throughout, so ``==`` between two conditions compares as before.
+    """
+    used: set[str] = set()
+    body = python_expression(cond, names, used)
+    fn: Callable[[_Context], bool] = define_function(
+        "when", "s", [f"return {body}"], used, name=f"<condition {cond.source!r}>"
+    )
+    fn.__doc__ = cond.source
+    return fn
 
 
-_CMP: dict[str, Callable[[int, int], bool]] = {
-    "<": int.__lt__,
-    "<=": int.__le__,
-    ">": int.__gt__,
-    ">=": int.__ge__,
-    "==": int.__eq__,
-    "!=": int.__ne__,
-}
+def compile_first(
+    items: Sequence[tuple[str, Condition | None]], names: Names
+) -> Callable[[_Context], str | None]:
+    """One function returning the label of the first item whose condition holds, or None.
+
+    ``None`` for a condition means "always".  Equivalent to trying each item's
+    :func:`compile_condition` in order, in one call: the engine checks its endings
+    this way several times a turn.
+    """
+    used: set[str] = set()
+    body = []
+    for k, (_, cond) in enumerate(items):
+        body += [f"if {python_expression(cond, names, used)}:", f"    return labels[{k}]"]
+    body.append("return None")
+    labels = tuple(label for label, _ in items)
+    fn: Callable[[_Context], str | None] = define_function(
+        "first", "s", body, used, {"labels": labels}, name="<first condition that holds>"
+    )
+    return fn
+
+
+def compile_each(
+    conds: Sequence[Condition | None], names: Names
+) -> Callable[[_Context, Callable[[int], object]], None]:
+    """One function ``each(s, act)`` that calls ``act(k)`` for each condition that holds.
+
+    ``None`` for a condition means "always".  The conditions are tried in order against
+    the live context, each just before its ``act`` would run, so what ``act(k)`` changes
+    is seen by the conditions after ``k`` — exactly like looping over
+    :func:`compile_condition` functions, in one call.  The context's ``meters``,
+    ``flags`` and ``seen`` are read once at the start (see :func:`define_function`), so
+    ``act`` must change them in place (as the engine does), never replace them.
+    """
+    used: set[str] = set()
+    body = []
+    for k, cond in enumerate(conds):
+        body += [f"if {python_expression(cond, names, used)}:", f"    act({k})"]
+    fn: Callable[[_Context, Callable[[int], object]], None] = define_function(
+        "each", "s, act", body, used, name="<each condition that holds>"
+    )
+    return fn
+
+
+def python_expression(cond: Condition | None, names: Names, used: set[str]) -> str:
+    """The Python source of ``cond`` (None: always true), for :func:`define_function`.
+
+    The expression reads the context ``s`` and the locals ``m``, ``f`` and ``n`` (the
+    context's meters, flags and seen); the locals it needs are added to ``used``.
+    """
+    if cond is None:
+        return "True"
+    return _source(cond.tree, names, used)[0]
+
+
+def define_function(
+    fn: str,
+    params: str,
+    body: Sequence[str],
+    used: set[str],
+    env: Mapping[str, Any] | None = None,
+    *,
+    name: str,
+) -> Any:
+    """Compile ``def fn(params): body`` whose body uses :func:`python_expression`s.
+
+    The locals in ``used`` are bound from the context ``s`` first (``m = s.meters``...);
+    ``env`` holds any other globals the body reads.  ``name`` shows in tracebacks.
+    """
+    lines = [f"def {fn}({params}):"]
+    lines += [f"    {var} = s.{attr}" for var, attr in _VARS if var in used]
+    lines += [f"    {line}" for line in body] or ["    pass"]
+    namespace: dict[str, Any] = dict(env or {})
+    exec(compile("\n".join(lines), name, "exec"), namespace)
+    return namespace[fn]
+
+
+_VARS = (("m", "meters"), ("f", "flags"), ("n", "seen"))
+"""The local names the generated functions bind, and the context attribute of each."""
 
 
 def _constant(node: Node, names: Names) -> int | None:
@@ -371,6 +464,10 @@ def _constant(node: Node, names: Names) -> int | None:
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
+# Python precedence levels of what _source emits, loosest first; an operand whose level
+# is below what its operator needs is parenthesised.
+_OR, _AND, _NOT, _CMP, _SUM, _NEG, _ATOM = range(1, 8)
+
 
 def _operands(node: Node, op: str) -> list[Node]:
     """The operands of a chain of one boolean operator, flattened: a and (b and c) -> a, b, c."""
@@ -379,101 +476,57 @@ def _operands(node: Node, op: str) -> list[Node]:
     return [node]
 
 
-def _chain(parts: list[Fn], conj: bool) -> Fn:
-    """One closure for an n-ary and/or, so evaluating it costs one call per operand."""
-    if conj:
-        if len(parts) == 2:
-            a, b = parts
-            return lambda s: a(s) and b(s)
-        if len(parts) == 3:
-            a, b, c = parts
-            return lambda s: a(s) and b(s) and c(s)
-        if len(parts) == 4:
-            a, b, c, d = parts
-            return lambda s: a(s) and b(s) and c(s) and d(s)
-        every = tuple(parts)
-        return lambda s: all(p(s) for p in every)
-    if len(parts) == 2:
-        a, b = parts
-        return lambda s: a(s) or b(s)
-    if len(parts) == 3:
-        a, b, c = parts
-        return lambda s: a(s) or b(s) or c(s)
-    some = tuple(parts)
-    return lambda s: any(p(s) for p in some)
+def _source(node: Node, names: Names, used: set[str]) -> tuple[str, int]:
+    """Python source for ``node`` and its precedence level.
 
+    Parentheses are added only where precedence needs them, so the nesting of the
+    output follows that of the condition (at most 50 parentheses deep).  Comparisons
+    take operands above ``_CMP`` so that ``(a == b) == c`` never reads as Python's
+    chained ``a == b == c``; ``in`` / ``not in`` count as comparisons for the same reason.
+    The local names read (``m``, ``f``, ``n``) are added to ``used``.
+    """
 
-def _compare_leaf(kind: str, key: str | int, op: str, c: int) -> Fn:
-    """A specialised closure for `meter OP const` and `turn OP const`."""
-    if kind == "turn":
-        return {
-            "<": lambda s: s.turn < c,
-            "<=": lambda s: s.turn <= c,
-            ">": lambda s: s.turn > c,
-            ">=": lambda s: s.turn >= c,
-            "==": lambda s: s.turn == c,
-            "!=": lambda s: s.turn != c,
-        }[op]
-    i = int(key)
-    return {
-        "<": lambda s: s.meters[i] < c,
-        "<=": lambda s: s.meters[i] <= c,
-        ">": lambda s: s.meters[i] > c,
-        ">=": lambda s: s.meters[i] >= c,
-        "==": lambda s: s.meters[i] == c,
-        "!=": lambda s: s.meters[i] != c,
-    }[op]
+    def wrap(child: Node, level: int) -> str:
+        return _paren(_source(child, names, used), level)
 
-
-def _compile(node: Node, names: Names) -> Fn:
     const = _constant(node, names)
     if const is not None:
-        return lambda s: const
+        return repr(const), _ATOM if const >= 0 else _NEG
     if isinstance(node, Bool):
-        b = node.value
-        return lambda s: b
+        return repr(node.value), _ATOM
     if isinstance(node, Name):
-        ident = node.ident
-        if node.kind == "turn":
-            return lambda s: s.turn
-        if node.kind == "month":
-            return lambda s: s.month
+        if node.kind in ("turn", "month"):
+            return f"s.{node.kind}", _ATOM
         if node.kind == "meter":
-            idx = names.meters[ident]
-            return lambda s: s.meters[idx]
-        if node.kind == "flag":
-            return lambda s: ident in s.flags
-        return lambda s: ident in s.seen
+            used.add("m")
+            return f"m[{names.meters[node.ident]}]", _ATOM
+        var = "f" if node.kind == "flag" else "n"
+        used.add(var)
+        return f"{node.ident!r} in {var}", _CMP
     if isinstance(node, Unary):
-        if node.op == "not" and isinstance(node.arg, Name) and node.arg.kind in ("flag", "seen"):
-            ident = node.arg.ident
-            if node.arg.kind == "flag":
-                return lambda s: ident not in s.flags
-            return lambda s: ident not in s.seen
-        arg = _compile(node.arg, names)
         if node.op == "not":
-            return lambda s: not arg(s)
-        return lambda s: -arg(s)
+            arg = node.arg
+            if isinstance(arg, Name) and arg.kind in ("flag", "seen"):
+                var = "f" if arg.kind == "flag" else "n"
+                used.add(var)
+                return f"{arg.ident!r} not in {var}", _CMP
+            # Direct recursion (not via wrap) keeps long `not not ...` chains shallow.
+            return f"not {_paren(_source(arg, names, used), _NOT)}", _NOT
+        return f"-{_paren(_source(node.arg, names, used), _NEG)}", _NEG
     assert isinstance(node, Binary)
     op = node.op
     if op in ("and", "or"):
-        parts = [_compile(n, names) for n in _operands(node, op)]
-        return _chain(parts, op == "and")
-    # Comparisons: specialise "meter/turn OP constant" (either way round) for speed.
-    lconst, rconst = _constant(node.left, names), _constant(node.right, names)
-    for var, c, o in ((node.left, rconst, op), (node.right, lconst, _FLIP.get(op, op))):
-        if c is not None and isinstance(var, Name) and o in _CMP:
-            if var.kind == "meter":
-                return _compare_leaf("meter", names.meters[var.ident], o, c)
-            if var.kind == "turn":
-                return _compare_leaf("turn", 0, o, c)
-    left, right = _compile(node.left, names), _compile(node.right, names)
-    if op == "+":
-        return lambda s: left(s) + right(s)
-    if op == "-":
-        return lambda s: left(s) - right(s)
-    cmp = _CMP[op]
-    return lambda s: cmp(int(left(s)), int(right(s)))
+        level = _NOT if op == "and" else _AND
+        parts = [wrap(part, level) for part in _operands(node, op)]
+        return f" {op} ".join(parts), _AND if op == "and" else _OR
+    if op in ("+", "-"):
+        return f"{wrap(node.left, _SUM)} {op} {wrap(node.right, _NEG)}", _SUM
+    return f"{wrap(node.left, _SUM)} {op} {wrap(node.right, _SUM)}", _CMP
+
+
+def _paren(source: tuple[str, int], level: int) -> str:
+    text, prec = source
+    return text if prec >= level else f"({text})"
 
 
 def turn_window(cond: Condition) -> tuple[int, int]:

@@ -7,12 +7,15 @@ state and returns a new state; the state passed in is never changed.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from game.content.models import Option
 from game.engine import rng
-from game.engine.rules import Caused, CCard, COption, CRule, Eff, Rules, rules_for
+from game.engine.rng import next_below, next_float
+from game.engine.rules import Caused, COption, CRule, Eff, Rules, rules_for
 from game.engine.state import (
     Cause,
     Change,
@@ -255,14 +258,14 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
         for event_id in forced:
             _fire(rules, s, event_id, turn)
     fired = 0
+    max_events = rules.max_events
     turn_no = s.turn
     seen = s.seen
     available = s.available
-    for event in rules.chance_events:
-        if fired >= rules.max_events:
+    events, _ = rules.at_turn(turn_no)  # only those whose turn window holds
+    for event in events:
+        if fired >= max_events:
             break
-        if not event.first <= turn_no <= event.last:
-            continue
         if event.once and event.id in seen:
             continue
         if available.get(event.id, 0) > turn_no:
@@ -270,7 +273,7 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
         if event.when is not None and not event.when(s):
             continue
         if event.chance < 1.0:
-            s.rng, x = rng.next_float(s.rng)
+            s.rng, x = next_float(s.rng)
             if x >= event.chance:
                 continue
         _fire(rules, s, event.id, turn)
@@ -299,40 +302,35 @@ def _deal(rules: Rules, s: GameState) -> None:
     (once, cooldown, exercise deck, turn window), and evaluate only the drawn card's
     condition, dropping it and drawing again if it does not hold.  That gives each
     eligible card exactly its weighted chance while evaluating few conditions.
+    A draw of ``pick`` (0 <= pick < total weight) lands on the first card whose
+    running total of weights exceeds ``pick``.
     """
     allowed = s.allowed_cards
     turn_no = s.turn
     seen = s.seen
     available = s.available
+    _, in_window = rules.at_turn(turn_no)
     candidates = [
         c
-        for c in rules.cards
-        if c.first <= turn_no <= c.last
-        and not (c.once and c.id in seen)
+        for c in in_window
+        if not (c.once and c.id in seen)
         and available.get(c.id, 0) <= turn_no
         and (allowed is None or c.id in allowed)
     ]
+    weights = [c.weight for c in candidates]
     dealt = 0
-    total = sum(c.weight for c in candidates)
+    total = sum(weights)
     while candidates and dealt < rules.cards_per_turn:
-        s.rng, pick = rng.next_below(s.rng, total)
-        card = candidates.pop(_weighted_index(candidates, pick))
-        total -= card.weight
+        s.rng, pick = next_below(s.rng, total)
+        i = bisect_right(list(accumulate(weights)), pick)
+        card = candidates.pop(i)
+        total -= weights.pop(i)
         if card.when is not None and not card.when(s):
             continue
         dealt += 1
         seen.add(card.id)
         available[card.id] = turn_no + card.cooldown + 1
         s.pending.append(Decision("card", card.id))
-
-
-def _weighted_index(cards: list[CCard], pick: int) -> int:
-    """The index of the card a draw of ``pick`` (0 <= pick < total weight) lands on."""
-    for i, card in enumerate(cards):
-        pick -= card.weight
-        if pick < 0:
-            return i
-    return len(cards) - 1
 
 
 def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
@@ -382,10 +380,17 @@ def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]
 
 
 def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
-    for dyn in rules.dynamics.get(s.lens, ()):
-        if dyn.when is None or dyn.when(s):
-            for eff, cause in dyn.effects:
-                _apply(rules, s, eff, cause, "dynamics", turn)
+    """Run the lens's dynamics in order: each whose condition holds applies its effects."""
+    dynamics = rules.dynamics.get(s.lens, ())
+    if not dynamics:
+        return
+
+    def act(k: int) -> None:
+        for eff, cause in dynamics[k].effects:
+            _apply(rules, s, eff, cause, "dynamics", turn)
+
+    # One generated function tests each condition in turn and calls act (compile_each).
+    rules.run_dynamics[s.lens](s, act)
 
 
 def _index(rules: Rules, ident: str) -> int:
@@ -397,7 +402,7 @@ def _index(rules: Rules, ident: str) -> int:
 
 def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn: _Turn) -> None:
     if eff.chance < 1.0:
-        s.rng, x = rng.next_float(s.rng)
+        s.rng, x = next_float(s.rng)
         if x >= eff.chance:
             turn.notes.append(
                 f"{cause.ref}: a {round(eff.chance * 100)}% chance on {eff.id} did not happen"
@@ -416,27 +421,34 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
             )
         )
         return
-    if eff.target == "meter":
+    target = eff.target
+    if target == "meter":
+        meters = s.meters
         i = eff.index
-        before = s.meters[i]
-        if eff.op == "add":
+        before = meters[i]
+        op = eff.op
+        if op == "add":
             after = before + int(eff.value)
-        elif eff.op == "set":
+        elif op == "set":
             after = int(eff.value)
         else:
             after = round(before * eff.value)
-        after = max(rules.lo[i], min(rules.hi[i], after))
+        # Clamp exactly as max(lo, min(hi, after)).
+        if after > rules.hi[i]:
+            after = rules.hi[i]
+        if after < rules.lo[i]:
+            after = rules.lo[i]
         if after != before:
-            s.meters[i] = after
+            meters[i] = after
             turn.changes.append(Change(s.turn, phase, "meter", eff.id, before, after, cause))
-    elif eff.target == "uncertainty":
+    elif target == "uncertainty":
         i = eff.index
         before = s.uncertainty[i]
         after = max(0, min(rules.hi[i] - rules.lo[i], before + int(eff.value)))
         if after != before:
             s.uncertainty[i] = after
             turn.changes.append(Change(s.turn, phase, "uncertainty", eff.id, before, after, cause))
-    elif eff.target == "set_flag":
+    elif target == "set_flag":
         if eff.id not in s.flags:
             s.flags.add(eff.id)
             turn.changes.append(Change(s.turn, phase, "flag", eff.id, 0, 1, cause))
@@ -452,7 +464,6 @@ def _check(rules: Rules, s: GameState) -> None:
     if s.meters[0] >= rules.ladder_top:
         s.ending = rules.top_ending
         return
-    for ending_id, when in rules.endings:
-        if when(s):
-            s.ending = ending_id
-            return
+    ending = rules.first_ending(s)  # the endings by priority, tried in one call
+    if ending is not None:
+        s.ending = ending

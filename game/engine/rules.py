@@ -7,11 +7,17 @@ touches only these flat, precomputed structures.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from game.content.models import Dynamic, Effect, Option
-from game.engine.conditions import compile_condition, turn_window
+from game.engine.conditions import (
+    Condition,
+    compile_condition,
+    compile_each,
+    compile_first,
+    turn_window,
+)
 from game.engine.state import Cause
 
 if TYPE_CHECKING:
@@ -92,6 +98,7 @@ class CEvent:
 class CDynamic:
     ref: str
     when: Pred | None
+    condition: Condition | None
     effects: Caused
 
 
@@ -109,6 +116,8 @@ class Rules:
     top_ending: str
     default_ending: str
     endings: tuple[tuple[str, Pred], ...]
+    first_ending: Callable[[Any], str | None]
+    """The first of ``endings`` (by priority) whose condition holds, in one call."""
     cards: tuple[CCard, ...]
     card: Mapping[str, CCard]
     events: Mapping[str, CEvent]
@@ -116,6 +125,9 @@ class Rules:
     """Events that may fire by themselves (not inject-only), in content order."""
     dynamics: Mapping[str, tuple[CDynamic, ...]]
     """Per lens: the global dynamics followed by the lens's own."""
+    run_dynamics: Mapping[str, Callable[[Any, Callable[[int], object]], None]]
+    """Per lens: ``run(s, act)`` calls ``act(k)`` for each of ``dynamics[lens]`` whose
+    condition holds when its turn comes (see :func:`compile_each`)."""
     lenses: tuple[str, ...]
     start_year: int
     start_month: int
@@ -123,6 +135,24 @@ class Rules:
     turn_limit: int
     cards_per_turn: int
     max_events: int
+    _by_turn: dict[int, tuple[tuple[CEvent, ...], tuple[CCard, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def at_turn(self, turn: int) -> tuple[tuple[CEvent, ...], tuple[CCard, ...]]:
+        """The chance events and the cards whose turn window contains ``turn``.
+
+        Both keep content order, so scanning them visits the same items in the same
+        order as scanning everything and skipping what is out of its window.  Memoised
+        per turn (a game has a few dozen turns).
+        """
+        found = self._by_turn.get(turn)
+        if found is None:
+            found = self._by_turn[turn] = (
+                tuple(e for e in self.chance_events if e.first <= turn <= e.last),
+                tuple(c for c in self.cards if c.first <= turn <= c.last),
+            )
+        return found
 
 
 def rules_for(scenario: Scenario) -> Rules:
@@ -137,10 +167,13 @@ def rules_for(scenario: Scenario) -> Rules:
 def _compile(sc: Scenario) -> Rules:
     names = sc.names
 
+    def cond(text: str) -> Condition | None:
+        """The checked condition, or None for one that always holds."""
+        return None if text.strip() == "true" else sc.conditions[text]
+
     def pred(text: str) -> Pred | None:
-        if text.strip() == "true":
-            return None
-        return compile_condition(sc.conditions[text], names)
+        condition = cond(text)
+        return None if condition is None else compile_condition(condition, names)
 
     def window(text: str) -> tuple[int, int]:
         return turn_window(sc.conditions[text]) if text.strip() != "true" else (1, 1 << 30)
@@ -216,16 +249,25 @@ def _compile(sc: Scenario) -> Rules:
 
     def dynamics(items: Iterable[Dynamic], prefix: str = "") -> list[CDynamic]:
         return [
-            CDynamic(prefix + d.id, pred(d.when), caused(d.effects, "dynamic", prefix + d.id))
+            CDynamic(
+                prefix + d.id,
+                pred(d.when),
+                cond(d.when),
+                caused(d.effects, "dynamic", prefix + d.id),
+            )
             for d in items
         ]
 
     common = dynamics(sc.dynamics)
+    lens_dynamics = {
+        lens.id: (*common, *dynamics(lens.dynamics, f"{lens.id}.")) for lens in sc.lenses
+    } | {"": tuple(common)}
     year, month = (int(x) for x in sc.info.start.split("-"))
     endings = sorted(
         (e for e in sc.endings if e.when.strip() != "false"),
         key=lambda e: -e.priority,  # stable: equal priorities keep file order
     )
+    first_ending = compile_first([(e.id, cond(e.when)) for e in endings], names)
     cards = tuple(
         CCard(
             c.id,
@@ -265,12 +307,16 @@ def _compile(sc: Scenario) -> Rules:
         top_ending=sc.ladder.top_ending,
         default_ending=sc.info.default_ending,
         endings=tuple((e.id, pred(e.when) or (lambda s: True)) for e in endings),
+        first_ending=first_ending,
         cards=cards,
         card={c.id: c for c in cards},
         events=events,
         chance_events=tuple(e for e in events.values() if not e.inject_only),
-        dynamics={lens.id: (*common, *dynamics(lens.dynamics, f"{lens.id}.")) for lens in sc.lenses}
-        | {"": tuple(common)},
+        dynamics=lens_dynamics,
+        run_dynamics={
+            lens: compile_each([d.condition for d in dyns], names)
+            for lens, dyns in lens_dynamics.items()
+        },
         lenses=tuple(lens.id for lens in sc.lenses),
         start_year=year,
         start_month=month,

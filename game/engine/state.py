@@ -1,23 +1,28 @@
-"""One play of a scenario (:class:`GameState`) and the records of what happened in it."""
+"""One play of a scenario (:class:`GameState`) and the records of what happened in it.
+
+The records (:class:`Change`, :class:`Cause`, :class:`TurnReport`, ...) are immutable
+named tuples rather than frozen dataclasses: the engine creates about a dozen per turn,
+and a named tuple is several times cheaper to create than a frozen dataclass (whose
+``__init__`` sets each field through ``object.__setattr__``).  Fields, equality, hashing
+and ``repr`` are as they were; being tuples, they also unpack and index.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 DecisionKind = Literal["card", "event"]
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """A choice the player owes: a dealt card, or an event's own choice."""
 
     kind: DecisionKind
     id: str
 
 
-@dataclass(frozen=True, slots=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     """One entry of the choice log: an option chosen, or a live inject received."""
 
     turn: int
@@ -26,8 +31,7 @@ class LogEntry:
     option: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Cause:
+class Cause(NamedTuple):
     """Why a change happened: which option, event, lens rule or dynamic, and its reason.
 
     ``ref`` names the content item: ``card.option`` for options, ``event`` for events,
@@ -44,8 +48,7 @@ class Cause:
     """For a delayed change: the kind of the cause that scheduled it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One change to the state, with its cause."""
 
     turn: int
@@ -64,8 +67,7 @@ class Change:
         return self.after - self.before
 
 
-@dataclass(frozen=True, slots=True)
-class PendingEffect:
+class PendingEffect(NamedTuple):
     """An effect scheduled for a later turn."""
 
     due: int
@@ -78,8 +80,7 @@ class PendingEffect:
     cause: Cause
 
 
-@dataclass(frozen=True, slots=True)
-class TurnReport:
+class TurnReport(NamedTuple):
     """What one call to ``choose`` did, from the decision to the next decision or the end."""
 
     turn: int
