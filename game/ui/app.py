@@ -177,9 +177,14 @@ class OffRampApp(App[int]):
         )
         from game.ui.screens.turn import TurnScreen
 
-        if any(isinstance(screen, TurnScreen) for screen in self.screen_stack):
-            self.go_title()
-            self.show_game()
+        # Redraw the turn screen in place (its session now holds the replayed game); a
+        # dialog above it belongs to the old content, so it goes.
+        turn = next((s for s in self.screen_stack if isinstance(s, TurnScreen)), None)
+        if turn is not None:
+            while self.screen is not turn and len(self.screen_stack) > 1:
+                self.pop_screen()
+            turn.refresh_board()
+            turn.offer_event()
 
     @work(thread=True, exit_on_error=False, group="content")
     def load_content(self) -> None:
