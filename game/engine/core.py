@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
+from functools import partial
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,11 @@ from game.engine.state import (
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
+
+
+_change = partial(tuple.__new__, Change)
+"""``_change((turn, phase, ...))`` is ``Change(turn, phase, ...)`` without the Python-level
+``__new__`` of a named tuple: the engine makes about ten Changes a turn."""
 
 
 class EngineError(ValueError):
@@ -257,30 +263,32 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
         s.injects = []
         for event_id in forced:
             _fire(rules, s, event_id, turn)
-    fired = 0
-    max_events = rules.max_events
-    turn_no = s.turn
-    seen = s.seen
-    available = s.available
-    events, _ = rules.at_turn(turn_no)  # only those whose turn window holds
-    for event in events:
-        if fired >= max_events:
-            break
-        if event.once and event.id in seen:
-            continue
-        if available.get(event.id, 0) > turn_no:
-            continue
-        if event.when is not None and not event.when(s):
-            continue
-        if event.chance < 1.0:
-            s.rng, x = next_float(s.rng)
-            if x >= event.chance:
-                continue
-        _fire(rules, s, event.id, turn)
-        fired += 1
+    if rules.max_events > 0:
+        _chance_events(rules, s, turn)
     _check(rules, s)
     if s.ending is None:
         _deal(rules, s)
+
+
+def _chance_events(rules: Rules, s: GameState, turn: _Turn) -> None:
+    """Fire, in content order, the events that may fire and win their chance roll, at
+    most ``max_events`` of them (the checks themselves run in ``rules.scan_events``)."""
+    events = rules.chance_events
+    max_events = rules.max_events
+    fired = 0
+
+    def act(k: int) -> bool:
+        nonlocal fired
+        event = events[k]
+        if event.chance < 1.0:
+            s.rng, x = next_float(s.rng)
+            if x >= event.chance:
+                return False
+        _fire(rules, s, event.id, turn)
+        fired += 1
+        return fired >= max_events
+
+    rules.scan_events(s, act)
 
 
 def _fire(rules: Rules, s: GameState, event_id: str, turn: _Turn) -> None:
@@ -309,14 +317,9 @@ def _deal(rules: Rules, s: GameState) -> None:
     turn_no = s.turn
     seen = s.seen
     available = s.available
-    _, in_window = rules.at_turn(turn_no)
-    candidates = [
-        c
-        for c in in_window
-        if not (c.once and c.id in seen)
-        and available.get(c.id, 0) <= turn_no
-        and (allowed is None or c.id in allowed)
-    ]
+    candidates = rules.open_cards(s)  # in window, not once and seen, out of cooldown
+    if allowed is not None:
+        candidates = [c for c in candidates if c.id in allowed]
     weights = [c.weight for c in candidates]
     dealt = 0
     total = sum(weights)
@@ -440,21 +443,23 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
             after = rules.lo[i]
         if after != before:
             meters[i] = after
-            turn.changes.append(Change(s.turn, phase, "meter", eff.id, before, after, cause))
+            turn.changes.append(_change((s.turn, phase, "meter", eff.id, before, after, cause)))
     elif target == "uncertainty":
         i = eff.index
         before = s.uncertainty[i]
         after = max(0, min(rules.hi[i] - rules.lo[i], before + int(eff.value)))
         if after != before:
             s.uncertainty[i] = after
-            turn.changes.append(Change(s.turn, phase, "uncertainty", eff.id, before, after, cause))
+            turn.changes.append(
+                _change((s.turn, phase, "uncertainty", eff.id, before, after, cause))
+            )
     elif target == "set_flag":
         if eff.id not in s.flags:
             s.flags.add(eff.id)
-            turn.changes.append(Change(s.turn, phase, "flag", eff.id, 0, 1, cause))
+            turn.changes.append(_change((s.turn, phase, "flag", eff.id, 0, 1, cause)))
     elif eff.id in s.flags:
         s.flags.discard(eff.id)
-        turn.changes.append(Change(s.turn, phase, "flag", eff.id, 1, 0, cause))
+        turn.changes.append(_change((s.turn, phase, "flag", eff.id, 1, 0, cause)))
 
 
 def _check(rules: Rules, s: GameState) -> None:

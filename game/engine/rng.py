@@ -22,13 +22,21 @@ def seed_state(seed: int) -> int:
     return mix(seed & MASK)
 
 
+# next_float and next_below inline `mix` (the same three lines): they run several
+# times a turn, and a Python call costs about as much as the arithmetic.
+
+
 def next_float(state: int) -> tuple[int, float]:
     """Advance ``state``; return the new state and a float in [0, 1)."""
     state = (state + _GOLDEN) & MASK
-    return state, (mix(state) >> 11) * (1.0 / (1 << 53))
+    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return state, ((z ^ (z >> 31)) >> 11) * (1.0 / (1 << 53))
 
 
 def next_below(state: int, n: int) -> tuple[int, int]:
     """Advance ``state``; return the new state and an int in [0, n)."""
     state = (state + _GOLDEN) & MASK
-    return state, mix(state) % n
+    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return state, (z ^ (z >> 31)) % n

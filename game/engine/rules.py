@@ -7,15 +7,18 @@ touches only these flat, precomputed structures.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from game.content.models import Dynamic, Effect, Option
 from game.engine.conditions import (
     Condition,
+    Names,
     compile_condition,
     compile_each,
     compile_first,
+    define_function,
+    python_expression,
     turn_window,
 )
 from game.engine.state import Cause
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
     from game.content.scenario import Scenario
 
 Pred = Callable[[Any], bool]
+
+_NO_LAST_TURN = 1 << 30
+"""The ``last`` turn of a window with no upper bound (as :func:`turn_window` gives it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,7 @@ class CCard:
 class CEvent:
     id: str
     when: Pred | None
+    condition: Condition | None
     first: int
     last: int
     chance: float
@@ -123,6 +130,12 @@ class Rules:
     events: Mapping[str, CEvent]
     chance_events: tuple[CEvent, ...]
     """Events that may fire by themselves (not inject-only), in content order."""
+    scan_events: Callable[[Any, Callable[[int], bool]], None]
+    """``scan(s, act)``: ``act(k)`` for each of ``chance_events`` that may fire now, in
+    order, until ``act`` returns True (see :func:`_compile_event_scan`)."""
+    open_cards: Callable[[Any], list[CCard]]
+    """``open_cards(s)``: the cards that may be dealt now, before their condition and
+    the exercise's deck are checked (see :func:`_compile_open_cards`)."""
     dynamics: Mapping[str, tuple[CDynamic, ...]]
     """Per lens: the global dynamics followed by the lens's own."""
     run_dynamics: Mapping[str, Callable[[Any, Callable[[int], object]], None]]
@@ -135,24 +148,6 @@ class Rules:
     turn_limit: int
     cards_per_turn: int
     max_events: int
-    _by_turn: dict[int, tuple[tuple[CEvent, ...], tuple[CCard, ...]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    def at_turn(self, turn: int) -> tuple[tuple[CEvent, ...], tuple[CCard, ...]]:
-        """The chance events and the cards whose turn window contains ``turn``.
-
-        Both keep content order, so scanning them visits the same items in the same
-        order as scanning everything and skipping what is out of its window.  Memoised
-        per turn (a game has a few dozen turns).
-        """
-        found = self._by_turn.get(turn)
-        if found is None:
-            found = self._by_turn[turn] = (
-                tuple(e for e in self.chance_events if e.first <= turn <= e.last),
-                tuple(c for c in self.cards if c.first <= turn <= c.last),
-            )
-        return found
 
 
 def rules_for(scenario: Scenario) -> Rules:
@@ -176,7 +171,7 @@ def _compile(sc: Scenario) -> Rules:
         return None if condition is None else compile_condition(condition, names)
 
     def window(text: str) -> tuple[int, int]:
-        return turn_window(sc.conditions[text]) if text.strip() != "true" else (1, 1 << 30)
+        return turn_window(sc.conditions[text]) if text.strip() != "true" else (1, _NO_LAST_TURN)
 
     def caused(effects: Iterable[Effect], kind: str, ref: str, why: str = "") -> Caused:
         return tuple((e, Cause(kind, ref, e.why or why)) for e in effs(effects))
@@ -284,6 +279,7 @@ def _compile(sc: Scenario) -> Rules:
         e.id: CEvent(
             e.id,
             pred(e.when),
+            cond(e.when),
             *window(e.when),
             e.chance,
             e.once,
@@ -294,6 +290,7 @@ def _compile(sc: Scenario) -> Rules:
         )
         for e in sc.events
     }
+    chance_events = tuple(e for e in events.values() if not e.inject_only)
     return Rules(
         meter_ids=tuple(m.id for m in sc.meters),
         lo=tuple(m.min for m in sc.meters),
@@ -311,7 +308,9 @@ def _compile(sc: Scenario) -> Rules:
         cards=cards,
         card={c.id: c for c in cards},
         events=events,
-        chance_events=tuple(e for e in events.values() if not e.inject_only),
+        chance_events=chance_events,
+        scan_events=_compile_event_scan(chance_events, names),
+        open_cards=_compile_open_cards(cards),
         dynamics=lens_dynamics,
         run_dynamics={
             lens: compile_each([d.condition for d in dyns], names)
@@ -325,3 +324,85 @@ def _compile(sc: Scenario) -> Rules:
         cards_per_turn=sc.info.cards_per_turn,
         max_events=sc.info.max_events_per_turn,
     )
+
+
+def _compile_event_scan(
+    events: tuple[CEvent, ...], names: Names
+) -> Callable[[Any, Callable[[int], bool]], None]:
+    """The news phase's scan of chance events as one generated function.
+
+    An event may fire when it is not a once-only event already seen, its cooldown is
+    over, and its condition holds; then its chance is rolled (``act``).  Each event
+    becomes one ``if`` in content order, e.g.::
+
+        def scan(s, act):
+            m = s.meters
+            f = s.flags
+            n = s.seen
+            a = s.available
+            t = s.turn
+            if 'sieges' not in n and ('sieges' not in a or a['sieges'] <= t) and (...):
+                if act(9):
+                    return
+
+    This is the loop ``for event in events: if <those checks>: roll and fire`` with the
+    checks inlined: they are pure, so their order inside one ``if`` does not matter,
+    and each is tested after the previous events fired, since ``act`` changes the
+    state's meters, flags, seen and available in place.  The turn window test is left
+    out: outside its window an event's condition is false anyway.
+    """
+    used = {"n"}
+    body = ["a = s.available", "t = s.turn"]
+    for k, event in enumerate(events):
+        checks = []
+        if event.once:
+            checks.append(f"{event.id!r} not in n")
+        checks.append(_cooled_down(event.id))
+        if event.condition is not None:
+            checks.append(f"({python_expression(event.condition, names, used)})")
+        body += [f"if {' and '.join(checks)}:", f"    if act({k}):", "        return"]
+    fn: Callable[[Any, Callable[[int], bool]], None] = define_function(
+        "scan", "s, act", body, used, name="<chance events>"
+    )
+    return fn
+
+
+def _compile_open_cards(cards: tuple[CCard, ...]) -> Callable[[Any], list[CCard]]:
+    """The deal's first filter as one generated function: the cards in their turn
+    window, not once-only and already seen, and out of cooldown, in content order::
+
+        def open_cards(s):
+            n = s.seen
+            a = s.available
+            t = s.turn
+            out = []
+            if t >= 2 and 'war_aims' not in n and ('war_aims' not in a or ...):
+                out.append(cards[5])
+            ...
+            return out
+    """
+    body = ["a = s.available", "t = s.turn", "out = []"]
+    for k, card in enumerate(cards):
+        checks = []  # the turn window, leaving out bounds that always hold (turn >= 1)
+        if card.first > 1:
+            checks.append(f"t >= {card.first}")
+        if card.last < _NO_LAST_TURN:
+            checks.append(f"t <= {card.last}")
+        if card.once:
+            checks.append(f"{card.id!r} not in n")
+        checks.append(_cooled_down(card.id))
+        body += [
+            f"if {' and '.join(checks)}:" if checks else "if True:",
+            f"    out.append(cards[{k}])",
+        ]
+    body.append("return out")
+    fn: Callable[[Any], list[CCard]] = define_function(
+        "open_cards", "s", body, {"n"}, {"cards": cards}, name="<open cards>"
+    )
+    return fn
+
+
+def _cooled_down(ident: str) -> str:
+    """Source for ``available.get(ident, 0) <= turn`` (turns start at 1), without the
+    method call in the common case of an item that has not come up yet."""
+    return f"({ident!r} not in a or a[{ident!r}] <= t)"
