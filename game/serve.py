@@ -17,9 +17,11 @@ import asyncio
 import contextlib
 import errno
 import logging
+import re
 import shlex
 import socket
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -156,6 +158,30 @@ def shown_url(config: ServeConfig) -> str:
     return f"http://{host}:{config.port}"
 
 
+_WEB_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.DOTALL)
+
+
+def offline_templates(folder: Path) -> Path | None:
+    """textual-serve's page template without its web-font link, written to ``folder``.
+
+    The page asks fonts.googleapis.com for Roboto Mono; on a classroom network without
+    internet access that request can hang, and the page starts the game only once it has
+    loaded.  Without the link the terminal uses the browser's monospace font at once.
+    None (keep textual-serve's own) if the template is not as expected."""
+    import textual_serve
+
+    original = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
+    try:
+        text = original.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    page, count = _WEB_FONT.subn("", text)
+    if count != 1:
+        return None
+    (folder / "app_index.html").write_text(page, encoding="utf-8")
+    return folder
+
+
 def serve(config: ServeConfig) -> int:
     """Run the server until Ctrl+C (or SIGTERM); return the exit status."""
     from textual_serve.server import Server
@@ -202,10 +228,14 @@ def serve(config: ServeConfig) -> int:
                 if task is not None:
                     self.sessions.discard(task)
 
-    server = OffRampServer()
-    try:
-        server.serve()
-    except OSError as exc:  # lost the race for the port since check_address
-        raise ServeError(_bind_problem(config.host, config.port, exc)) from exc
+    with tempfile.TemporaryDirectory(prefix="offramp-serve-") as tmp:
+        server = OffRampServer()
+        templates = offline_templates(Path(tmp))
+        if templates is not None:
+            server.templates_path = templates
+        try:
+            server.serve()
+        except OSError as exc:  # lost the race for the port since check_address
+            raise ServeError(_bind_problem(config.host, config.port, exc)) from exc
     print("Off-Ramp: server stopped.", flush=True)
     return 0

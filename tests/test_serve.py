@@ -135,6 +135,8 @@ def test_server_page_session_and_ctrl_c(tmp_path: Path) -> None:
             page = response.read().decode()
         assert 'data-session-websocket-url="ws://classroom.example:8123/ws"' in page
         assert "<div>Off-Ramp</div>" in page
+        assert "googleapis" not in page  # no web font to wait for on a closed network
+        assert "js/textual.js" in page
         screen = asyncio.run(first_screen(url.replace("http", "ws") + "ws?width=100&height=30"))
         assert "New game" in screen, screen
         server.send_signal(signal.SIGINT)
