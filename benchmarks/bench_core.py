@@ -3,7 +3,9 @@
 Run: .venv/bin/python benchmarks/bench_core.py [SCENARIO_DIR]
 Targets (issue 2): load + validate <= 50 ms; >= 50,000 engine turns/s on one core.
 A "turn" here is one call to `choose` (one decision resolved, plus the news and deal
-that follow it), on games played with seeded random choices.
+that follow it), on games played with seeded random choices.  Turns per second are
+measured in CPU time of this process (`time.process_time`), which runs on one core, so
+other load on the machine does not count against the engine.
 """
 
 from __future__ import annotations
@@ -32,21 +34,22 @@ def bench_load(folder: Path, repeats: int = 30) -> list[float]:
 
 
 def bench_turns(folder: Path, seconds: float = 3.0) -> tuple[int, int, float]:
-    """Play random games for about `seconds`; return (turns, games, elapsed)."""
+    """Play random games for about `seconds` of CPU time; return (turns, games, CPU s)."""
     scenario = load_scenario(folder)
     lenses = [lens.id for lens in scenario.lenses] or [None]
     rnd = random.Random(1)
+    new_game(scenario, 0, lenses[0])  # compile the rules outside the timed loop
     turns = games = 0
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     deadline = t0 + seconds
-    while time.perf_counter() < deadline:
+    while time.process_time() < deadline:
         state = new_game(scenario, rnd.randrange(1 << 30), lenses[games % len(lenses)])
         while not is_over(state):
             options = choices(scenario, state)
             state, _ = choose(scenario, state, options[rnd.randrange(len(options))].id)
             turns += 1
         games += 1
-    return turns, games, time.perf_counter() - t0
+    return turns, games, time.process_time() - t0
 
 
 def main() -> None:
@@ -59,8 +62,9 @@ def main() -> None:
     )
     turns, games, elapsed = bench_turns(folder)
     print(
-        f"engine: {turns / elapsed:,.0f} turns/s ({games / elapsed:,.0f} games/s, "
-        f"{turns / max(games, 1):.1f} turns/game) on one core (target >= 50,000 turns/s)"
+        f"engine: {turns / elapsed:,.0f} turns/s of CPU time on one core "
+        f"({games / elapsed:,.0f} games/s, {turns / max(games, 1):.1f} turns/game; "
+        "target >= 50,000 turns/s)"
     )
 
 

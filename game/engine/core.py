@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING
 
 from game.content.models import Option
@@ -317,10 +317,11 @@ def _deal(rules: Rules, s: GameState) -> None:
     turn_no = s.turn
     seen = s.seen
     available = s.available
-    candidates = rules.open_cards(s)  # in window, not once and seen, out of cooldown
+    is_open = rules.open_cards(s)  # in window, not once and seen, out of cooldown
     if allowed is not None:
-        candidates = [c for c in candidates if c.id in allowed]
-    weights = [c.weight for c in candidates]
+        is_open = tuple(ok and c.id in allowed for c, ok in zip(rules.cards, is_open, strict=True))
+    candidates = list(compress(rules.cards, is_open))
+    weights = list(compress(rules.card_weights, is_open))
     dealt = 0
     total = sum(weights)
     while candidates and dealt < rules.cards_per_turn:

@@ -133,9 +133,11 @@ class Rules:
     scan_events: Callable[[Any, Callable[[int], bool]], None]
     """``scan(s, act)``: ``act(k)`` for each of ``chance_events`` that may fire now, in
     order, until ``act`` returns True (see :func:`_compile_event_scan`)."""
-    open_cards: Callable[[Any], list[CCard]]
-    """``open_cards(s)``: the cards that may be dealt now, before their condition and
-    the exercise's deck are checked (see :func:`_compile_open_cards`)."""
+    card_weights: tuple[int, ...]
+    """The weight of each of ``cards``."""
+    open_cards: Callable[[Any], tuple[bool, ...]]
+    """``open_cards(s)``: for each of ``cards``, whether it may be dealt now, before its
+    condition and the exercise's deck are checked (see :func:`_compile_open_cards`)."""
     dynamics: Mapping[str, tuple[CDynamic, ...]]
     """Per lens: the global dynamics followed by the lens's own."""
     run_dynamics: Mapping[str, Callable[[Any, Callable[[int], object]], None]]
@@ -310,6 +312,7 @@ def _compile(sc: Scenario) -> Rules:
         events=events,
         chance_events=chance_events,
         scan_events=_compile_event_scan(chance_events, names),
+        card_weights=tuple(c.weight for c in cards),
         open_cards=_compile_open_cards(cards),
         dynamics=lens_dynamics,
         run_dynamics={
@@ -367,22 +370,25 @@ def _compile_event_scan(
     return fn
 
 
-def _compile_open_cards(cards: tuple[CCard, ...]) -> Callable[[Any], list[CCard]]:
-    """The deal's first filter as one generated function: the cards in their turn
-    window, not once-only and already seen, and out of cooldown, in content order::
+def _compile_open_cards(cards: tuple[CCard, ...]) -> Callable[[Any], tuple[bool, ...]]:
+    """The deal's first filter as one generated function: for each card, in content
+    order, whether it is in its turn window, not once-only and already seen, and out of
+    cooldown::
 
         def open_cards(s):
             n = s.seen
             a = s.available
             t = s.turn
-            out = []
-            if t >= 2 and 'war_aims' not in n and ('war_aims' not in a or ...):
-                out.append(cards[5])
-            ...
-            return out
+            return (
+                'bank_sanctions' not in a or a['bank_sanctions'] <= t,
+                t >= 2 and 'war_aims' not in n and ('war_aims' not in a or ...),
+                ...
+            )
+
+    The engine picks the open cards out with :func:`itertools.compress`.
     """
-    body = ["a = s.available", "t = s.turn", "out = []"]
-    for k, card in enumerate(cards):
+    body = ["a = s.available", "t = s.turn", "return ("]
+    for card in cards:
         checks = []  # the turn window, leaving out bounds that always hold (turn >= 1)
         if card.first > 1:
             checks.append(f"t >= {card.first}")
@@ -391,13 +397,10 @@ def _compile_open_cards(cards: tuple[CCard, ...]) -> Callable[[Any], list[CCard]
         if card.once:
             checks.append(f"{card.id!r} not in n")
         checks.append(_cooled_down(card.id))
-        body += [
-            f"if {' and '.join(checks)}:" if checks else "if True:",
-            f"    out.append(cards[{k}])",
-        ]
-    body.append("return out")
-    fn: Callable[[Any], list[CCard]] = define_function(
-        "open_cards", "s", body, {"n"}, {"cards": cards}, name="<open cards>"
+        body.append(f"    {' and '.join(checks)},")
+    body.append(")")
+    fn: Callable[[Any], tuple[bool, ...]] = define_function(
+        "open_cards", "s", body, {"n"}, name="<open cards>"
     )
     return fn
 
