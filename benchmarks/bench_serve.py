@@ -53,6 +53,7 @@ from tests.test_serve_e2e import (  # noqa: E402
     SCREEN_TEXT,
     browser_missing,
     running_server,
+    serve_log,
     write_exercise,
 )
 
@@ -98,6 +99,7 @@ window.addEventListener('DOMContentLoaded', hook);
 """.replace("SCREEN", SCREEN_TEXT.strip())
 TICK = 1.0  # memory sampling period (s)
 TIMEOUT_MS = 180_000
+STALL_MS = 30_000
 
 
 @dataclass
@@ -110,6 +112,8 @@ class Figures:
     pick: list[float] = field(default_factory=list)
     turn: list[float] = field(default_factory=list)
     turns: int = 0
+    stalls: int = 0
+    """Keypresses that marked no option within 30 s (then the tab settles and goes on)."""
     errors: list[str] = field(default_factory=list)
     memory: list[dict[str, float]] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
@@ -269,8 +273,8 @@ async def screen(page: Any) -> str:
     return str(await page.evaluate(SCREEN_TEXT))
 
 
-async def settle(page: Any) -> None:
-    """Close important news and answer events until the board shows."""
+async def settle(page: Any) -> str:
+    """Close important news and answer events until the board shows; return the screen."""
     for _ in range(12):
         await shows(page, r"Pick an option|IMPORTANT|EVENT|DEBRIEF")
         await asyncio.sleep(0.4)  # let a dialog arrive after the board
@@ -282,8 +286,9 @@ async def settle(page: Any) -> None:
         elif "IMPORTANT" in now:
             await page.keyboard.press("Enter")
         else:
-            return
+            return now
         await shows(page, ".", unlike=now)
+    return await screen(page)
 
 
 @dataclass
@@ -346,14 +351,18 @@ async def student(
         rng = random.Random(n)
         await pause(rng.uniform(0, interval), group.stop_at)  # spread the class out
         while time.monotonic() < group.stop_at:
-            text = await screen(page)
+            text = await settle(page)  # a dialog may come late on a loaded machine
             if "DEBRIEF" in text:
                 break
             found = re.search(r"Turn (\d+) of", text)
             turn = int(found.group(1)) if found else 0
             options = re.search(r"Pick an option: 1.(\d)", text)
             at = await press(page, str(rng.randint(1, int(options.group(1)) if options else 2)))
-            done = await shows(page, r"chooses option")
+            try:
+                done = await shows(page, r"chooses option", timeout=STALL_MS)
+            except Exception:  # the key went to something else: settle and go on
+                figures.stalls += 1
+                continue
             first = float(await page.evaluate("window.__key.first"))
             figures.first_byte.append(first - at)
             figures.pick.append(done - at)
@@ -361,7 +370,6 @@ async def student(
             done = await shows(page, rf"Turn {turn + 1} of|IMPORTANT|EVENT|DEBRIEF")
             figures.turn.append(done - at)
             figures.turns += 1
-            await settle(page)
             await pause(interval * rng.uniform(0.75, 1.25), group.stop_at)
     except Exception as exc:  # report it, keep the others going
         figures.errors.append(f"student {n}: {type(exc).__name__}: {exc}"[:400])
@@ -427,6 +435,7 @@ def cpu_shares(figures: Figures) -> dict[str, float]:
             continue
         first, last = samples[0], samples[-1]
         dt = last["t"] - first["t"]
+        out[f"{phase}_s"] = dt
         out[f"{phase}_server_pct"] = 100 * (last["cpu"] - first["cpu"]) / dt
         for key in ("browser", "harness", "machine"):
             out[f"{phase}_{key}_pct"] = 100 * (last[f"{key}_cpu"] - first[f"{key}_cpu"]) / dt
@@ -461,6 +470,7 @@ def summary(figures: Figures, args: argparse.Namespace, wall: float) -> dict[str
         "wall_s": round(wall, 1),
         "class_joined_s": round(figures.join_s, 1),
         "turns": figures.turns,
+        "stalls": figures.stalls,
         "page_load_ms": stats(figures.page_load),
         "session_start_s": stats(figures.start),
         "first_byte_ms": stats(figures.first_byte),
@@ -488,7 +498,8 @@ def report(s: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"offramp serve: {s['sessions']} browser sessions, a turn every ~{s['interval_s']} s "
-            f"for {s['duration_s']} s ({s['turns']} turns taken), {os.cpu_count()} cores",
+            f"for {s['duration_s']} s ({s['turns']} turns taken, {s['stalls']} stalled picks), "
+            f"{os.cpu_count()} cores",
             line("page load (HTTP GET /)", "page_load_ms", "ms"),
             line("session start (open -> title)", "session_start_s", "s "),
             f"  the whole class at turn one after {s['class_joined_s']:.1f} s",
@@ -509,6 +520,9 @@ def report(s: dict[str, Any]) -> str:
                 f"{cpu.get(f'{phase}_other_pct', 0):.0f}%"
                 for phase in ("join", "play")
             ),
+            f"  server + sessions CPU per turn taken (pick, confirm, news): "
+            f"{cpu.get('play_server_pct', 0) / 100 * cpu.get('play_s', 0) / max(1, s['turns']):.2f}"
+            " CPU-s",
             f"  errors: {len(s['errors'])}" + "".join(f"\n    {e}" for e in s["errors"][:10]),
         ]
     )
@@ -551,6 +565,9 @@ def main() -> int:
                 done.set()
                 watcher.join()
             figures.cpu = cpu_shares(figures)
+            for line in serve_log(folder).splitlines():
+                if re.search(r"Traceback|Error|failed", line):
+                    figures.errors.append(f"server: {line.strip()}"[:300])
             saves = sorted((folder / "saves" / "pols101").glob("*.toml"))
             if len(saves) != args.sessions:
                 figures.errors.append(f"{len(saves)} saves for {args.sessions} sessions")
