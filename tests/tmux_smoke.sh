@@ -27,24 +27,19 @@ fail() {
     exit 1
 }
 
-# Wait until the screen shows a pattern (grep -E), or fail after $2 seconds.
+# Wait until the screen shows a pattern (grep -E), or fail after $2 seconds; with a
+# third argument "gone", until it no longer shows it.
 wait_for() {
-    local pattern=$1 limit=${2:-15} waited=0
-    until screen | grep -Eq -- "$pattern"; do
+    local pattern=$1 limit=${2:-15} gone=${3:-} waited=0
+    while true; do
+        if screen | grep -Eq -- "$pattern"; then
+            [ -z "$gone" ] && break
+        else
+            [ -n "$gone" ] && break
+        fi
         sleep 0.2
         waited=$((waited + 1))
-        [ "$waited" -ge $((limit * 5)) ] && fail "timed out waiting for: $pattern"
-    done
-    return 0
-}
-
-# Wait until the screen no longer shows a pattern, or fail after $2 seconds.
-wait_gone() {
-    local pattern=$1 limit=${2:-15} waited=0
-    while screen | grep -Eq -- "$pattern"; do
-        sleep 0.2
-        waited=$((waited + 1))
-        [ "$waited" -ge $((limit * 5)) ] && fail "timed out waiting for the end of: $pattern"
+        [ "$waited" -ge $((limit * 5)) ] && fail "timed out waiting for ${gone:+the end of }$pattern"
     done
     return 0
 }
@@ -84,7 +79,7 @@ play() {
     keys "$1"
     wait_for "chooses option"
     keys Enter
-    wait_gone "chooses option"  # the choice is taken (a slow machine may need a while)
+    wait_for "chooses option" 15 gone  # the choice is taken (a slow machine may need a while)
     settle
 }
 
