@@ -1,8 +1,8 @@
 """The engine's speed work must not change what it computes.
 
-Conditions are compiled to Python source (see ``compile_condition``); here a plain
-tree-walking interpreter of the same language is the reference, on random conditions
-and random states.
+Conditions are compiled to specialised closures, with ``not`` pushed to the leaves and
+constants folded (see ``compile_condition``); here a plain tree-walking interpreter of
+the same language is the reference, on random conditions and random states.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from game.engine.conditions import (
     Num,
     Unary,
     compile_condition,
+    compile_each,
+    compile_first,
     parse_condition,
 )
 
@@ -145,3 +147,42 @@ def test_deepest_allowed_nesting_compiles() -> None:
         assert len(text) <= 2000
         cond = parse_condition(text, NAMES)
         assert bool(compile_condition(cond, NAMES)(ctx)) == bool(reference(cond.tree, ctx))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.none() | _conditions(2), min_size=0, max_size=5),
+    st.lists(_contexts, min_size=1, max_size=4),
+)
+def test_first_and_each_match_the_reference(texts: list[str | None], contexts: list[Ctx]) -> None:
+    """``compile_first`` and ``compile_each`` agree with trying each condition in order
+    (None: always), and ``each`` sees what ``act`` changed in place."""
+    conds = [None if t is None else parse_condition(t, NAMES) for t in texts]
+
+    def holds(k: int, ctx: Ctx) -> bool:
+        cond = conds[k]
+        return cond is None or bool(reference(cond.tree, ctx))
+
+    first = compile_first([(f"item{k}", c) for k, c in enumerate(conds)], NAMES)
+    each = compile_each(conds, NAMES)
+    for ctx in contexts:
+        want = next((f"item{k}" for k in range(len(conds)) if holds(k, ctx)), None)
+        assert first(ctx) == want, texts
+        expected, model = (
+            [],
+            Ctx(list(ctx.meters), ctx.turn, ctx.month, set(ctx.flags), set(ctx.seen)),
+        )
+        for k in range(len(conds)):
+            if holds(k, model):
+                expected.append(k)
+                model.meters[k % 3] += 7
+                model.flags ^= {"talks"}
+        acted: list[int] = []
+
+        def act(k: int, ctx: Ctx = ctx, acted: list[int] = acted) -> None:
+            acted.append(k)
+            ctx.meters[k % 3] += 7
+            ctx.flags ^= {"talks"}
+
+        each(ctx, act)
+        assert acted == expected, texts

@@ -18,6 +18,7 @@ turns the checked tree into closures over a game state.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,10 +31,9 @@ __all__ = [
     "compile_condition",
     "compile_each",
     "compile_first",
-    "define_function",
+    "compile_test",
     "names_used",
     "parse_condition",
-    "python_expression",
 ]
 
 
@@ -343,32 +343,31 @@ class _Context(Protocol):
     seen: set[str]
 
 
+Test = Callable[[Any], bool]
+"""A compiled condition: ``test(s)`` is the condition's truth value in the context ``s``."""
+
+Value = Callable[[Any], int]
+"""A compiled number: ``value(s)`` is the number's value in the context ``s``."""
+
+
 def compile_condition(cond: Condition, names: Names) -> Callable[[_Context], bool]:
     """Turn a checked condition into one fast Python function over a state-like context.
 
-    The checked tree is translated into the source of a single expression and compiled
-    with :func:`compile`, so evaluating a condition costs one function call instead of
-    one closure call per node.  For example ``stability < 30 and not flag.talks_open``
-    becomes::
+    The checked tree is turned into nested closures, one per node that is not folded
+    away, and common shapes get a single closure of their own so that they cost one
+    call: a meter or ``turn`` compared with a constant (``lambda s: s.meters[1] < 30``),
+    a flag or card test (``lambda s: 'talks_open' not in s.flags``), and chains of
+    ``and`` / ``or`` of two, three or four operands.  ``not`` is pushed down to the
+    leaves (``not a < b`` is ``a >= b``, De Morgan for ``and`` / ``or``), and constant
+    parts (numbers, ``rung.ID``, ``true``, ``false``) are folded at compile time.
 
-        def when(s):
-            m = s.meters
-            f = s.flags
-            return m[1] < 30 and 'talks_open' not in f
-
-    This is safe and exact: the source is built only from the checked tree, whose names
-    were all resolved against the scenario (meters become list indices, rungs become
-    numbers, flag and card ids are embedded with ``repr``), and the language's operators
-    have the same meaning and precedence in Python.  Truth values are Python ``bool``
-    objects throughout, so ``==`` between two conditions compares as before.
+    Nothing is evaluated or generated as source: every closure is ordinary code of this
+    module, chosen by the shape of the checked tree, whose names were all resolved
+    against the scenario (meters become list indices, rungs become numbers).  The
+    language's integers and truth values are Python ``int`` and ``bool``, and every
+    test returns a ``bool``, so ``==`` between two conditions compares as before.
     """
-    used: set[str] = set()
-    body = python_expression(cond, names, used)
-    fn: Callable[[_Context], bool] = define_function(
-        "when", "s", [f"return {body}"], used, name=f"<condition {cond.source!r}>"
-    )
-    fn.__doc__ = cond.source
-    return fn
+    return _as_function(_test(cond.tree, names, False))
 
 
 def compile_first(
@@ -378,18 +377,27 @@ def compile_first(
 
     ``None`` for a condition means "always".  Equivalent to trying each item's
     :func:`compile_condition` in order, in one call: the engine checks its endings
-    this way several times a turn.
+    this way several times a turn.  Items after one that always holds are never reached
+    and items that never hold are left out.
     """
-    used: set[str] = set()
-    body = []
-    for k, (_, cond) in enumerate(items):
-        body += [f"if {python_expression(cond, names, used)}:", f"    return labels[{k}]"]
-    body.append("return None")
-    labels = tuple(label for label, _ in items)
-    fn: Callable[[_Context], str | None] = define_function(
-        "first", "s", body, used, {"labels": labels}, name="<first condition that holds>"
-    )
-    return fn
+    tests: list[tuple[str, Test]] = []
+    default: str | None = None
+    for label, cond in items:
+        test = True if cond is None else _test(cond.tree, names, False)
+        if test is True:
+            default = label
+            break
+        if test is not False:
+            tests.append((label, test))
+    pairs = tuple(tests)
+
+    def first(s: _Context) -> str | None:
+        for label, test in pairs:
+            if test(s):
+                return label
+        return default
+
+    return first
 
 
 def compile_each(
@@ -400,73 +408,269 @@ def compile_each(
     ``None`` for a condition means "always".  The conditions are tried in order against
     the live context, each just before its ``act`` would run, so what ``act(k)`` changes
     is seen by the conditions after ``k`` — exactly like looping over
-    :func:`compile_condition` functions, in one call.  The context's ``meters``,
-    ``flags`` and ``seen`` are read once at the start (see :func:`define_function`), so
-    ``act`` must change them in place (as the engine does), never replace them.
+    :func:`compile_condition` functions.  ``act`` must change the context's meters,
+    flags and seen in place (as the engine does), never replace them.
     """
-    used: set[str] = set()
-    body = []
-    for k, cond in enumerate(conds):
-        body += [f"if {python_expression(cond, names, used)}:", f"    act({k})"]
-    fn: Callable[[_Context, Callable[[int], object]], None] = define_function(
-        "each", "s, act", body, used, name="<each condition that holds>"
+    pairs = tuple(
+        (k, test)
+        for k, test in (
+            (k, True if cond is None else _test(cond.tree, names, False))
+            for k, cond in enumerate(conds)
+        )
+        if test is not False
     )
-    return fn
+
+    def each(s: _Context, act: Callable[[int], object]) -> None:
+        for k, test in pairs:
+            if test is True or test(s):
+                act(k)
+
+    return each
 
 
-def python_expression(cond: Condition | None, names: Names, used: set[str]) -> str:
-    """The Python source of ``cond`` (None: always true), for :func:`define_function`.
-
-    The expression reads the context ``s`` and the locals ``m``, ``f`` and ``n`` (the
-    context's meters, flags and seen); the locals it needs are added to ``used``.
-    """
+def compile_test(cond: Condition | None, names: Names) -> Test | None:
+    """The compiled test of ``cond``, or None when it always holds (``cond`` None or
+    folding to ``true``); a condition that never holds gives a test returning False."""
     if cond is None:
-        return "True"
-    return _source(cond.tree, names, used)[0]
+        return None
+    test = _test(cond.tree, names, False)
+    return None if test is True else _as_function(test)
 
 
-def define_function(
-    fn: str,
-    params: str,
-    body: Sequence[str],
-    used: set[str],
-    env: Mapping[str, Any] | None = None,
-    *,
-    name: str,
-) -> Any:
-    """Compile ``def fn(params): body`` whose body uses :func:`python_expression`s.
+def _as_function(test: Test | bool) -> Test:
+    if test is True:
+        return _always
+    if test is False:
+        return _never
+    return test
 
-    The locals in ``used`` are bound from the context ``s`` first (``m = s.meters``...);
-    ``env`` holds any other globals the body reads.  ``name`` shows in tracebacks.
+
+def _always(s: object) -> bool:
+    return True
+
+
+def _never(s: object) -> bool:
+    return False
+
+
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_OPERATOR: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+# One closure per comparison of a meter, the turn, or any number with a constant.
+_METER_VS: dict[str, Callable[[int, int], Test]] = {
+    "<": lambda i, c: lambda s: s.meters[i] < c,
+    "<=": lambda i, c: lambda s: s.meters[i] <= c,
+    ">": lambda i, c: lambda s: s.meters[i] > c,
+    ">=": lambda i, c: lambda s: s.meters[i] >= c,
+    "==": lambda i, c: lambda s: s.meters[i] == c,
+    "!=": lambda i, c: lambda s: s.meters[i] != c,
+}
+_TURN_VS: dict[str, Callable[[int], Test]] = {
+    "<": lambda c: lambda s: s.turn < c,
+    "<=": lambda c: lambda s: s.turn <= c,
+    ">": lambda c: lambda s: s.turn > c,
+    ">=": lambda c: lambda s: s.turn >= c,
+    "==": lambda c: lambda s: s.turn == c,
+    "!=": lambda c: lambda s: s.turn != c,
+}
+_VALUE_VS: dict[str, Callable[[Value, int], Test]] = {
+    "<": lambda f, c: lambda s: f(s) < c,
+    "<=": lambda f, c: lambda s: f(s) <= c,
+    ">": lambda f, c: lambda s: f(s) > c,
+    ">=": lambda f, c: lambda s: f(s) >= c,
+    "==": lambda f, c: lambda s: f(s) == c,
+    "!=": lambda f, c: lambda s: f(s) != c,
+}
+_METERS_VS: dict[str, Callable[[int, int], Test]] = {
+    "<": lambda i, j: lambda s: (m := s.meters)[i] < m[j],
+    "<=": lambda i, j: lambda s: (m := s.meters)[i] <= m[j],
+    ">": lambda i, j: lambda s: (m := s.meters)[i] > m[j],
+    ">=": lambda i, j: lambda s: (m := s.meters)[i] >= m[j],
+    "==": lambda i, j: lambda s: (m := s.meters)[i] == m[j],
+    "!=": lambda i, j: lambda s: (m := s.meters)[i] != m[j],
+}
+
+
+def _test(node: Node, names: Names, negate: bool) -> Test | bool:
+    """The compiled truth value of ``node`` (negated if ``negate``): a closure, or a
+    plain ``bool`` for a part that is constant."""
+    while isinstance(node, Unary):  # `not not x` is x: only the parity counts
+        assert node.op == "not"
+        negate = not negate
+        node = node.arg
+    if isinstance(node, Bool):
+        return node.value != negate
+    if isinstance(node, Name):
+        ident = node.ident
+        if node.kind == "flag":
+            if negate:
+                return lambda s: ident not in s.flags
+            return lambda s: ident in s.flags
+        assert node.kind == "seen"
+        if negate:
+            return lambda s: ident not in s.seen
+        return lambda s: ident in s.seen
+    assert isinstance(node, Binary)
+    op = node.op
+    if op in ("and", "or"):
+        # not (a and b) is (not a) or (not b): exact, since every part is a bool.
+        parts = [_test(part, names, negate) for part in _operands(node, op)]
+        if negate:
+            op = "or" if op == "and" else "and"
+        return _chain(op, parts)
+    if negate:
+        op = _NEGATE[op]  # exact for integers and for truth values alike
+    if _is_bool(node.left):
+        return _compare(op, _test(node.left, names, False), _test(node.right, names, False))
+    left, right = node.left, node.right
+    lconst, rconst = _constant(left, names), _constant(right, names)
+    if lconst is not None and rconst is None:  # put the constant on the right
+        left, right, lconst, rconst, op = right, left, rconst, lconst, _FLIP[op]
+    if rconst is not None and isinstance(left, Name):
+        if left.kind == "meter":
+            return _METER_VS[op](names.meters[left.ident], rconst)
+        if left.kind == "turn":
+            return _TURN_VS[op](rconst)
+    if isinstance(left, Name) and isinstance(right, Name) and left.kind == right.kind == "meter":
+        return _METERS_VS[op](names.meters[left.ident], names.meters[right.ident])
+    return _compare(op, _value(left, names), _value(right, names))
+
+
+def _compare(op: str, left: Any, right: Any) -> Test | bool:
+    """``left op right`` for two compiled values (closures or constants)."""
+    lfn, rfn = callable(left), callable(right)
+    if not lfn and not rfn:
+        return bool(_OPERATOR[op](left, right))
+    if not lfn:
+        left, right, op, rfn = right, left, _FLIP[op], False
+    if not rfn:
+        return _VALUE_VS[op](left, right)
+    fn = _OPERATOR[op]
+    f, g = left, right
+    return lambda s: fn(f(s), g(s))
+
+
+def _chain(op: str, parts: list[Test | bool]) -> Test | bool:
+    """``p1 and p2 and ...`` (or ``or``) of compiled truth values, constants folded.
+
+    Every part is pure and a bool, so a constant that decides the chain decides it
+    wherever it stands, and one that does not can be dropped.
     """
-    lines = [f"def {fn}({params}):"]
-    lines += [f"    {var} = s.{attr}" for var, attr in _VARS if var in used]
-    lines += [f"    {line}" for line in body] or ["    pass"]
-    namespace: dict[str, Any] = dict(env or {})
-    exec(compile("\n".join(lines), name, "exec"), namespace)
-    return namespace[fn]
+    decides = op == "or"  # True decides an `or`, False decides an `and`
+    tests: list[Test] = []
+    for part in parts:
+        if part is decides:
+            return decides
+        if part is not (not decides):
+            assert callable(part)
+            tests.append(part)
+    if not tests:
+        return not decides
+    if len(tests) == 1:
+        return tests[0]
+    if op == "and":
+        if len(tests) == 2:
+            a, b = tests
+            return lambda s: a(s) and b(s)
+        if len(tests) == 3:
+            a, b, c = tests
+            return lambda s: a(s) and b(s) and c(s)
+        if len(tests) == 4:
+            a, b, c, d = tests
+            return lambda s: a(s) and b(s) and c(s) and d(s)
+        every = tuple(tests)
+
+        def all_hold(s: _Context) -> bool:
+            for test in every:  # noqa: SIM110 (a loop is faster than all() of a generator)
+                if not test(s):
+                    return False
+            return True
+
+        return all_hold
+    if len(tests) == 2:
+        a, b = tests
+        return lambda s: a(s) or b(s)
+    if len(tests) == 3:
+        a, b, c = tests
+        return lambda s: a(s) or b(s) or c(s)
+    if len(tests) == 4:
+        a, b, c, d = tests
+        return lambda s: a(s) or b(s) or c(s) or d(s)
+    anyof = tuple(tests)
+
+    def any_holds(s: _Context) -> bool:
+        for test in anyof:  # noqa: SIM110 (a loop is faster than any() of a generator)
+            if test(s):
+                return True
+        return False
+
+    return any_holds
 
 
-_VARS = (("m", "meters"), ("f", "flags"), ("n", "seen"))
-"""The local names the generated functions bind, and the context attribute of each."""
+_TURN: Value = operator.attrgetter("turn")
+_MONTH: Value = operator.attrgetter("month")
+
+
+def _value(node: Node, names: Names) -> Value | int:
+    """The compiled value of a number ``node``: a closure, or an ``int`` if constant."""
+    const = _constant(node, names)
+    if const is not None:
+        return const
+    if isinstance(node, Name):
+        if node.kind == "turn":
+            return _TURN
+        if node.kind == "month":
+            return _MONTH
+        assert node.kind == "meter"
+        i = names.meters[node.ident]
+        return lambda s: s.meters[i]
+    if isinstance(node, Unary):
+        assert node.op == "-"
+        arg = _value(node.arg, names)
+        assert not isinstance(arg, int)  # a constant argument was folded above
+        return lambda s: -arg(s)
+    assert isinstance(node, Binary) and node.op in ("+", "-")
+    left, right = _value(node.left, names), _value(node.right, names)
+    if isinstance(right, int):  # then left is not: a constant sum was folded above
+        assert not isinstance(left, int)
+        f, c = left, right if node.op == "+" else -right
+        return lambda s: f(s) + c
+    g = right
+    if isinstance(left, int):
+        k = left
+        if node.op == "+":
+            return lambda s: k + g(s)
+        return lambda s: k - g(s)
+    h = left
+    if node.op == "+":
+        return lambda s: h(s) + g(s)
+    return lambda s: h(s) - g(s)
 
 
 def _constant(node: Node, names: Names) -> int | None:
+    """The value of a number ``node`` that reads nothing from the context, else None."""
     if isinstance(node, Num):
         return node.value
-    if isinstance(node, Name) and node.kind == "rung":
-        return names.rungs[node.ident]
+    if isinstance(node, Name):
+        return names.rungs[node.ident] if node.kind == "rung" else None
     if isinstance(node, Unary) and node.op == "-":
         inner = _constant(node.arg, names)
         return None if inner is None else -inner
+    if isinstance(node, Binary) and node.op in ("+", "-"):
+        left = _constant(node.left, names)
+        right = None if left is None else _constant(node.right, names)
+        if left is None or right is None:
+            return None
+        return left + right if node.op == "+" else left - right
     return None
-
-
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-
-# Python precedence levels of what _source emits, loosest first; an operand whose level
-# is below what its operator needs is parenthesised.
-_OR, _AND, _NOT, _CMP, _SUM, _NEG, _ATOM = range(1, 8)
 
 
 def _operands(node: Node, op: str) -> list[Node]:
@@ -474,59 +678,6 @@ def _operands(node: Node, op: str) -> list[Node]:
     if isinstance(node, Binary) and node.op == op:
         return _operands(node.left, op) + _operands(node.right, op)
     return [node]
-
-
-def _source(node: Node, names: Names, used: set[str]) -> tuple[str, int]:
-    """Python source for ``node`` and its precedence level.
-
-    Parentheses are added only where precedence needs them, so the nesting of the
-    output follows that of the condition (at most 50 parentheses deep).  Comparisons
-    take operands above ``_CMP`` so that ``(a == b) == c`` never reads as Python's
-    chained ``a == b == c``; ``in`` / ``not in`` count as comparisons for the same reason.
-    The local names read (``m``, ``f``, ``n``) are added to ``used``.
-    """
-
-    def wrap(child: Node, level: int) -> str:
-        return _paren(_source(child, names, used), level)
-
-    const = _constant(node, names)
-    if const is not None:
-        return repr(const), _ATOM if const >= 0 else _NEG
-    if isinstance(node, Bool):
-        return repr(node.value), _ATOM
-    if isinstance(node, Name):
-        if node.kind in ("turn", "month"):
-            return f"s.{node.kind}", _ATOM
-        if node.kind == "meter":
-            used.add("m")
-            return f"m[{names.meters[node.ident]}]", _ATOM
-        var = "f" if node.kind == "flag" else "n"
-        used.add(var)
-        return f"{node.ident!r} in {var}", _CMP
-    if isinstance(node, Unary):
-        if node.op == "not":
-            arg = node.arg
-            if isinstance(arg, Name) and arg.kind in ("flag", "seen"):
-                var = "f" if arg.kind == "flag" else "n"
-                used.add(var)
-                return f"{arg.ident!r} not in {var}", _CMP
-            # Direct recursion (not via wrap) keeps long `not not ...` chains shallow.
-            return f"not {_paren(_source(arg, names, used), _NOT)}", _NOT
-        return f"-{_paren(_source(node.arg, names, used), _NEG)}", _NEG
-    assert isinstance(node, Binary)
-    op = node.op
-    if op in ("and", "or"):
-        level = _NOT if op == "and" else _AND
-        parts = [wrap(part, level) for part in _operands(node, op)]
-        return f" {op} ".join(parts), _AND if op == "and" else _OR
-    if op in ("+", "-"):
-        return f"{wrap(node.left, _SUM)} {op} {wrap(node.right, _NEG)}", _SUM
-    return f"{wrap(node.left, _SUM)} {op} {wrap(node.right, _SUM)}", _CMP
-
-
-def _paren(source: tuple[str, int], level: int) -> str:
-    text, prec = source
-    return text if prec >= level else f"({text})"
 
 
 def turn_window(cond: Condition) -> tuple[int, int]:

@@ -393,7 +393,7 @@ def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
         for eff, cause in dynamics[k].effects:
             _apply(rules, s, eff, cause, "dynamics", turn)
 
-    # One generated function tests each condition in turn and calls act (compile_each).
+    # rules.run_dynamics tests each condition in turn and calls act (compile_each).
     rules.run_dynamics[s.lens](s, act)
 
 

@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING, Any
 from game.content.models import Dynamic, Effect, Option
 from game.engine.conditions import (
     Condition,
-    Names,
     compile_condition,
     compile_each,
     compile_first,
-    define_function,
-    python_expression,
     turn_window,
 )
 from game.engine.state import Cause
@@ -311,7 +308,7 @@ def _compile(sc: Scenario) -> Rules:
         card={c.id: c for c in cards},
         events=events,
         chance_events=chance_events,
-        scan_events=_compile_event_scan(chance_events, names),
+        scan_events=_compile_event_scan(chance_events),
         card_weights=tuple(c.weight for c in cards),
         open_cards=_compile_open_cards(cards),
         dynamics=lens_dynamics,
@@ -329,83 +326,55 @@ def _compile(sc: Scenario) -> Rules:
     )
 
 
-def _compile_event_scan(
-    events: tuple[CEvent, ...], names: Names
-) -> Callable[[Any, Callable[[int], bool]], None]:
-    """The news phase's scan of chance events as one generated function.
+def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[int], bool]], None]:
+    """The news phase's scan of chance events: ``scan(s, act)``.
 
     An event may fire when it is not a once-only event already seen, its cooldown is
-    over, and its condition holds; then its chance is rolled (``act``).  Each event
-    becomes one ``if`` in content order, e.g.::
-
-        def scan(s, act):
-            m = s.meters
-            f = s.flags
-            n = s.seen
-            a = s.available
-            t = s.turn
-            if 'sieges' not in n and ('sieges' not in a or a['sieges'] <= t) and (...):
-                if act(9):
-                    return
-
-    This is the loop ``for event in events: if <those checks>: roll and fire`` with the
-    checks inlined: they are pure, so their order inside one ``if`` does not matter,
-    and each is tested after the previous events fired, since ``act`` changes the
-    state's meters, flags, seen and available in place.  The turn window test is left
-    out: outside its window an event's condition is false anyway.
+    over, and its condition holds; then ``act(k)`` rolls its chance and fires it, and
+    the scan stops when ``act`` returns True.  The events are tried in content order,
+    each after the previous ones fired, since ``act`` changes the state's meters, flags,
+    seen and available in place.  The turn window test is left out: outside its window
+    an event's condition is false anyway.
     """
-    used = {"n"}
-    body = ["a = s.available", "t = s.turn"]
-    for k, event in enumerate(events):
-        checks = []
-        if event.once:
-            checks.append(f"{event.id!r} not in n")
-        checks.append(_cooled_down(event.id))
-        if event.condition is not None:
-            checks.append(f"({python_expression(event.condition, names, used)})")
-        body += [f"if {' and '.join(checks)}:", f"    if act({k}):", "        return"]
-    fn: Callable[[Any, Callable[[int], bool]], None] = define_function(
-        "scan", "s, act", body, used, name="<chance events>"
-    )
-    return fn
+    entries = tuple((k, event.id, event.once, event.when) for k, event in enumerate(events))
+
+    def scan(s: Any, act: Callable[[int], bool]) -> None:
+        seen = s.seen
+        available = s.available
+        turn = s.turn
+        for k, ident, once, when in entries:
+            if once and ident in seen:
+                continue
+            if ident in available and available[ident] > turn:  # cooling down
+                continue
+            if when is not None and not when(s):
+                continue
+            if act(k):
+                return
+
+    return scan
 
 
 def _compile_open_cards(cards: tuple[CCard, ...]) -> Callable[[Any], tuple[bool, ...]]:
-    """The deal's first filter as one generated function: for each card, in content
-    order, whether it is in its turn window, not once-only and already seen, and out of
-    cooldown::
-
-        def open_cards(s):
-            n = s.seen
-            a = s.available
-            t = s.turn
-            return (
-                'bank_sanctions' not in a or a['bank_sanctions'] <= t,
-                t >= 2 and 'war_aims' not in n and ('war_aims' not in a or ...),
-                ...
-            )
+    """The deal's first filter: ``open_cards(s)`` tells, for each card in content order,
+    whether it is in its turn window, not once-only and already seen, and out of
+    cooldown (``available.get(id, 0) <= turn``; turns start at 1).
 
     The engine picks the open cards out with :func:`itertools.compress`.
     """
-    body = ["a = s.available", "t = s.turn", "return ("]
-    for card in cards:
-        checks = []  # the turn window, leaving out bounds that always hold (turn >= 1)
-        if card.first > 1:
-            checks.append(f"t >= {card.first}")
-        if card.last < _NO_LAST_TURN:
-            checks.append(f"t <= {card.last}")
-        if card.once:
-            checks.append(f"{card.id!r} not in n")
-        checks.append(_cooled_down(card.id))
-        body.append(f"    {' and '.join(checks)},")
-    body.append(")")
-    fn: Callable[[Any], tuple[bool, ...]] = define_function(
-        "open_cards", "s", body, {"n"}, name="<open cards>"
-    )
-    return fn
+    entries = tuple((card.first, card.last, card.once, card.id) for card in cards)
 
+    def open_cards(s: Any) -> tuple[bool, ...]:
+        seen = s.seen
+        available = s.available
+        turn = s.turn
+        return tuple(
+            [
+                first <= turn <= last
+                and not (once and ident in seen)
+                and (ident not in available or available[ident] <= turn)
+                for first, last, once, ident in entries
+            ]
+        )
 
-def _cooled_down(ident: str) -> str:
-    """Source for ``available.get(ident, 0) <= turn`` (turns start at 1), without the
-    method call in the common case of an item that has not come up yet."""
-    return f"({ident!r} not in a or a[{ident!r}] <= t)"
+    return open_cards
