@@ -357,7 +357,10 @@ def compile_condition(cond: Condition, names: Names) -> Callable[[_Context], boo
     away, and common shapes get a single closure of their own so that they cost one
     call: a meter or ``turn`` compared with a constant (``lambda s: s.meters[1] < 30``),
     a flag or card test (``lambda s: 'talks_open' not in s.flags``), and chains of
-    ``and`` / ``or`` of two, three or four operands.  ``not`` is pushed down to the
+    ``and`` / ``or`` of two, three or four operands.  Inside a chain the simple tests
+    (flag tests, meter or ``turn`` comparisons with a constant) go first, two to a
+    closure (``lambda s: 'deal' in s.flags and lt(s.meters[2], 40)``): every part is
+    pure, so their order does not change the result.  ``not`` is pushed down to the
     leaves (``not a < b`` is ``a >= b``, De Morgan for ``and`` / ``or``), and constant
     parts (numbers, ``rung.ID``, ``true``, ``false``) are folded at compile time.
 
@@ -522,9 +525,21 @@ def _test(node: Node, names: Names, negate: bool) -> Test | bool:
     op = node.op
     if op in ("and", "or"):
         # not (a and b) is (not a) or (not b): exact, since every part is a bool.
-        parts = [_test(part, names, negate) for part in _operands(node, op)]
+        operands = _operands(node, op)
         if negate:
             op = "or" if op == "and" else "and"
+        # Every part is pure, so their order does not change the result: the simple
+        # tests (see _atom) go first, two at a time in one closure (see _FUSED).
+        pairs = [(_atom(part, names, negate), part) for part in operands]
+        atoms = sorted((a for a, _ in pairs if a is not None), key=lambda a: _KIND_ORDER[a[0]])
+        fused = _FUSED[op]
+        parts: list[Test | bool] = [
+            fused[atoms[k][0] + atoms[k + 1][0]](atoms[k], atoms[k + 1])
+            for k in range(0, len(atoms) - 1, 2)
+        ]
+        if len(atoms) % 2:
+            parts.append(_single(atoms[-1]))
+        parts += [_test(part, names, negate) for atom, part in pairs if atom is None]
         return _chain(op, parts)
     if negate:
         op = _NEGATE[op]  # exact for integers and for truth values alike
@@ -542,6 +557,181 @@ def _test(node: Node, names: Names, negate: bool) -> Test | bool:
     if isinstance(left, Name) and isinstance(right, Name) and left.kind == right.kind == "meter":
         return _METERS_VS[op](names.meters[left.ident], names.meters[right.ident])
     return _compare(op, _value(left, names), _value(right, names))
+
+
+Atom = tuple[Any, ...]
+"""A simple test, as data: ``("Fp", id)`` (flag set), ``("Fn", id)`` (flag not set),
+``("T", op, c)`` (``turn op c``) or ``("M", i, op, c)`` (``meters[i] op c``)."""
+
+_KIND_ORDER = {"Fp": 0, "Fn": 1, "T": 2, "M": 3}
+
+
+def _atom(node: Node, names: Names, negate: bool) -> Atom | None:
+    """``node`` (negated if ``negate``) as an :data:`Atom`, or None if it is not one."""
+    while isinstance(node, Unary) and node.op == "not":
+        negate = not negate
+        node = node.arg
+    if isinstance(node, Name):
+        if node.kind != "flag":
+            return None
+        return ("Fn" if negate else "Fp", node.ident)
+    if not isinstance(node, Binary) or node.op not in _COMPARE or _is_bool(node.left):
+        return None
+    op = _NEGATE[node.op] if negate else node.op
+    left, right = node.left, node.right
+    lconst, rconst = _constant(left, names), _constant(right, names)
+    if lconst is not None and rconst is None:
+        left, rconst, op = right, lconst, _FLIP[op]
+    if rconst is None or not isinstance(left, Name):
+        return None
+    if left.kind == "meter":
+        return ("M", names.meters[left.ident], op, rconst)
+    if left.kind == "turn":
+        return ("T", op, rconst)
+    return None
+
+
+def _single(atom: Atom) -> Test:
+    """The closure of one :data:`Atom`."""
+    kind = atom[0]
+    if kind == "M":
+        return _METER_VS[atom[2]](atom[1], atom[3])
+    if kind == "T":
+        return _TURN_VS[atom[1]](atom[2])
+    ident = atom[1]
+    if kind == "Fn":
+        return lambda s: ident not in s.flags
+    return lambda s: ident in s.flags
+
+
+def _and_fp_fp(a: Atom, b: Atom) -> Test:
+    x, y = a[1], b[1]
+    return lambda s: x in (f := s.flags) and y in f
+
+
+def _and_fp_fn(a: Atom, b: Atom) -> Test:
+    x, y = a[1], b[1]
+    return lambda s: x in (f := s.flags) and y not in f
+
+
+def _and_fn_fn(a: Atom, b: Atom) -> Test:
+    x, y = a[1], b[1]
+    return lambda s: x not in (f := s.flags) and y not in f
+
+
+def _and_fp_t(a: Atom, b: Atom) -> Test:
+    x, op, c = a[1], _OPERATOR[b[1]], b[2]
+    return lambda s: x in s.flags and op(s.turn, c)
+
+
+def _and_fn_t(a: Atom, b: Atom) -> Test:
+    x, op, c = a[1], _OPERATOR[b[1]], b[2]
+    return lambda s: x not in s.flags and op(s.turn, c)
+
+
+def _and_fp_m(a: Atom, b: Atom) -> Test:
+    x, i, op, c = a[1], b[1], _OPERATOR[b[2]], b[3]
+    return lambda s: x in s.flags and op(s.meters[i], c)
+
+
+def _and_fn_m(a: Atom, b: Atom) -> Test:
+    x, i, op, c = a[1], b[1], _OPERATOR[b[2]], b[3]
+    return lambda s: x not in s.flags and op(s.meters[i], c)
+
+
+def _and_t_t(a: Atom, b: Atom) -> Test:
+    op1, c1, op2, c2 = _OPERATOR[a[1]], a[2], _OPERATOR[b[1]], b[2]
+    return lambda s: op1(t := s.turn, c1) and op2(t, c2)
+
+
+def _and_t_m(a: Atom, b: Atom) -> Test:
+    op1, c1, i, op2, c2 = _OPERATOR[a[1]], a[2], b[1], _OPERATOR[b[2]], b[3]
+    return lambda s: op1(s.turn, c1) and op2(s.meters[i], c2)
+
+
+def _and_m_m(a: Atom, b: Atom) -> Test:
+    i, op1, c1, j, op2, c2 = a[1], _OPERATOR[a[2]], a[3], b[1], _OPERATOR[b[2]], b[3]
+    return lambda s: op1((m := s.meters)[i], c1) and op2(m[j], c2)
+
+
+def _or_fp_fp(a: Atom, b: Atom) -> Test:
+    x, y = a[1], b[1]
+    return lambda s: x in (f := s.flags) or y in f
+
+
+def _or_fp_fn(a: Atom, b: Atom) -> Test:
+    x, y = a[1], b[1]
+    return lambda s: x in (f := s.flags) or y not in f
+
+
+def _or_fn_fn(a: Atom, b: Atom) -> Test:
+    x, y = a[1], b[1]
+    return lambda s: x not in (f := s.flags) or y not in f
+
+
+def _or_fp_t(a: Atom, b: Atom) -> Test:
+    x, op, c = a[1], _OPERATOR[b[1]], b[2]
+    return lambda s: x in s.flags or op(s.turn, c)
+
+
+def _or_fn_t(a: Atom, b: Atom) -> Test:
+    x, op, c = a[1], _OPERATOR[b[1]], b[2]
+    return lambda s: x not in s.flags or op(s.turn, c)
+
+
+def _or_fp_m(a: Atom, b: Atom) -> Test:
+    x, i, op, c = a[1], b[1], _OPERATOR[b[2]], b[3]
+    return lambda s: x in s.flags or op(s.meters[i], c)
+
+
+def _or_fn_m(a: Atom, b: Atom) -> Test:
+    x, i, op, c = a[1], b[1], _OPERATOR[b[2]], b[3]
+    return lambda s: x not in s.flags or op(s.meters[i], c)
+
+
+def _or_t_t(a: Atom, b: Atom) -> Test:
+    op1, c1, op2, c2 = _OPERATOR[a[1]], a[2], _OPERATOR[b[1]], b[2]
+    return lambda s: op1(t := s.turn, c1) or op2(t, c2)
+
+
+def _or_t_m(a: Atom, b: Atom) -> Test:
+    op1, c1, i, op2, c2 = _OPERATOR[a[1]], a[2], b[1], _OPERATOR[b[2]], b[3]
+    return lambda s: op1(s.turn, c1) or op2(s.meters[i], c2)
+
+
+def _or_m_m(a: Atom, b: Atom) -> Test:
+    i, op1, c1, j, op2, c2 = a[1], _OPERATOR[a[2]], a[3], b[1], _OPERATOR[b[2]], b[3]
+    return lambda s: op1((m := s.meters)[i], c1) or op2(m[j], c2)
+
+
+_FUSED: dict[str, dict[str, Callable[[Atom, Atom], Test]]] = {
+    "and": {
+        "FpFp": _and_fp_fp,
+        "FpFn": _and_fp_fn,
+        "FnFn": _and_fn_fn,
+        "FpT": _and_fp_t,
+        "FnT": _and_fn_t,
+        "FpM": _and_fp_m,
+        "FnM": _and_fn_m,
+        "TT": _and_t_t,
+        "TM": _and_t_m,
+        "MM": _and_m_m,
+    },
+    "or": {
+        "FpFp": _or_fp_fp,
+        "FpFn": _or_fp_fn,
+        "FnFn": _or_fn_fn,
+        "FpT": _or_fp_t,
+        "FnT": _or_fn_t,
+        "FpM": _or_fp_m,
+        "FnM": _or_fn_m,
+        "TT": _or_t_t,
+        "TM": _or_t_m,
+        "MM": _or_m_m,
+    },
+}
+"""Two :data:`Atom`\\ s (in :data:`_KIND_ORDER`) joined by ``and`` / ``or`` in one closure,
+by the kinds of the two."""
 
 
 def _compare(op: str, left: Any, right: Any) -> Test | bool:
