@@ -62,13 +62,16 @@ class TitleMenu(Widget, can_focus=True):
     highlighted: reactive[int] = reactive(0, repaint=True)
     unavailable: reactive[frozenset[str]] = reactive(frozenset(), repaint=True)
     """Items shown as unavailable (Continue without an autosave)."""
+    renamed: reactive[dict[str, str]] = reactive(dict, repaint=True)
+    """Item labels that differ from the menu's (in a class exercise)."""
 
     def render(self) -> Content:
         lines = []
         for index, (item, label, key, action) in enumerate(MENU):
+            label = self.renamed.get(item, label)
             here = index == self.highlighted and self.has_focus
             off = item in self.unavailable
-            text = f"{'▶' if here else ' '} {label:<14}[{key}]"
+            text = f"{'▶' if here else ' '} {label:<15}[{key}]"
             style = "dim" if off else ("bold reverse" if here else "bold")
             lines.append(Content.styled(text, style).stylize(Style.from_meta({"@click": action})))
         return Content("\n").join(lines)
@@ -133,7 +136,13 @@ class TitleScreen(Screen[None]):
     def _autosave_note(self) -> None:
         exercise = self.offramp.exercise
         if exercise is not None:
-            self.query_one(TitleMenu).unavailable = frozenset()
+            menu = self.query_one(TitleMenu)
+            menu.unavailable = frozenset()
+            menu.renamed = {
+                "new": "Join the class",
+                "continue": "Continue mine",
+                "load": "Load mine",
+            }
             note = f"Class exercise: {exercise.info.title} (class {exercise.info.class_code})"
             self.query_one("#autosave-note", Static).update(Content(note))
             return
