@@ -34,6 +34,8 @@ __all__ = [
     "compile_test",
     "names_used",
     "parse_condition",
+    "required_flags",
+    "turn_window",
 ]
 
 
@@ -901,3 +903,23 @@ def turn_window(cond: Condition) -> tuple[int, int]:
         elif op == "==":
             first, last = max(first, c), min(last, c)
     return first, last
+
+
+def required_flags(cond: Condition) -> tuple[str, ...]:
+    """Flags that must be set for the condition to hold, in the order they appear.
+
+    Read from ``flag.ID`` tests at the top level of a conjunction (``not not`` removed):
+    when one of these flags is not set, the condition is surely false, so a caller may
+    skip evaluating it.
+    """
+    out: list[str] = []
+    for part in _operands(cond.tree, "and"):
+        negate = False
+        while isinstance(part, Unary) and part.op == "not":
+            negate = not negate
+            part = part.arg
+        if negate or not isinstance(part, Name) or part.kind != "flag":
+            continue
+        if part.ident not in out:
+            out.append(part.ident)
+    return tuple(out)

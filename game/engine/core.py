@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from functools import partial
-from itertools import accumulate, compress
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from game.content.models import Option
@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 
 _change = partial(tuple.__new__, Change)
 """``_change((turn, phase, ...))`` is ``Change(turn, phase, ...)`` without the Python-level
-``__new__`` of a named tuple: the engine makes about ten Changes a turn."""
+``__new__`` of a named tuple: the engine makes about ten Changes a turn.  The same for
+the decisions, log entries and reports made every turn (all fields given, in order)."""
+_decision = partial(tuple.__new__, Decision)
+_log_entry = partial(tuple.__new__, LogEntry)
+_report = partial(tuple.__new__, TurnReport)
 
 
 class EngineError(ValueError):
@@ -184,7 +188,7 @@ def choose(scenario: Scenario, state: GameState, option: str) -> tuple[GameState
         )
     s = state.copy()
     turn_no = s.turn
-    s.log.append(LogEntry(s.turn, decision.kind, decision.id, option))
+    s.log.append(_log_entry((s.turn, decision.kind, decision.id, option)))
     s.pending.pop(0)
     turn = _Turn()
     _resolve(rules, s, copt, turn)
@@ -192,15 +196,17 @@ def choose(scenario: Scenario, state: GameState, option: str) -> tuple[GameState
     if s.ending is None and not s.pending:
         s.previous = list(state.meters)
         _advance(rules, s, turn)
-    return s, TurnReport(
-        turn=turn_no,
-        decision=decision,
-        option=option,
-        changes=tuple(turn.changes),
-        notes=tuple(turn.notes),
-        news=tuple(turn.news),
-        ending=s.ending,
-        rules_applied=tuple(turn.applied),
+    return s, _report(
+        (
+            turn_no,
+            decision,
+            option,
+            tuple(turn.changes),
+            tuple(turn.notes),
+            tuple(turn.news),
+            s.ending,
+            tuple(turn.applied),
+        )
     )
 
 
@@ -300,7 +306,7 @@ def _fire(rules: Rules, s: GameState, event_id: str, turn: _Turn) -> None:
     for eff, cause in event.effects:
         _apply(rules, s, eff, cause, "news", turn)
     if event.options:
-        s.pending.append(Decision("event", event_id))
+        s.pending.append(_decision(("event", event_id)))
 
 
 def _deal(rules: Rules, s: GameState) -> None:
@@ -313,28 +319,27 @@ def _deal(rules: Rules, s: GameState) -> None:
     A draw of ``pick`` (0 <= pick < total weight) lands on the first card whose
     running total of weights exceeds ``pick``.
     """
-    allowed = s.allowed_cards
     turn_no = s.turn
     seen = s.seen
     available = s.available
-    is_open = rules.open_cards(s)  # in window, not once and seen, out of cooldown
-    if allowed is not None:
-        is_open = tuple(ok and c.id in allowed for c, ok in zip(rules.cards, is_open, strict=True))
-    candidates = list(compress(rules.cards, is_open))
-    weights = list(compress(rules.card_weights, is_open))
+    # in window, not once and seen, out of cooldown, in the exercise's deck
+    candidates, weights, totals, total = rules.open_cards(s)
     dealt = 0
-    total = sum(weights)
+    fresh = True  # whether totals are the running totals of weights
     while candidates and dealt < rules.cards_per_turn:
+        if not fresh:
+            totals = list(accumulate(weights))
         s.rng, pick = next_below(s.rng, total)
-        i = bisect_right(list(accumulate(weights)), pick)
+        i = bisect_right(totals, pick)
         card = candidates.pop(i)
         total -= weights.pop(i)
+        fresh = False
         if card.when is not None and not card.when(s):
             continue
         dealt += 1
         seen.add(card.id)
         available[card.id] = turn_no + card.cooldown + 1
-        s.pending.append(Decision("card", card.id))
+        s.pending.append(_decision(("card", card.id)))
 
 
 def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
@@ -384,17 +389,15 @@ def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]
 
 
 def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
-    """Run the lens's dynamics in order: each whose condition holds applies its effects."""
-    dynamics = rules.dynamics.get(s.lens, ())
-    if not dynamics:
-        return
+    """Run the lens's dynamics in order: each whose condition holds applies its effects.
 
-    def act(k: int) -> None:
-        for eff, cause in dynamics[k].effects:
-            _apply(rules, s, eff, cause, "dynamics", turn)
-
-    # rules.run_dynamics tests each condition in turn and calls act (compile_each).
-    rules.run_dynamics[s.lens](s, act)
+    Each condition is tested just before its effects would apply, so it sees what the
+    dynamics before it changed.
+    """
+    for when, effects in rules.dynamics_table.get(s.lens, ()):
+        if when is None or when(s):
+            for eff, cause in effects:
+                _apply(rules, s, eff, cause, "dynamics", turn)
 
 
 def _index(rules: Rules, ident: str) -> int:

@@ -14,8 +14,9 @@ from game.content.models import Dynamic, Effect, Option
 from game.engine.conditions import (
     Condition,
     compile_condition,
-    compile_each,
     compile_first,
+    compile_test,
+    required_flags,
     turn_window,
 )
 from game.engine.state import Cause
@@ -132,14 +133,15 @@ class Rules:
     order, until ``act`` returns True (see :func:`_compile_event_scan`)."""
     card_weights: tuple[int, ...]
     """The weight of each of ``cards``."""
-    open_cards: Callable[[Any], tuple[bool, ...]]
-    """``open_cards(s)``: for each of ``cards``, whether it may be dealt now, before its
-    condition and the exercise's deck are checked (see :func:`_compile_open_cards`)."""
+    open_cards: Callable[[Any], tuple[list[CCard], list[int], list[int], int]]
+    """``open_cards(s)``: the cards that may be dealt now, before their conditions are
+    checked, with their weights, running totals and total (see :func:`_compile_open_cards`)."""
     dynamics: Mapping[str, tuple[CDynamic, ...]]
     """Per lens: the global dynamics followed by the lens's own."""
-    run_dynamics: Mapping[str, Callable[[Any, Callable[[int], object]], None]]
-    """Per lens: ``run(s, act)`` calls ``act(k)`` for each of ``dynamics[lens]`` whose
-    condition holds when its turn comes (see :func:`compile_each`)."""
+    dynamics_table: Mapping[str, tuple[tuple[Pred | None, Caused], ...]]
+    """Per lens: ``(test, effects)`` for each of ``dynamics[lens]``, in order; ``test`` is
+    None for a dynamic that always applies.  The engine tests each just before applying
+    its effects, so each sees what the ones before it changed."""
     lenses: tuple[str, ...]
     start_year: int
     start_month: int
@@ -312,8 +314,8 @@ def _compile(sc: Scenario) -> Rules:
         card_weights=tuple(c.weight for c in cards),
         open_cards=_compile_open_cards(cards),
         dynamics=lens_dynamics,
-        run_dynamics={
-            lens: compile_each([d.condition for d in dyns], names)
+        dynamics_table={
+            lens: tuple((compile_test(d.condition, names), d.effects) for d in dyns)
             for lens, dyns in lens_dynamics.items()
         },
         lenses=tuple(lens.id for lens in sc.lenses),
@@ -326,6 +328,12 @@ def _compile(sc: Scenario) -> Rules:
     )
 
 
+def _gate(condition: Condition | None) -> str | None:
+    """The first flag ``condition`` requires (see :func:`required_flags`), if any."""
+    needed = required_flags(condition) if condition is not None else ()
+    return needed[0] if needed else None
+
+
 def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[int], bool]], None]:
     """The news phase's scan of chance events: ``scan(s, act)``.
 
@@ -333,19 +341,39 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[
     over, and its condition holds; then ``act(k)`` rolls its chance and fires it, and
     the scan stops when ``act`` returns True.  The events are tried in content order,
     each after the previous ones fired, since ``act`` changes the state's meters, flags,
-    seen and available in place.  The turn window test is left out: outside its window
-    an event's condition is false anyway.
+    seen and available in place.  Before the condition, the scan tests its turn window
+    (see :func:`turn_window`) and the first flag it requires (see
+    :func:`required_flags`): outside the window, or without that flag, the condition is
+    surely false, so not calling it changes nothing (conditions are pure).  Cooldown is
+    ``available.get(id, 0) > turn``, the same as "in ``available`` and not yet due" since
+    turns start at 1.
     """
-    entries = tuple((k, event.id, event.once, event.when) for k, event in enumerate(events))
+    entries = tuple(
+        (
+            k,
+            event.id,
+            event.once,
+            event.when,
+            event.first,
+            event.last,
+            _gate(event.condition),
+        )
+        for k, event in enumerate(events)
+    )
 
     def scan(s: Any, act: Callable[[int], bool]) -> None:
         seen = s.seen
         available = s.available
+        flags = s.flags
         turn = s.turn
-        for k, ident, once, when in entries:
+        for k, ident, once, when, first, last, gate in entries:
+            if turn < first or turn > last:
+                continue
             if once and ident in seen:
                 continue
-            if ident in available and available[ident] > turn:  # cooling down
+            if available.get(ident, 0) > turn:  # cooling down
+                continue
+            if gate is not None and gate not in flags:
                 continue
             if when is not None and not when(s):
                 continue
@@ -355,26 +383,55 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[
     return scan
 
 
-def _compile_open_cards(cards: tuple[CCard, ...]) -> Callable[[Any], tuple[bool, ...]]:
-    """The deal's first filter: ``open_cards(s)`` tells, for each card in content order,
-    whether it is in its turn window, not once-only and already seen, and out of
-    cooldown (``available.get(id, 0) <= turn``; turns start at 1).
+def _compile_open_cards(
+    cards: tuple[CCard, ...],
+) -> Callable[[Any], tuple[list[CCard], list[int], list[int], int]]:
+    """The deal's first filter, in one pass: ``open_cards(s)`` gives the cards that may be
+    dealt now, before their conditions are checked, with their weights, the running
+    totals of those weights and their sum.
 
-    The engine picks the open cards out with :func:`itertools.compress`.
+    A card is open when it is in its turn window, not once-only and already seen, out
+    of cooldown (in ``available`` and not yet due), and in the exercise's deck
+    (``s.allowed_cards``, when set).  The cards keep content order.  The running totals
+    are what the weighted draw bisects; computing them here saves a second pass.
+
+    The turn windows are resolved ahead of time: ``in_window[t]`` lists the cards whose
+    window holds turn ``t``, for every ``t`` up to ``cap``, one past the largest bounded
+    window edge.  From ``cap`` on the list no longer changes (each bounded ``first`` is
+    below ``cap``, so passed; each bounded ``last`` is below it too, so over), and
+    ``in_window[cap]`` serves every later turn.
     """
-    entries = tuple((card.first, card.last, card.once, card.id) for card in cards)
+    edges = [e for c in cards for e in (c.first, c.last) if e != _NO_LAST_TURN]
+    cap = max(edges, default=0) + 1
+    in_window = tuple(
+        tuple(
+            (card, card.once, card.id, card.weight)
+            for card in cards
+            if card.first <= turn <= card.last
+        )
+        for turn in range(cap + 1)
+    )
 
-    def open_cards(s: Any) -> tuple[bool, ...]:
+    def open_cards(s: Any) -> tuple[list[CCard], list[int], list[int], int]:
         seen = s.seen
         available = s.available
+        allowed = s.allowed_cards
         turn = s.turn
-        return tuple(
-            [
-                first <= turn <= last
-                and not (once and ident in seen)
-                and (ident not in available or available[ident] <= turn)
-                for first, last, once, ident in entries
-            ]
-        )
+        candidates: list[CCard] = []
+        weights: list[int] = []
+        totals: list[int] = []
+        total = 0
+        for card, once, ident, weight in in_window[turn if turn < cap else cap]:
+            if once and ident in seen:
+                continue
+            if ident in available and available[ident] > turn:  # cooling down
+                continue
+            if allowed is not None and ident not in allowed:
+                continue
+            candidates.append(card)
+            weights.append(weight)
+            total += weight
+            totals.append(total)
+        return candidates, weights, totals, total
 
     return open_cards
