@@ -16,7 +16,8 @@ from pathlib import Path
 from game.content import Scenario, load_scenario
 from game.engine import choices, choose, new_game
 from game.engine.rng import MASK, mix
-from game.sim.strategies import make_strategy
+from game.engine.rules import rules_for
+from game.sim.strategies import Strategy, make_strategy
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +78,15 @@ def play_one(
     lens: str,
     seed: int,
     conditions: Conditions | None = None,
+    strategy: Strategy | None = None,
 ) -> GameRecord:
-    """Play one game with a strategy under a lens and record it."""
-    strategy = make_strategy(scenario, strategy_name)
+    """Play one game with a strategy under a lens and record it.
+
+    ``strategy`` is ``make_strategy(scenario, strategy_name)`` made ahead of time (a batch
+    of games shares one; strategies keep no state between games).
+    """
+    if strategy is None:
+        strategy = make_strategy(scenario, strategy_name)
     rnd = random.Random(seed)
     cond = conditions or Conditions()
     schedule: dict[int, list[str]] = {}
@@ -127,6 +134,7 @@ def _run_job(job: Job) -> list[GameRecord]:
     scenario = _worker_scenarios.get(job.folder)
     if scenario is None:
         scenario = _worker_scenarios[job.folder] = load_scenario(job.folder)
+    strategy = make_strategy(scenario, job.strategy)
     return [
         play_one(
             scenario,
@@ -134,6 +142,7 @@ def _run_job(job: Job) -> list[GameRecord]:
             job.lens,
             game_seed(job.master_seed, job.strategy_index, job.lens_index, g),
             job.conditions,
+            strategy,
         )
         for g in range(job.start, job.stop)
     ]
@@ -173,6 +182,10 @@ def simulate(
             if progress:
                 progress(done, total)
         return results
+    # Workers started by fork inherit the loaded scenario and its compiled rules instead
+    # of loading the folder again (others load it on their first job, as before).
+    _worker_scenarios[str(scenario.folder)] = scenario
+    rules_for(scenario)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for batch in pool.map(_run_job, work):
             results.extend(batch)
