@@ -408,6 +408,21 @@ def _index(rules: Rules, ident: str) -> int:
 
 
 def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn: _Turn) -> None:
+    step = eff.step
+    if step is not None:  # a sure, immediate add to a meter: the general path, shortened
+        meters = s.meters
+        i = eff.index
+        before = meters[i]
+        after = before + step
+        # Clamp exactly as max(lo, min(hi, after)).
+        if after > rules.hi[i]:
+            after = rules.hi[i]
+        if after < rules.lo[i]:
+            after = rules.lo[i]
+        if after != before:
+            meters[i] = after
+            turn.changes.append(_change((s.turn, phase, "meter", eff.id, before, after, cause)))
+        return
     if eff.chance < 1.0:
         s.rng, x = next_float(s.rng)
         if x >= eff.chance:

@@ -7,7 +7,7 @@ touches only these flat, precomputed structures.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from game.content.models import Dynamic, Effect, Option
@@ -42,6 +42,16 @@ class Eff:
     after: int
     chance: float
     why: str
+    step: int | None = field(init=False, repr=False, compare=False)
+    """For the commonest effect, a sure and immediate ``add`` to a meter: the amount
+    added, ``int(value)``; None for every other effect.  Derived from the fields
+    above (in ``__post_init__``), so the engine's fast path for it computes exactly
+    what the general path would."""
+
+    def __post_init__(self) -> None:
+        plain = self.target == "meter" and self.op == "add" and not self.after
+        step = int(self.value) if plain and not self.chance < 1.0 else None
+        object.__setattr__(self, "step", step)
 
 
 Caused = tuple[tuple[Eff, Cause], ...]
