@@ -6,9 +6,10 @@ touches only these flat, precomputed structures.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from game.content.models import Dynamic, Effect, Option
 from game.engine.conditions import (
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from game.content.scenario import Scenario
 
 Pred = Callable[[Any], bool]
+_Row = TypeVar("_Row")
 
 _NO_LAST_TURN = 1 << 30
 """The ``last`` turn of a window with no upper bound (as :func:`turn_window` gives it)."""
@@ -338,6 +340,27 @@ def _compile(sc: Scenario) -> Rules:
     )
 
 
+def _by_turn(
+    windows: list[tuple[int, int]], rows: list[_Row]
+) -> tuple[list[int], tuple[tuple[_Row, ...], ...]]:
+    """Rows grouped by the turns whose window holds them: ``(breaks, tables)``.
+
+    ``windows[i]`` is the (first, last) turn window of ``rows[i]``.  Whether a window
+    holds a turn changes only at a ``first`` or at a ``last + 1``; ``breaks`` are those
+    turns, sorted, so all the turns with the same ``bisect_right(breaks, turn)`` are in
+    exactly the same windows, and ``tables[bisect_right(breaks, turn)]`` lists, in
+    order, the rows whose window holds ``turn``.
+    """
+    breaks = sorted({edge for first, last in windows for edge in (first, last + 1)})
+    # One turn from each stretch between breaks (and before the first, after the last).
+    turns = [breaks[0] - 1 if breaks else 0, *breaks]
+    tables = tuple(
+        tuple(row for (first, last), row in zip(windows, rows, strict=True) if first <= t <= last)
+        for t in turns
+    )
+    return breaks, tables
+
+
 def _gate(condition: Condition | None) -> str | None:
     """The first flag ``condition`` requires (see :func:`required_flags`), if any."""
     needed = required_flags(condition) if condition is not None else ()
@@ -354,21 +377,12 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[
     seen and available in place.  Before the condition, the scan tests its turn window
     (see :func:`turn_window`) and the first flag it requires (see
     :func:`required_flags`): outside the window, or without that flag, the condition is
-    surely false, so not calling it changes nothing (conditions are pure).  Cooldown is
-    ``available.get(id, 0) > turn``, the same as "in ``available`` and not yet due" since
-    turns start at 1.
+    surely false, so not calling it changes nothing (conditions are pure).  The windows
+    are resolved ahead of time (see :func:`_by_turn`).
     """
-    entries = tuple(
-        (
-            k,
-            event.id,
-            event.once,
-            event.when,
-            event.first,
-            event.last,
-            _gate(event.condition),
-        )
-        for k, event in enumerate(events)
+    breaks, in_window = _by_turn(
+        [(e.first, e.last) for e in events],
+        [(k, e.id, e.once, e.when, _gate(e.condition)) for k, e in enumerate(events)],
     )
 
     def scan(s: Any, act: Callable[[int], bool]) -> None:
@@ -376,12 +390,10 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[
         available = s.available
         flags = s.flags
         turn = s.turn
-        for k, ident, once, when, first, last, gate in entries:
-            if turn < first or turn > last:
-                continue
+        for k, ident, once, when, gate in in_window[bisect_right(breaks, turn)]:
             if once and ident in seen:
                 continue
-            if available.get(ident, 0) > turn:  # cooling down
+            if ident in available and available[ident] > turn:  # cooling down
                 continue
             if gate is not None and gate not in flags:
                 continue
@@ -405,21 +417,10 @@ def _compile_open_cards(
     (``s.allowed_cards``, when set).  The cards keep content order.  The running totals
     are what the weighted draw bisects; computing them here saves a second pass.
 
-    The turn windows are resolved ahead of time: ``in_window[t]`` lists the cards whose
-    window holds turn ``t``, for every ``t`` up to ``cap``, one past the largest bounded
-    window edge.  From ``cap`` on the list no longer changes (each bounded ``first`` is
-    below ``cap``, so passed; each bounded ``last`` is below it too, so over), and
-    ``in_window[cap]`` serves every later turn.
+    The turn windows are resolved ahead of time (see :func:`_by_turn`).
     """
-    edges = [e for c in cards for e in (c.first, c.last) if e != _NO_LAST_TURN]
-    cap = max(edges, default=0) + 1
-    in_window = tuple(
-        tuple(
-            (card, card.once, card.id, card.weight)
-            for card in cards
-            if card.first <= turn <= card.last
-        )
-        for turn in range(cap + 1)
+    breaks, in_window = _by_turn(
+        [(c.first, c.last) for c in cards], [(c, c.once, c.id, c.weight) for c in cards]
     )
 
     def open_cards(s: Any) -> tuple[list[CCard], list[int], list[int], int]:
@@ -431,7 +432,7 @@ def _compile_open_cards(
         weights: list[int] = []
         totals: list[int] = []
         total = 0
-        for card, once, ident, weight in in_window[turn if turn < cap else cap]:
+        for card, once, ident, weight in in_window[bisect_right(breaks, turn)]:
             if once and ident in seen:
                 continue
             if ident in available and available[ident] > turn:  # cooling down
