@@ -531,16 +531,10 @@ def _test(node: Node, names: Names, negate: bool) -> Test | bool:
         if negate:
             op = "or" if op == "and" else "and"
         # Every part is pure, so their order does not change the result: the simple
-        # tests (see _atom) go first, two at a time in one closure (see _FUSED).
+        # tests (see _atom) go first, the cheapest kinds first.
         pairs = [(_atom(part, names, negate), part) for part in operands]
         atoms = sorted((a for a, _ in pairs if a is not None), key=lambda a: _KIND_ORDER[a[0]])
-        fused = _FUSED[op]
-        parts: list[Test | bool] = [
-            fused[atoms[k][0] + atoms[k + 1][0]](atoms[k], atoms[k + 1])
-            for k in range(0, len(atoms) - 1, 2)
-        ]
-        if len(atoms) % 2:
-            parts.append(_single(atoms[-1]))
+        parts: list[Test | bool] = [_single(atom) for atom in atoms]
         parts += [_test(part, names, negate) for atom, part in pairs if atom is None]
         return _chain(op, parts)
     if negate:
@@ -604,136 +598,6 @@ def _single(atom: Atom) -> Test:
     if kind == "Fn":
         return lambda s: ident not in s.flags
     return lambda s: ident in s.flags
-
-
-def _and_fp_fp(a: Atom, b: Atom) -> Test:
-    x, y = a[1], b[1]
-    return lambda s: x in (f := s.flags) and y in f
-
-
-def _and_fp_fn(a: Atom, b: Atom) -> Test:
-    x, y = a[1], b[1]
-    return lambda s: x in (f := s.flags) and y not in f
-
-
-def _and_fn_fn(a: Atom, b: Atom) -> Test:
-    x, y = a[1], b[1]
-    return lambda s: x not in (f := s.flags) and y not in f
-
-
-def _and_fp_t(a: Atom, b: Atom) -> Test:
-    x, op, c = a[1], _OPERATOR[b[1]], b[2]
-    return lambda s: x in s.flags and op(s.turn, c)
-
-
-def _and_fn_t(a: Atom, b: Atom) -> Test:
-    x, op, c = a[1], _OPERATOR[b[1]], b[2]
-    return lambda s: x not in s.flags and op(s.turn, c)
-
-
-def _and_fp_m(a: Atom, b: Atom) -> Test:
-    x, i, op, c = a[1], b[1], _OPERATOR[b[2]], b[3]
-    return lambda s: x in s.flags and op(s.meters[i], c)
-
-
-def _and_fn_m(a: Atom, b: Atom) -> Test:
-    x, i, op, c = a[1], b[1], _OPERATOR[b[2]], b[3]
-    return lambda s: x not in s.flags and op(s.meters[i], c)
-
-
-def _and_t_t(a: Atom, b: Atom) -> Test:
-    op1, c1, op2, c2 = _OPERATOR[a[1]], a[2], _OPERATOR[b[1]], b[2]
-    return lambda s: op1(t := s.turn, c1) and op2(t, c2)
-
-
-def _and_t_m(a: Atom, b: Atom) -> Test:
-    op1, c1, i, op2, c2 = _OPERATOR[a[1]], a[2], b[1], _OPERATOR[b[2]], b[3]
-    return lambda s: op1(s.turn, c1) and op2(s.meters[i], c2)
-
-
-def _and_m_m(a: Atom, b: Atom) -> Test:
-    i, op1, c1, j, op2, c2 = a[1], _OPERATOR[a[2]], a[3], b[1], _OPERATOR[b[2]], b[3]
-    return lambda s: op1((m := s.meters)[i], c1) and op2(m[j], c2)
-
-
-def _or_fp_fp(a: Atom, b: Atom) -> Test:
-    x, y = a[1], b[1]
-    return lambda s: x in (f := s.flags) or y in f
-
-
-def _or_fp_fn(a: Atom, b: Atom) -> Test:
-    x, y = a[1], b[1]
-    return lambda s: x in (f := s.flags) or y not in f
-
-
-def _or_fn_fn(a: Atom, b: Atom) -> Test:
-    x, y = a[1], b[1]
-    return lambda s: x not in (f := s.flags) or y not in f
-
-
-def _or_fp_t(a: Atom, b: Atom) -> Test:
-    x, op, c = a[1], _OPERATOR[b[1]], b[2]
-    return lambda s: x in s.flags or op(s.turn, c)
-
-
-def _or_fn_t(a: Atom, b: Atom) -> Test:
-    x, op, c = a[1], _OPERATOR[b[1]], b[2]
-    return lambda s: x not in s.flags or op(s.turn, c)
-
-
-def _or_fp_m(a: Atom, b: Atom) -> Test:
-    x, i, op, c = a[1], b[1], _OPERATOR[b[2]], b[3]
-    return lambda s: x in s.flags or op(s.meters[i], c)
-
-
-def _or_fn_m(a: Atom, b: Atom) -> Test:
-    x, i, op, c = a[1], b[1], _OPERATOR[b[2]], b[3]
-    return lambda s: x not in s.flags or op(s.meters[i], c)
-
-
-def _or_t_t(a: Atom, b: Atom) -> Test:
-    op1, c1, op2, c2 = _OPERATOR[a[1]], a[2], _OPERATOR[b[1]], b[2]
-    return lambda s: op1(t := s.turn, c1) or op2(t, c2)
-
-
-def _or_t_m(a: Atom, b: Atom) -> Test:
-    op1, c1, i, op2, c2 = _OPERATOR[a[1]], a[2], b[1], _OPERATOR[b[2]], b[3]
-    return lambda s: op1(s.turn, c1) or op2(s.meters[i], c2)
-
-
-def _or_m_m(a: Atom, b: Atom) -> Test:
-    i, op1, c1, j, op2, c2 = a[1], _OPERATOR[a[2]], a[3], b[1], _OPERATOR[b[2]], b[3]
-    return lambda s: op1((m := s.meters)[i], c1) or op2(m[j], c2)
-
-
-_FUSED: dict[str, dict[str, Callable[[Atom, Atom], Test]]] = {
-    "and": {
-        "FpFp": _and_fp_fp,
-        "FpFn": _and_fp_fn,
-        "FnFn": _and_fn_fn,
-        "FpT": _and_fp_t,
-        "FnT": _and_fn_t,
-        "FpM": _and_fp_m,
-        "FnM": _and_fn_m,
-        "TT": _and_t_t,
-        "TM": _and_t_m,
-        "MM": _and_m_m,
-    },
-    "or": {
-        "FpFp": _or_fp_fp,
-        "FpFn": _or_fp_fn,
-        "FnFn": _or_fn_fn,
-        "FpT": _or_fp_t,
-        "FnT": _or_fn_t,
-        "FpM": _or_fp_m,
-        "FnM": _or_fn_m,
-        "TT": _or_t_t,
-        "TM": _or_t_m,
-        "MM": _or_m_m,
-    },
-}
-"""Two :data:`Atom`\\ s (in :data:`_KIND_ORDER`) joined by ``and`` / ``or`` in one closure,
-by the kinds of the two."""
 
 
 def _compare(op: str, left: Any, right: Any) -> Test | bool:
