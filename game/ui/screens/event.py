@@ -16,7 +16,7 @@ from game.content.models import Card, Event
 from game.content.scenario import Scenario
 from game.ui.session import Moment
 from game.ui.text import linked
-from game.ui.widgets.card import OptionsBox
+from game.ui.widgets.card import PICK_BINDINGS, OptionsBox
 from game.ui.widgets.prose import Doc, Prose
 
 
@@ -26,11 +26,7 @@ class EventScreen(ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
     AUTO_FOCUS = "#event-options"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pick(1)", "Pick", key_display="1-4", tooltip="Pick option 1"),
-        Binding("2", "pick(2)", "Pick option 2", show=False),
-        Binding("3", "pick(3)", "Pick option 3", show=False),
-        Binding("4", "pick(4)", "Pick option 4", show=False),
-        Binding("enter", "confirm", "Confirm", key_display="⏎", tooltip="Confirm the pick"),
+        *PICK_BINDINGS,
         Binding("escape", "board", "Look at the board", tooltip="Close; answer on the card"),
     ]
 

@@ -23,7 +23,7 @@ from game.ui.screens.event import EventScreen, MomentScreen
 from game.ui.session import Moment, Session
 from game.ui.text import glossary_terms
 from game.ui.widgets.advisors import AdvisorsPanel
-from game.ui.widgets.card import CardPanel, OptionsBox
+from game.ui.widgets.card import PICK_BINDINGS, CardPanel, OptionsBox
 from game.ui.widgets.meters import LadderGauge, MetersPanel
 from game.ui.widgets.news import NewsPanel
 
@@ -40,11 +40,7 @@ class TurnScreen(Screen[None]):
     CSS_PATH = "turn.tcss"
     AUTO_FOCUS = None  # focused in on_mount, without scrolling the situation out of view
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pick(1)", "Pick", key_display="1-4", tooltip="Pick option 1"),
-        Binding("2", "pick(2)", "Pick option 2", show=False),
-        Binding("3", "pick(3)", "Pick option 3", show=False),
-        Binding("4", "pick(4)", "Pick option 4", show=False),
-        Binding("enter", "confirm", "Confirm", key_display="⏎", tooltip="Confirm the pick"),
+        *PICK_BINDINGS,
         Binding("s", "save", "Save", tooltip="Save the game under a name"),
         Binding("w", "why", "Why?", tooltip="Advisors: quotes and why effects happen"),
         Binding("a", "lower('advisors')", "Advisors", show=False, tooltip="Show the advisors"),

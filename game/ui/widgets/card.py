@@ -25,6 +25,16 @@ from game.content.models import Card, Citation, Event, Option
 from game.content.scenario import Scenario
 from game.ui.text import linked
 
+PICK_BINDINGS = (
+    Binding("1", "pick(1)", "Pick", key_display="1-4", tooltip="Pick option 1"),
+    Binding("2", "pick(2)", "Pick option 2", show=False),
+    Binding("3", "pick(3)", "Pick option 3", show=False),
+    Binding("4", "pick(4)", "Pick option 4", show=False),
+    Binding("enter", "confirm", "Confirm", key_display="⏎", tooltip="Confirm the pick"),
+)
+"""Keys 1-4 pick an option and Enter confirms: the same on the turn screen and in an
+event's dialog (each screen defines the ``pick`` and ``confirm`` actions)."""
+
 
 def citation_summary(citations: Sequence[Citation]) -> str:
     """Who argues for and against, by essay id and paragraph: 'for 000 ¶7, 002 ¶17 ·
