@@ -407,21 +407,34 @@ def _index(rules: Rules, ident: str) -> int:
         return -1
 
 
+def _set_meter(
+    rules: Rules,
+    s: GameState,
+    i: int,
+    ident: str,
+    value: int,
+    cause: Cause,
+    phase: str,
+    turn: _Turn,
+) -> None:
+    """Set meter ``i`` to ``value`` clamped to its range, recording the change if any."""
+    before = s.meters[i]
+    # Clamp exactly as max(lo, min(hi, value)).
+    after = value
+    if after > rules.hi[i]:
+        after = rules.hi[i]
+    if after < rules.lo[i]:
+        after = rules.lo[i]
+    if after != before:
+        s.meters[i] = after
+        turn.changes.append(_change((s.turn, phase, "meter", ident, before, after, cause)))
+
+
 def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn: _Turn) -> None:
     step = eff.step
     if step is not None:  # a sure, immediate add to a meter: the general path, shortened
-        meters = s.meters
         i = eff.index
-        before = meters[i]
-        after = before + step
-        # Clamp exactly as max(lo, min(hi, after)).
-        if after > rules.hi[i]:
-            after = rules.hi[i]
-        if after < rules.lo[i]:
-            after = rules.lo[i]
-        if after != before:
-            meters[i] = after
-            turn.changes.append(_change((s.turn, phase, "meter", eff.id, before, after, cause)))
+        _set_meter(rules, s, i, eff.id, s.meters[i] + step, cause, phase, turn)
         return
     if eff.chance < 1.0:
         s.rng, x = next_float(s.rng)
@@ -445,9 +458,8 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
         return
     target = eff.target
     if target == "meter":
-        meters = s.meters
         i = eff.index
-        before = meters[i]
+        before = s.meters[i]
         op = eff.op
         if op == "add":
             after = before + int(eff.value)
@@ -455,14 +467,7 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
             after = int(eff.value)
         else:
             after = round(before * eff.value)
-        # Clamp exactly as max(lo, min(hi, after)).
-        if after > rules.hi[i]:
-            after = rules.hi[i]
-        if after < rules.lo[i]:
-            after = rules.lo[i]
-        if after != before:
-            meters[i] = after
-            turn.changes.append(_change((s.turn, phase, "meter", eff.id, before, after, cause)))
+        _set_meter(rules, s, i, eff.id, after, cause, phase, turn)
     elif target == "uncertainty":
         i = eff.index
         before = s.uncertainty[i]
