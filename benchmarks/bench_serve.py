@@ -165,30 +165,18 @@ def is_play(pid: int) -> bool:
     return b"play" in argv and not argv[0].endswith(b"sh")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of processes, their reaped children included."""
+def cpu_seconds(pids: list[int], children: bool = True) -> float:
+    """User + system CPU time of processes, with their reaped children unless told not."""
     tick = os.sysconf("SC_CLK_TCK")
+    # utime stime cutime cstime are fields 14-17 (1-based); after the ")" split, 11-14
+    fields_wanted = (11, 12, 13, 14) if children else (11, 12)
     total = 0.0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        # utime stime cutime cstime are fields 14-17 (1-based); here offset by 2
-        total += sum(int(fields[i]) for i in (11, 12, 13, 14)) / tick
-    return total
-
-
-def own_cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of processes, without their children."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
+        total += sum(int(fields[i]) for i in fields_wanted) / tick
     return total
 
 
@@ -407,7 +395,7 @@ def watch(server: int, url: str, figures: Figures, done: threading.Event) -> Non
     while not done.is_set():
         sample = sample_memory(server)
         sample["browser_cpu"] = cpu_seconds(chromium_pids())
-        sample["harness_cpu"] = own_cpu_seconds(harness_pids())
+        sample["harness_cpu"] = cpu_seconds(harness_pids(), children=False)
         sample["machine_cpu"] = machine_busy_seconds()
         figures.memory.append(sample)
         if time.monotonic() >= next_load:
