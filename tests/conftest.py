@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from game.content import CONTENT_ROOT, Scenario, load_scenario
+from game.engine.state import GameState
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -14,6 +15,30 @@ SHIPPED = CONTENT_ROOT / "ukraine"
 SCENARIO_DIRS = [MINI, SHIPPED]
 
 _cache: dict[Path, Scenario] = {}
+
+
+def stale_extensions() -> list[str]:
+    """Compiled engine modules older than their source (an edit since the last build)."""
+    engine = ROOT / "game" / "engine"
+    stale = []
+    for ext in sorted(engine.glob("*.so")) + sorted(engine.glob("*.pyd")):
+        source = engine / (ext.name.split(".")[0] + ".py")
+        if source.exists() and source.stat().st_mtime > ext.stat().st_mtime:
+            stale.append(f"{source.relative_to(ROOT)} is newer than {ext.name}")
+    return stale
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test a compiled engine built from older sources than those on disk."""
+    stale = stale_extensions()
+    if stale:
+        pytest.exit(
+            "the compiled engine is out of date ("
+            + "; ".join(stale)
+            + "): run `.venv/bin/pip install -q -e '.[dev]'` again to rebuild it, "
+            "or delete game/engine/*.so to test the Python source",
+            returncode=2,
+        )
 
 
 def scenario_at(folder: Path) -> Scenario:
@@ -34,3 +59,25 @@ def scenario(request: pytest.FixtureRequest) -> Scenario:
 def mini() -> Scenario:
     """The tiny test scenario."""
     return scenario_at(MINI)
+
+
+def context(
+    meters: list[int],
+    turn: int = 1,
+    month: int = 3,
+    flags: set[str] | None = None,
+    seen: set[str] | None = None,
+) -> GameState:
+    """A game state holding just what a condition reads (the rest at its defaults)."""
+    return GameState(
+        "test",
+        0,
+        "",
+        False,
+        99,
+        turn=turn,
+        month=month,
+        meters=meters,
+        flags=set() if flags is None else flags,
+        seen=set() if seen is None else seen,
+    )

@@ -14,6 +14,9 @@ from game.engine.conditions import (
     names_used,
     parse_condition,
 )
+from game.engine.state import GameState
+
+from .conftest import context
 
 
 @dataclass
@@ -24,19 +27,10 @@ class Names:
     seen: frozenset[str] = frozenset({"summit"})
 
 
-@dataclass
-class Ctx:
-    meters: list[int]
-    turn: int = 1
-    month: int = 3
-    flags: set[str] = field(default_factory=set)
-    seen: set[str] = field(default_factory=set)
-
-
 NAMES = Names()
 
 
-def holds(text: str, ctx: Ctx) -> bool:
+def holds(text: str, ctx: GameState) -> bool:
     return bool(compile_condition(parse_condition(text, NAMES), NAMES)(ctx))
 
 
@@ -45,17 +39,19 @@ class TestEvaluation:
 
     def test_the_issue_example(self) -> None:
         text = "stability < 30 and escalation >= 2 and not flag.talks_open"
-        assert holds(text, Ctx([2, 20]))
-        assert not holds(text, Ctx([2, 20], flags={"talks_open"}))
-        assert not holds(text, Ctx([1, 20]))
-        assert not holds(text, Ctx([2, 30]))
+        assert holds(text, context([2, 20]))
+        assert not holds(text, context([2, 20], flags={"talks_open"}))
+        assert not holds(text, context([1, 20]))
+        assert not holds(text, context([2, 30]))
 
     def test_precedence_and_parentheses(self) -> None:
-        assert holds("turn >= 5 or stability < 10 and escalation > 2", Ctx([0, 50], turn=5))
-        assert not holds("(turn >= 5 or stability < 10) and escalation > 2", Ctx([0, 50], turn=5))
+        assert holds("turn >= 5 or stability < 10 and escalation > 2", context([0, 50], turn=5))
+        assert not holds(
+            "(turn >= 5 or stability < 10) and escalation > 2", context([0, 50], turn=5)
+        )
 
     def test_rungs_month_seen_arithmetic(self) -> None:
-        ctx = Ctx([3, 40], month=12, seen={"summit"})
+        ctx = context([3, 40], month=12, seen={"summit"})
         assert holds("escalation == rung.war", ctx)
         assert holds("month >= 11 or month <= 2", ctx)
         assert holds("seen.summit", ctx)
@@ -65,7 +61,7 @@ class TestEvaluation:
 
     @given(st.integers(-200, 200), st.integers(-200, 200))
     def test_comparisons_match_python(self, a: int, b: int) -> None:
-        ctx = Ctx([0, a])
+        ctx = context([0, a])
         for op, fn in [
             ("<", a < b),
             ("<=", a <= b),
@@ -118,4 +114,4 @@ class TestErrors:
         except ConditionError as exc:
             assert 0 <= exc.column <= len(text)
         else:
-            compile_condition(cond, NAMES)(Ctx([1, 50]))
+            compile_condition(cond, NAMES)(context([1, 50]))

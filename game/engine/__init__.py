@@ -7,8 +7,14 @@ A game is a function of (scenario, seed, lens, choices). The vocabulary::
         option = choices(scenario, state)[0]
         state, report = choose(scenario, state, option.id)
     ending = outcome(scenario, state)
+
+Its hot modules are compiled with mypyc when the package is built (see setup.py);
+:data:`COMPILED` says whether this process runs them compiled.
 """
 
+from importlib.machinery import EXTENSION_SUFFIXES
+
+from game.engine import core as _core
 from game.engine.core import (
     EngineError,
     choices,
@@ -32,7 +38,11 @@ from game.engine.state import (
     TurnReport,
 )
 
+COMPILED: bool = str(_core.__file__).endswith(tuple(EXTENSION_SUFFIXES))
+"""Whether the engine's modules run compiled (mypyc C extensions) rather than as Python."""
+
 __all__ = [
+    "COMPILED",
     "Cause",
     "Change",
     "Decision",

@@ -13,23 +13,25 @@ Grammar (lowest precedence first)::
 Names are ``turn``, ``month``, meter ids, ``rung.ID`` (a rung's number),
 ``flag.ID`` (true while the flag is set) and ``seen.ID`` (true once a card or
 event has come up).  Parsing never evaluates anything; :func:`compile_condition`
-turns the checked tree into closures over a game state.
+turns the checked tree into a small tree of :class:`Test` nodes.
 """
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
+
+from game.engine.state import GameState
 
 __all__ = [
     "Condition",
     "ConditionError",
+    "FirstOf",
     "Names",
+    "Test",
     "compile_condition",
-    "compile_each",
     "compile_first",
     "compile_test",
     "names_used",
@@ -337,175 +339,264 @@ def names_used(cond: Condition) -> set[tuple[str, str]]:
 # --- compilation ---------------------------------------------------------------
 
 
-class _Context(Protocol):
-    turn: int
-    month: int
-    meters: list[int]
-    flags: set[str]
-    seen: set[str]
+_BIG = 1 << 60
+"""An open end of a range test (numbers in conditions stay far inside it)."""
 
 
-Test = Callable[[Any], bool]
-"""A compiled condition: ``test(s)`` is the condition's truth value in the context ``s``."""
+class Test:
+    """A compiled condition: ``test.holds(s)`` is its truth value in the game state ``s``.
 
-Value = Callable[[Any], int]
-"""A compiled number: ``value(s)`` is the number's value in the context ``s``."""
-
-
-def compile_condition(cond: Condition, names: Names) -> Callable[[_Context], bool]:
-    """Turn a checked condition into one fast Python function over a state-like context.
-
-    The checked tree is turned into nested closures, one per node that is not folded
-    away, and common shapes get a single closure of their own so that they cost one
-    call: a meter or ``turn`` compared with a constant (``lambda s: s.meters[1] < 30``),
-    a flag or card test (``lambda s: 'talks_open' not in s.flags``), and chains of
-    ``and`` / ``or`` of two, three or four operands.  Inside a chain the simple tests
-    (flag tests, meter or ``turn`` comparisons with a constant) go first, two to a
-    closure (``lambda s: 'deal' in s.flags and lt(s.meters[2], 40)``): every part is
-    pure, so their order does not change the result.  ``not`` is pushed down to the
-    leaves (``not a < b`` is ``a >= b``, De Morgan for ``and`` / ``or``), and constant
-    parts (numbers, ``rung.ID``, ``true``, ``false``) are folded at compile time.
-
-    Nothing is evaluated or generated as source: every closure is ordinary code of this
-    module, chosen by the shape of the checked tree, whose names were all resolved
-    against the scenario (meters become list indices, rungs become numbers).  The
-    language's integers and truth values are Python ``int`` and ``bool``, and every
-    test returns a ``bool``, so ``==`` between two conditions compares as before.
+    Compilation turns a checked tree into a small tree of these nodes: ``not`` is
+    pushed down to the leaves (De Morgan for ``and`` / ``or``; ``not a < b`` is
+    ``a >= b``), constant parts (numbers, ``rung.ID``, ``true``, ``false``) are folded,
+    and every comparison becomes a range test on one number: a meter, ``turn``, or a
+    sum of them (the language's numbers are sums and differences, so ``a - b < 5`` is
+    one range test on ``a - b``).  Each node is an ordinary object with a typed
+    ``holds`` method, which is what lets mypyc compile a call to it into a direct C call.
     """
-    return _as_function(_test(cond.tree, names, False))
+
+    __slots__ = ()
+
+    def holds(self, s: GameState) -> bool:
+        raise NotImplementedError
+
+    def __call__(self, s: GameState) -> bool:
+        return self.holds(s)
 
 
-def compile_first(
-    items: Sequence[tuple[str, Condition | None]], names: Names
-) -> Callable[[_Context], str | None]:
-    """One function returning the label of the first item whose condition holds, or None.
+class Always(Test):
+    __slots__ = ()
 
-    ``None`` for a condition means "always".  Equivalent to trying each item's
-    :func:`compile_condition` in order, in one call: the engine checks its endings
-    this way several times a turn.  Items after one that always holds are never reached
-    and items that never hold are left out.
-    """
-    tests: list[tuple[str, Test]] = []
-    default: str | None = None
-    for label, cond in items:
-        test = True if cond is None else _test(cond.tree, names, False)
-        if test is True:
-            default = label
-            break
-        if test is not False:
-            tests.append((label, test))
-    pairs = tuple(tests)
+    def holds(self, s: GameState) -> bool:
+        return True
 
-    def first(s: _Context) -> str | None:
-        for label, test in pairs:
-            if test(s):
+
+class Never(Test):
+    __slots__ = ()
+
+    def holds(self, s: GameState) -> bool:
+        return False
+
+
+class FlagIs(Test):
+    """``flag.ID`` (``want`` True) or ``not flag.ID``."""
+
+    __slots__ = ("ident", "want")
+
+    def __init__(self, ident: str, want: bool) -> None:
+        self.ident = ident
+        self.want = want
+
+    def holds(self, s: GameState) -> bool:
+        return (self.ident in s.flags) == self.want
+
+
+class SeenIs(Test):
+    """``seen.ID`` (``want`` True) or ``not seen.ID``."""
+
+    __slots__ = ("ident", "want")
+
+    def __init__(self, ident: str, want: bool) -> None:
+        self.ident = ident
+        self.want = want
+
+    def holds(self, s: GameState) -> bool:
+        return (self.ident in s.seen) == self.want
+
+
+class MeterIn(Test):
+    """``lo <= meters[i] <= hi`` (or, with ``inside`` False, not)."""
+
+    __slots__ = ("hi", "i", "inside", "lo")
+
+    def __init__(self, i: int, lo: int, hi: int, inside: bool) -> None:
+        self.i = i
+        self.lo = lo
+        self.hi = hi
+        self.inside = inside
+
+    def holds(self, s: GameState) -> bool:
+        return (self.lo <= s.meters[self.i] <= self.hi) == self.inside
+
+
+class TurnIn(Test):
+    """``lo <= turn <= hi`` (or, with ``inside`` False, not)."""
+
+    __slots__ = ("hi", "inside", "lo")
+
+    def __init__(self, lo: int, hi: int, inside: bool) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.inside = inside
+
+    def holds(self, s: GameState) -> bool:
+        return (self.lo <= s.turn <= self.hi) == self.inside
+
+
+class MonthIn(Test):
+    """``lo <= month <= hi`` (or, with ``inside`` False, not)."""
+
+    __slots__ = ("hi", "inside", "lo")
+
+    def __init__(self, lo: int, hi: int, inside: bool) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.inside = inside
+
+    def holds(self, s: GameState) -> bool:
+        return (self.lo <= s.month <= self.hi) == self.inside
+
+
+class SumIn(Test):
+    """``lo <= sum of coefficient * term <= hi`` (or not), the terms being meters (their
+    index), ``turn`` (:data:`TURN`) and ``month`` (:data:`MONTH`)."""
+
+    __slots__ = ("coefficients", "hi", "inside", "lo", "terms")
+
+    def __init__(
+        self, terms: tuple[int, ...], coefficients: tuple[int, ...], lo: int, hi: int, inside: bool
+    ) -> None:
+        self.terms = terms
+        self.coefficients = coefficients
+        self.lo = lo
+        self.hi = hi
+        self.inside = inside
+
+    def holds(self, s: GameState) -> bool:
+        terms = self.terms
+        coefficients = self.coefficients
+        meters = s.meters
+        total = 0
+        for n in range(len(terms)):  # (indexing compiles to plain C; zip() does not)
+            term = terms[n]
+            x = s.turn if term == TURN else s.month if term == MONTH else meters[term]
+            total += coefficients[n] * x
+        return (self.lo <= total <= self.hi) == self.inside
+
+
+class Same(Test):
+    """``a == b`` between two conditions (or, with ``same`` False, ``a != b``)."""
+
+    __slots__ = ("a", "b", "same")
+
+    def __init__(self, a: Test, b: Test, same: bool) -> None:
+        self.a = a
+        self.b = b
+        self.same = same
+
+    def holds(self, s: GameState) -> bool:
+        return (self.a.holds(s) == self.b.holds(s)) == self.same
+
+
+class All(Test):
+    """Every part holds (tried in order, stopping at the first that does not)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[Test, ...]) -> None:
+        self.parts = parts
+
+    def holds(self, s: GameState) -> bool:
+        for part in self.parts:  # noqa: SIM110 (a loop is faster than all() of a generator)
+            if not part.holds(s):
+                return False
+        return True
+
+
+class AnyOf(Test):
+    """Some part holds (tried in order, stopping at the first that does)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[Test, ...]) -> None:
+        self.parts = parts
+
+    def holds(self, s: GameState) -> bool:
+        for part in self.parts:  # noqa: SIM110 (a loop is faster than any() of a generator)
+            if part.holds(s):
+                return True
+        return False
+
+
+class FirstOf:
+    """``first(s)``: the label of the first item whose test holds, else ``default``."""
+
+    __slots__ = ("default", "items")
+
+    def __init__(self, items: tuple[tuple[str, Test], ...], default: str | None) -> None:
+        self.items = items
+        self.default = default
+
+    def first(self, s: GameState) -> str | None:
+        for label, test in self.items:
+            if test.holds(s):
                 return label
-        return default
+        return self.default
 
-    return first
+    def __call__(self, s: GameState) -> str | None:
+        return self.first(s)
 
 
-def compile_each(
-    conds: Sequence[Condition | None], names: Names
-) -> Callable[[_Context, Callable[[int], object]], None]:
-    """One function ``each(s, act)`` that calls ``act(k)`` for each condition that holds.
+ALWAYS = Always()
+NEVER = Never()
 
-    ``None`` for a condition means "always".  The conditions are tried in order against
-    the live context, each just before its ``act`` would run, so what ``act(k)`` changes
-    is seen by the conditions after ``k`` — exactly like looping over
-    :func:`compile_condition` functions.  ``act`` must change the context's meters,
-    flags and seen in place (as the engine does), never replace them.
+TURN = -1
+"""The term index of ``turn`` in a :class:`SumIn` (meters are 0, 1, ...)."""
+MONTH = -2
+"""The term index of ``month`` in a :class:`SumIn`."""
+
+
+def compile_condition(cond: Condition, names: Names) -> Test:
+    """The checked condition as a :class:`Test` (``ALWAYS`` or ``NEVER`` if it folds to a
+    constant).
+
+    Nothing is evaluated or generated as source: the nodes are ordinary classes of this
+    module, chosen by the shape of the checked tree, whose names were all resolved
+    against the scenario (meters become list indices, rungs become numbers).
     """
-    pairs = tuple(
-        (k, test)
-        for k, test in (
-            (k, True if cond is None else _test(cond.tree, names, False))
-            for k, cond in enumerate(conds)
-        )
-        if test is not False
-    )
-
-    def each(s: _Context, act: Callable[[int], object]) -> None:
-        for k, test in pairs:
-            if test is True or test(s):
-                act(k)
-
-    return each
+    test = _test(cond.tree, names, False)
+    if test is True:
+        return ALWAYS
+    if test is False:
+        return NEVER
+    return test
 
 
 def compile_test(cond: Condition | None, names: Names) -> Test | None:
     """The compiled test of ``cond``, or None when it always holds (``cond`` None or
-    folding to ``true``); a condition that never holds gives a test returning False."""
+    folding to ``true``); a condition that never holds gives ``NEVER``."""
     if cond is None:
         return None
-    test = _test(cond.tree, names, False)
-    return None if test is True else _as_function(test)
+    test = compile_condition(cond, names)
+    return None if test is ALWAYS else test
 
 
-def _as_function(test: Test | bool) -> Test:
-    if test is True:
-        return _always
-    if test is False:
-        return _never
-    return test
+def compile_first(items: Sequence[tuple[str, Condition | None]], names: Names) -> FirstOf:
+    """The items' tests in one :class:`FirstOf`: the label of the first item whose
+    condition holds, or None.
 
-
-def _always(s: object) -> bool:
-    return True
-
-
-def _never(s: object) -> bool:
-    return False
+    ``None`` for a condition means "always".  The engine checks its endings this way
+    several times a turn.  Items after one that always holds are never reached and
+    items that never hold are left out.
+    """
+    tests: list[tuple[str, Test]] = []
+    default: str | None = None
+    for label, cond in items:
+        test = ALWAYS if cond is None else compile_condition(cond, names)
+        if test is ALWAYS:
+            default = label
+            break
+        if test is not NEVER:
+            tests.append((label, test))
+    return FirstOf(tuple(tests), default)
 
 
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_OPERATOR: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
-
-# One closure per comparison of a meter, the turn, or any number with a constant.
-_METER_VS: dict[str, Callable[[int, int], Test]] = {
-    "<": lambda i, c: lambda s: s.meters[i] < c,
-    "<=": lambda i, c: lambda s: s.meters[i] <= c,
-    ">": lambda i, c: lambda s: s.meters[i] > c,
-    ">=": lambda i, c: lambda s: s.meters[i] >= c,
-    "==": lambda i, c: lambda s: s.meters[i] == c,
-    "!=": lambda i, c: lambda s: s.meters[i] != c,
-}
-_TURN_VS: dict[str, Callable[[int], Test]] = {
-    "<": lambda c: lambda s: s.turn < c,
-    "<=": lambda c: lambda s: s.turn <= c,
-    ">": lambda c: lambda s: s.turn > c,
-    ">=": lambda c: lambda s: s.turn >= c,
-    "==": lambda c: lambda s: s.turn == c,
-    "!=": lambda c: lambda s: s.turn != c,
-}
-_VALUE_VS: dict[str, Callable[[Value, int], Test]] = {
-    "<": lambda f, c: lambda s: f(s) < c,
-    "<=": lambda f, c: lambda s: f(s) <= c,
-    ">": lambda f, c: lambda s: f(s) > c,
-    ">=": lambda f, c: lambda s: f(s) >= c,
-    "==": lambda f, c: lambda s: f(s) == c,
-    "!=": lambda f, c: lambda s: f(s) != c,
-}
-_METERS_VS: dict[str, Callable[[int, int], Test]] = {
-    "<": lambda i, j: lambda s: (m := s.meters)[i] < m[j],
-    "<=": lambda i, j: lambda s: (m := s.meters)[i] <= m[j],
-    ">": lambda i, j: lambda s: (m := s.meters)[i] > m[j],
-    ">=": lambda i, j: lambda s: (m := s.meters)[i] >= m[j],
-    "==": lambda i, j: lambda s: (m := s.meters)[i] == m[j],
-    "!=": lambda i, j: lambda s: (m := s.meters)[i] != m[j],
-}
 
 
 def _test(node: Node, names: Names, negate: bool) -> Test | bool:
-    """The compiled truth value of ``node`` (negated if ``negate``): a closure, or a
+    """The compiled truth value of ``node`` (negated if ``negate``): a :class:`Test`, or a
     plain ``bool`` for a part that is constant."""
     while isinstance(node, Unary):  # `not not x` is x: only the parity counts
         assert node.op == "not"
@@ -514,104 +605,119 @@ def _test(node: Node, names: Names, negate: bool) -> Test | bool:
     if isinstance(node, Bool):
         return node.value != negate
     if isinstance(node, Name):
-        ident = node.ident
         if node.kind == "flag":
-            if negate:
-                return lambda s: ident not in s.flags
-            return lambda s: ident in s.flags
+            return FlagIs(node.ident, not negate)
         assert node.kind == "seen"
-        if negate:
-            return lambda s: ident not in s.seen
-        return lambda s: ident in s.seen
+        return SeenIs(node.ident, not negate)
     assert isinstance(node, Binary)
     op = node.op
     if op in ("and", "or"):
         # not (a and b) is (not a) or (not b): exact, since every part is a bool.
-        operands = _operands(node, op)
         if negate:
             op = "or" if op == "and" else "and"
-        # Every part is pure, so their order does not change the result: the simple
-        # tests (see _atom) go first, the cheapest kinds first.
-        pairs = [(_atom(part, names, negate), part) for part in operands]
-        atoms = sorted((a for a, _ in pairs if a is not None), key=lambda a: _KIND_ORDER[a[0]])
-        parts: list[Test | bool] = [_single(atom) for atom in atoms]
-        parts += [_test(part, names, negate) for atom, part in pairs if atom is None]
+        parts = [_test(part, names, negate) for part in _operands(node, node.op)]
         return _chain(op, parts)
+    if _is_bool(node.left):  # a == b, a != b between two conditions
+        same = (op == "==") != negate
+        left, right = _test(node.left, names, False), _test(node.right, names, False)
+        if isinstance(left, bool) and isinstance(right, bool):
+            return (left == right) == same
+        if isinstance(left, bool):  # `true == a` is a, `false == a` is not a
+            return _test(node.right, names, left != same)
+        if isinstance(right, bool):
+            return _test(node.left, names, right != same)
+        return Same(left, right, same)
     if negate:
-        op = _NEGATE[op]  # exact for integers and for truth values alike
-    if _is_bool(node.left):
-        return _compare(op, _test(node.left, names, False), _test(node.right, names, False))
-    left, right = node.left, node.right
-    lconst, rconst = _constant(left, names), _constant(right, names)
-    if lconst is not None and rconst is None:  # put the constant on the right
-        left, right, lconst, rconst, op = right, left, rconst, lconst, _FLIP[op]
-    if rconst is not None and isinstance(left, Name):
-        if left.kind == "meter":
-            return _METER_VS[op](names.meters[left.ident], rconst)
-        if left.kind == "turn":
-            return _TURN_VS[op](rconst)
-    if isinstance(left, Name) and isinstance(right, Name) and left.kind == right.kind == "meter":
-        return _METERS_VS[op](names.meters[left.ident], names.meters[right.ident])
-    return _compare(op, _value(left, names), _value(right, names))
+        op = _NEGATE[op]  # exact for integers
+    # left - right, as coefficients of meters / turn / month, plus a constant
+    terms = _linear(node.left, names, 1)
+    for term, k in _linear(node.right, names, -1).items():
+        terms[term] = terms.get(term, 0) + k
+    constant = terms.pop(_CONSTANT, 0)
+    terms = {term: k for term, k in terms.items() if k}
+    # sum(k * term) op -constant
+    bound = -constant
+    if not terms:
+        return _compare_constants(0, op, bound)
+    if len(terms) == 1:
+        ((term, k),) = terms.items()
+        if k in (1, -1):
+            # -x op c  is  x flip(op) -c
+            lo, hi, inside = _range(op, bound) if k == 1 else _range(_FLIP[op], -bound)
+            if term == TURN:
+                return TurnIn(lo, hi, inside)
+            if term == MONTH:
+                return MonthIn(lo, hi, inside)
+            return MeterIn(term, lo, hi, inside)
+    lo, hi, inside = _range(op, bound)
+    ordered = sorted(terms.items())
+    return SumIn(tuple(term for term, _ in ordered), tuple(k for _, k in ordered), lo, hi, inside)
 
 
-Atom = tuple[Any, ...]
-"""A simple test, as data: ``("Fp", id)`` (flag set), ``("Fn", id)`` (flag not set),
-``("T", op, c)`` (``turn op c``) or ``("M", i, op, c)`` (``meters[i] op c``)."""
-
-_KIND_ORDER = {"Fp": 0, "Fn": 1, "T": 2, "M": 3}
-
-
-def _atom(node: Node, names: Names, negate: bool) -> Atom | None:
-    """``node`` (negated if ``negate``) as an :data:`Atom`, or None if it is not one."""
-    while isinstance(node, Unary) and node.op == "not":
-        negate = not negate
-        node = node.arg
-    if isinstance(node, Name):
-        if node.kind != "flag":
-            return None
-        return ("Fn" if negate else "Fp", node.ident)
-    if not isinstance(node, Binary) or node.op not in _COMPARE or _is_bool(node.left):
-        return None
-    op = _NEGATE[node.op] if negate else node.op
-    left, right = node.left, node.right
-    lconst, rconst = _constant(left, names), _constant(right, names)
-    if lconst is not None and rconst is None:
-        left, rconst, op = right, lconst, _FLIP[op]
-    if rconst is None or not isinstance(left, Name):
-        return None
-    if left.kind == "meter":
-        return ("M", names.meters[left.ident], op, rconst)
-    if left.kind == "turn":
-        return ("T", op, rconst)
-    return None
+def _range(op: str, c: int) -> tuple[int, int, bool]:
+    """``x op c`` for an integer ``x`` as ``(lo, hi, inside)``: ``lo <= x <= hi`` is
+    ``inside``."""
+    if op == "<":
+        return -_BIG, c - 1, True
+    if op == "<=":
+        return -_BIG, c, True
+    if op == ">":
+        return c + 1, _BIG, True
+    if op == ">=":
+        return c, _BIG, True
+    return c, c, op == "=="
 
 
-def _single(atom: Atom) -> Test:
-    """The closure of one :data:`Atom`."""
-    kind = atom[0]
-    if kind == "M":
-        return _METER_VS[atom[2]](atom[1], atom[3])
-    if kind == "T":
-        return _TURN_VS[atom[1]](atom[2])
-    ident = atom[1]
-    if kind == "Fn":
-        return lambda s: ident not in s.flags
-    return lambda s: ident in s.flags
+def _compare_constants(a: int, op: str, b: int) -> bool:
+    lo, hi, inside = _range(op, b)
+    return (lo <= a <= hi) == inside
 
 
-def _compare(op: str, left: Any, right: Any) -> Test | bool:
-    """``left op right`` for two compiled values (closures or constants)."""
-    lfn, rfn = callable(left), callable(right)
-    if not lfn and not rfn:
-        return bool(_OPERATOR[op](left, right))
-    if not lfn:
-        left, right, op, rfn = right, left, _FLIP[op], False
-    if not rfn:
-        return _VALUE_VS[op](left, right)
-    fn = _OPERATOR[op]
-    f, g = left, right
-    return lambda s: fn(f(s), g(s))
+_CONSTANT = -3
+"""The key of the constant part in :func:`_linear`'s coefficients."""
+
+
+def _linear(node: Node, names: Names, sign: int) -> dict[int, int]:
+    """``sign * node`` for a number ``node``, as coefficients: term -> coefficient, the
+    terms being meter indices, :data:`TURN`, :data:`MONTH` and ``_CONSTANT`` (whose
+    coefficient is the constant part)."""
+    out: dict[int, int] = {}
+    stack: list[tuple[Node, int]] = [(node, sign)]
+    while stack:
+        part, k = stack.pop()
+        if isinstance(part, Num):
+            out[_CONSTANT] = out.get(_CONSTANT, 0) + k * part.value
+        elif isinstance(part, Name):
+            if part.kind == "rung":
+                term, k = _CONSTANT, k * names.rungs[part.ident]
+            elif part.kind == "turn":
+                term = TURN
+            elif part.kind == "month":
+                term = MONTH
+            else:
+                assert part.kind == "meter"
+                term = names.meters[part.ident]
+            out[term] = out.get(term, 0) + k
+        elif isinstance(part, Unary):
+            assert part.op == "-"
+            stack.append((part.arg, -k))
+        else:
+            assert isinstance(part, Binary) and part.op in ("+", "-")
+            stack.append((part.left, k))
+            stack.append((part.right, k if part.op == "+" else -k))
+    return out
+
+
+def _rank(test: Test) -> int:
+    """Cheaper kinds of test first inside an ``and`` / ``or`` (their order cannot change
+    the result: every part is pure)."""
+    if isinstance(test, FlagIs | SeenIs):
+        return 0
+    if isinstance(test, TurnIn | MonthIn):
+        return 1
+    if isinstance(test, MeterIn):
+        return 2
+    return 3
 
 
 def _chain(op: str, parts: list[Test | bool]) -> Test | bool:
@@ -623,110 +729,17 @@ def _chain(op: str, parts: list[Test | bool]) -> Test | bool:
     decides = op == "or"  # True decides an `or`, False decides an `and`
     tests: list[Test] = []
     for part in parts:
-        if part is decides:
-            return decides
-        if part is not (not decides):
-            assert callable(part)
-            tests.append(part)
+        if isinstance(part, bool):
+            if part == decides:
+                return decides
+            continue
+        tests.append(part)
     if not tests:
         return not decides
     if len(tests) == 1:
         return tests[0]
-    if op == "and":
-        if len(tests) == 2:
-            a, b = tests
-            return lambda s: a(s) and b(s)
-        if len(tests) == 3:
-            a, b, c = tests
-            return lambda s: a(s) and b(s) and c(s)
-        if len(tests) == 4:
-            a, b, c, d = tests
-            return lambda s: a(s) and b(s) and c(s) and d(s)
-        every = tuple(tests)
-
-        def all_hold(s: _Context) -> bool:
-            for test in every:  # noqa: SIM110 (a loop is faster than all() of a generator)
-                if not test(s):
-                    return False
-            return True
-
-        return all_hold
-    if len(tests) == 2:
-        a, b = tests
-        return lambda s: a(s) or b(s)
-    if len(tests) == 3:
-        a, b, c = tests
-        return lambda s: a(s) or b(s) or c(s)
-    if len(tests) == 4:
-        a, b, c, d = tests
-        return lambda s: a(s) or b(s) or c(s) or d(s)
-    anyof = tuple(tests)
-
-    def any_holds(s: _Context) -> bool:
-        for test in anyof:  # noqa: SIM110 (a loop is faster than any() of a generator)
-            if test(s):
-                return True
-        return False
-
-    return any_holds
-
-
-_TURN: Value = operator.attrgetter("turn")
-_MONTH: Value = operator.attrgetter("month")
-
-
-def _value(node: Node, names: Names) -> Value | int:
-    """The compiled value of a number ``node``: a closure, or an ``int`` if constant."""
-    const = _constant(node, names)
-    if const is not None:
-        return const
-    if isinstance(node, Name):
-        if node.kind == "turn":
-            return _TURN
-        if node.kind == "month":
-            return _MONTH
-        assert node.kind == "meter"
-        i = names.meters[node.ident]
-        return lambda s: s.meters[i]
-    if isinstance(node, Unary):
-        assert node.op == "-"
-        arg = _value(node.arg, names)
-        assert not isinstance(arg, int)  # a constant argument was folded above
-        return lambda s: -arg(s)
-    assert isinstance(node, Binary) and node.op in ("+", "-")
-    left, right = _value(node.left, names), _value(node.right, names)
-    if isinstance(right, int):  # then left is not: a constant sum was folded above
-        assert not isinstance(left, int)
-        f, c = left, right if node.op == "+" else -right
-        return lambda s: f(s) + c
-    g = right
-    if isinstance(left, int):
-        k = left
-        if node.op == "+":
-            return lambda s: k + g(s)
-        return lambda s: k - g(s)
-    h = left
-    if node.op == "+":
-        return lambda s: h(s) + g(s)
-    return lambda s: h(s) - g(s)
-
-
-def _constant(node: Node, names: Names) -> int | None:
-    """The value of a number ``node`` that reads nothing from the context, else None."""
-    if isinstance(node, Num):
-        return node.value
-    if isinstance(node, Name):
-        return names.rungs[node.ident] if node.kind == "rung" else None
-    if isinstance(node, Unary) and node.op == "-":
-        inner = _constant(node.arg, names)
-        return None if inner is None else -inner
-    if isinstance(node, Binary) and node.op in ("+", "-"):
-        left = _constant(node.left, names)
-        right = None if left is None else _constant(node.right, names)
-        if left is None or right is None:
-            return None
-        return left + right if node.op == "+" else left - right
-    return None
+    tests.sort(key=_rank)  # stable: equal ranks keep the order written
+    return AnyOf(tuple(tests)) if op == "or" else All(tuple(tests))
 
 
 def _operands(node: Node, op: str) -> list[Node]:

@@ -213,7 +213,7 @@ def choose(scenario: Scenario, state: GameState, option: str) -> tuple[GameState
 def event_conditions(scenario: Scenario, state: GameState) -> dict[str, bool]:
     """Whether each event's condition holds in ``state`` (for coverage tools)."""
     rules = rules_for(scenario)
-    return {e.id: True if e.when is None else bool(e.when(state)) for e in rules.events.values()}
+    return {e.id: True if e.when is None else e.when.holds(state) for e in rules.events.values()}
 
 
 def inject(scenario: Scenario, state: GameState, event: str) -> GameState:
@@ -251,7 +251,7 @@ def _advance(rules: Rules, s: GameState, turn: _Turn) -> None:
         s.turn += 1
         s.month = _month(rules, s.turn)
         _begin_turn(rules, s, turn)
-        if s.ending is not None or s.pending:
+        if is_over(s) or s.pending:  # (a call: s.ending may have changed above)
             return
 
 
@@ -334,7 +334,7 @@ def _deal(rules: Rules, s: GameState) -> None:
         card = candidates.pop(i)
         total -= weights.pop(i)
         fresh = False
-        if card.when is not None and not card.when(s):
+        if card.when is not None and not card.when.holds(s):
             continue
         dealt += 1
         seen.add(card.id)
@@ -358,7 +358,7 @@ def _lens_adjust(
     """The option's effects after the lens's matching rules replace, cancel, scale and add."""
     out = list(effects)
     for rule in lens_rules:
-        if rule.when is not None and not rule.when(s):
+        if rule.when is not None and not rule.when.holds(s):
             continue
         turn.applied.append(rule.ref)
         if rule.replace:
@@ -395,7 +395,7 @@ def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
     dynamics before it changed.
     """
     for when, effects in rules.dynamics_table.get(s.lens, ()):
-        if when is None or when(s):
+        if when is None or when.holds(s):
             for eff, cause in effects:
                 _apply(rules, s, eff, cause, "dynamics", turn)
 
@@ -493,6 +493,6 @@ def _check(rules: Rules, s: GameState) -> None:
     if s.meters[0] >= rules.ladder_top:
         s.ending = rules.top_ending
         return
-    ending = rules.first_ending(s)  # the endings by priority, tried in one call
+    ending = rules.first_ending.first(s)  # the endings by priority, tried in one call
     if ending is not None:
         s.ending = ending

@@ -9,23 +9,26 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from game.content.models import Dynamic, Effect, Option
 from game.engine.conditions import (
     Condition,
+    FirstOf,
+    Test,
     compile_condition,
     compile_first,
     compile_test,
     required_flags,
     turn_window,
 )
-from game.engine.state import Cause
+from game.engine.state import Cause, GameState
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
 
-Pred = Callable[[Any], bool]
+EventScan = Callable[[GameState, Callable[[int], bool]], None]
+OpenCards = Callable[[GameState], tuple[list["CCard"], list[int], list[int], int]]
 _Row = TypeVar("_Row")
 
 _NO_LAST_TURN = 1 << 30
@@ -65,7 +68,7 @@ class CRule:
     """A compiled lens rule."""
 
     ref: str
-    when: Pred | None
+    when: Test | None
     replace: bool
     cancel: frozenset[str]
     scale: Mapping[str, float]
@@ -86,7 +89,7 @@ class COption:
 @dataclass(frozen=True, slots=True)
 class CCard:
     id: str
-    when: Pred | None
+    when: Test | None
     first: int
     """First turn the condition can hold (read from its `turn` comparisons)."""
     last: int
@@ -99,7 +102,7 @@ class CCard:
 @dataclass(frozen=True, slots=True)
 class CEvent:
     id: str
-    when: Pred | None
+    when: Test | None
     condition: Condition | None
     first: int
     last: int
@@ -114,7 +117,7 @@ class CEvent:
 @dataclass(frozen=True, slots=True)
 class CDynamic:
     ref: str
-    when: Pred | None
+    when: Test | None
     condition: Condition | None
     effects: Caused
 
@@ -132,25 +135,24 @@ class Rules:
     ladder_top: int
     top_ending: str
     default_ending: str
-    endings: tuple[tuple[str, Pred], ...]
-    first_ending: Callable[[Any], str | None]
+    first_ending: FirstOf
     """The first of ``endings`` (by priority) whose condition holds, in one call."""
     cards: tuple[CCard, ...]
     card: Mapping[str, CCard]
     events: Mapping[str, CEvent]
     chance_events: tuple[CEvent, ...]
     """Events that may fire by themselves (not inject-only), in content order."""
-    scan_events: Callable[[Any, Callable[[int], bool]], None]
+    scan_events: EventScan
     """``scan(s, act)``: ``act(k)`` for each of ``chance_events`` that may fire now, in
     order, until ``act`` returns True (see :func:`_compile_event_scan`)."""
     card_weights: tuple[int, ...]
     """The weight of each of ``cards``."""
-    open_cards: Callable[[Any], tuple[list[CCard], list[int], list[int], int]]
+    open_cards: OpenCards
     """``open_cards(s)``: the cards that may be dealt now, before their conditions are
     checked, with their weights, running totals and total (see :func:`_compile_open_cards`)."""
     dynamics: Mapping[str, tuple[CDynamic, ...]]
     """Per lens: the global dynamics followed by the lens's own."""
-    dynamics_table: Mapping[str, tuple[tuple[Pred | None, Caused], ...]]
+    dynamics_table: Mapping[str, tuple[tuple[Test | None, Caused], ...]]
     """Per lens: ``(test, effects)`` for each of ``dynamics[lens]``, in order; ``test`` is
     None for a dynamic that always applies.  The engine tests each just before applying
     its effects, so each sees what the ones before it changed."""
@@ -179,7 +181,7 @@ def _compile(sc: Scenario) -> Rules:
         """The checked condition, or None for one that always holds."""
         return None if text.strip() == "true" else sc.conditions[text]
 
-    def pred(text: str) -> Pred | None:
+    def pred(text: str) -> Test | None:
         condition = cond(text)
         return None if condition is None else compile_condition(condition, names)
 
@@ -316,7 +318,6 @@ def _compile(sc: Scenario) -> Rules:
         ladder_top=len(sc.ladder.rungs) - 1,
         top_ending=sc.ladder.top_ending,
         default_ending=sc.info.default_ending,
-        endings=tuple((e.id, pred(e.when) or (lambda s: True)) for e in endings),
         first_ending=first_ending,
         cards=cards,
         card={c.id: c for c in cards},
@@ -367,7 +368,7 @@ def _gate(condition: Condition | None) -> str | None:
     return needed[0] if needed else None
 
 
-def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[int], bool]], None]:
+def _compile_event_scan(events: tuple[CEvent, ...]) -> EventScan:
     """The news phase's scan of chance events: ``scan(s, act)``.
 
     An event may fire when it is not a once-only event already seen, its cooldown is
@@ -385,7 +386,7 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[
         [(k, e.id, e.once, e.when, _gate(e.condition)) for k, e in enumerate(events)],
     )
 
-    def scan(s: Any, act: Callable[[int], bool]) -> None:
+    def scan(s: GameState, act: Callable[[int], bool]) -> None:
         seen = s.seen
         available = s.available
         flags = s.flags
@@ -397,7 +398,7 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[
                 continue
             if gate is not None and gate not in flags:
                 continue
-            if when is not None and not when(s):
+            if when is not None and not when.holds(s):
                 continue
             if act(k):
                 return
@@ -407,7 +408,7 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> Callable[[Any, Callable[[
 
 def _compile_open_cards(
     cards: tuple[CCard, ...],
-) -> Callable[[Any], tuple[list[CCard], list[int], list[int], int]]:
+) -> OpenCards:
     """The deal's first filter, in one pass: ``open_cards(s)`` gives the cards that may be
     dealt now, before their conditions are checked, with their weights, the running
     totals of those weights and their sum.
@@ -423,7 +424,7 @@ def _compile_open_cards(
         [(c.first, c.last) for c in cards], [(c, c.once, c.id, c.weight) for c in cards]
     )
 
-    def open_cards(s: Any) -> tuple[list[CCard], list[int], list[int], int]:
+    def open_cards(s: GameState) -> tuple[list[CCard], list[int], list[int], int]:
         seen = s.seen
         available = s.available
         allowed = s.allowed_cards
