@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from game.content import load_scenario, resolve_scenario_dir  # noqa: E402
 from game.content.loader import toml_files  # noqa: E402
+from game.engine import COMPILED  # noqa: E402
 from game.sim import simulate  # noqa: E402
 
 
@@ -69,7 +70,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = resolve_scenario_dir(args.scenario)
     load, elapsed = time_games(folder, args.games, args.jobs)
-    print(f"scenario: {folder}; {os.cpu_count()} cores, --jobs {args.jobs}")
+    engine = "compiled (mypyc)" if COMPILED else "pure Python"
+    print(f"engine: {engine}; scenario: {folder}; {os.cpu_count()} cores, --jobs {args.jobs}")
     print(
         f"{args.games:,} random games: {elapsed:.2f} s wall ({args.games / elapsed:,.0f} games/s; "
         "target <= 5 s)"

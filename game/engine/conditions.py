@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from game.engine.state import GameState
 
@@ -339,7 +339,7 @@ def names_used(cond: Condition) -> set[tuple[str, str]]:
 # --- compilation ---------------------------------------------------------------
 
 
-_BIG = 1 << 60
+_BIG: Final = 1 << 60
 """An open end of a range test (numbers in conditions stay far inside it)."""
 
 
@@ -537,12 +537,12 @@ class FirstOf:
         return self.first(s)
 
 
-ALWAYS = Always()
-NEVER = Never()
+ALWAYS: Final = Always()
+NEVER: Final = Never()
 
-TURN = -1
+TURN: Final = -1
 """The term index of ``turn`` in a :class:`SumIn` (meters are 0, 1, ...)."""
-MONTH = -2
+MONTH: Final = -2
 """The term index of ``month`` in a :class:`SumIn`."""
 
 
@@ -673,7 +673,7 @@ def _compare_constants(a: int, op: str, b: int) -> bool:
     return (lo <= a <= hi) == inside
 
 
-_CONSTANT = -3
+_CONSTANT: Final = -3
 """The key of the constant part in :func:`_linear`'s coefficients."""
 
 

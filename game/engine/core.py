@@ -7,16 +7,14 @@ state and returns a new state; the state passed in is never changed.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from functools import partial
-from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from game.content.models import Option
 from game.engine import rng
 from game.engine.rng import next_below, next_float
-from game.engine.rules import Caused, COption, CRule, Eff, Rules, rules_for
+from game.engine.rules import Caused, CEvent, COption, CRule, Eff, Rules, rules_for
 from game.engine.state import (
     Cause,
     Change,
@@ -31,13 +29,12 @@ if TYPE_CHECKING:
     from game.content.scenario import Scenario
 
 
-_change = partial(tuple.__new__, Change)
-"""``_change((turn, phase, ...))`` is ``Change(turn, phase, ...)`` without the Python-level
-``__new__`` of a named tuple: the engine makes about ten Changes a turn.  The same for
-the decisions, log entries and reports made every turn (all fields given, in order)."""
-_decision = partial(tuple.__new__, Decision)
-_log_entry = partial(tuple.__new__, LogEntry)
-_report = partial(tuple.__new__, TurnReport)
+_decision: Final = partial(tuple.__new__, Decision)
+"""``_decision((kind, id))`` is ``Decision(kind, id)`` without the Python-level
+``__new__`` of a named tuple.  The same for the log entries and reports made every
+turn (all fields given, in order)."""
+_log_entry: Final = partial(tuple.__new__, LogEntry)
+_report: Final = partial(tuple.__new__, TurnReport)
 
 
 class EngineError(ValueError):
@@ -161,8 +158,10 @@ def choices(scenario: Scenario, state: GameState) -> tuple[Option, ...]:
     decision = current_decision(state)
     if decision is None:
         return ()
-    item = scenario.card[decision.id] if decision.kind == "card" else scenario.event[decision.id]
-    return tuple(item.options)
+    rules = rules_for(scenario)
+    if decision.kind == "card":
+        return rules.card[decision.id].models
+    return rules.events[decision.id].models
 
 
 def is_over(state: GameState) -> bool:
@@ -262,7 +261,8 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
         due = [p for p in s.delayed if p.due <= s.turn]
         s.delayed = [p for p in s.delayed if p.due > s.turn]
         for p in due:
-            eff = Eff(p.target, p.id, _index(rules, p.id), p.op, p.value, 0, 1.0, p.cause.why)
+            index = rules.meter_index.get(p.id, -1)  # -1: a flag
+            eff = Eff(p.target, p.id, index, p.op, p.value, 0, 1.0, p.cause.why)
             _apply(rules, s, eff, p.cause, "news", turn)
     if s.schedule or s.injects:
         forced = s.schedule.get(s.turn, []) + s.injects
@@ -279,13 +279,11 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
 def _chance_events(rules: Rules, s: GameState, turn: _Turn) -> None:
     """Fire, in content order, the events that may fire and win their chance roll, at
     most ``max_events`` of them (the checks themselves run in ``rules.scan_events``)."""
-    events = rules.chance_events
     max_events = rules.max_events
     fired = 0
 
-    def act(k: int) -> bool:
+    def act(event: CEvent) -> bool:
         nonlocal fired
-        event = events[k]
         if event.chance < 1.0:
             s.rng, x = next_float(s.rng)
             if x >= event.chance:
@@ -323,17 +321,17 @@ def _deal(rules: Rules, s: GameState) -> None:
     seen = s.seen
     available = s.available
     # in window, not once and seen, out of cooldown, in the exercise's deck
-    candidates, weights, totals, total = rules.open_cards(s)
+    candidates, total = rules.open_cards(s)
     dealt = 0
-    fresh = True  # whether totals are the running totals of weights
     while candidates and dealt < rules.cards_per_turn:
-        if not fresh:
-            totals = list(accumulate(weights))
         s.rng, pick = next_below(s.rng, total)
-        i = bisect_right(totals, pick)
+        i = 0
+        running = candidates[0].weight
+        while running <= pick:
+            i += 1
+            running += candidates[i].weight
         card = candidates.pop(i)
-        total -= weights.pop(i)
-        fresh = False
+        total -= card.weight
         if card.when is not None and not card.when.holds(s):
             continue
         dealt += 1
@@ -400,13 +398,6 @@ def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
                 _apply(rules, s, eff, cause, "dynamics", turn)
 
 
-def _index(rules: Rules, ident: str) -> int:
-    try:
-        return rules.meter_ids.index(ident)
-    except ValueError:
-        return -1
-
-
 def _set_meter(
     rules: Rules,
     s: GameState,
@@ -427,7 +418,7 @@ def _set_meter(
         after = rules.lo[i]
     if after != before:
         s.meters[i] = after
-        turn.changes.append(_change((s.turn, phase, "meter", ident, before, after, cause)))
+        turn.changes.append(Change(s.turn, phase, "meter", ident, before, after, cause))
 
 
 def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn: _Turn) -> None:
@@ -474,16 +465,14 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
         after = max(0, min(rules.hi[i] - rules.lo[i], before + int(eff.value)))
         if after != before:
             s.uncertainty[i] = after
-            turn.changes.append(
-                _change((s.turn, phase, "uncertainty", eff.id, before, after, cause))
-            )
+            turn.changes.append(Change(s.turn, phase, "uncertainty", eff.id, before, after, cause))
     elif target == "set_flag":
         if eff.id not in s.flags:
             s.flags.add(eff.id)
-            turn.changes.append(_change((s.turn, phase, "flag", eff.id, 0, 1, cause)))
+            turn.changes.append(Change(s.turn, phase, "flag", eff.id, 0, 1, cause))
     elif eff.id in s.flags:
         s.flags.discard(eff.id)
-        turn.changes.append(_change((s.turn, phase, "flag", eff.id, 1, 0, cause)))
+        turn.changes.append(Change(s.turn, phase, "flag", eff.id, 1, 0, cause))
 
 
 def _check(rules: Rules, s: GameState) -> None:

@@ -6,8 +6,10 @@ makes every draw reproducible on any machine and any ``PYTHONHASHSEED``.
 
 from __future__ import annotations
 
-MASK = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15
+from typing import Final
+
+MASK: Final = (1 << 64) - 1
+_GOLDEN: Final = 0x9E3779B97F4A7C15
 
 
 def mix(z: int) -> int:
