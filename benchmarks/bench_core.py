@@ -5,10 +5,12 @@ Targets (issue 2): load + validate <= 50 ms; >= 50,000 engine turns/s on one cor
 A "turn" here is one call to `choose` (one decision resolved, plus the news and deal
 that follow it), on games played with seeded random choices.  Turns per second are
 measured in CPU time of this process (`time.process_time`), which runs on one core, so
-other load on the machine does not count against the engine; still, on this shared
-virtual machine one 3-second run varies by about 10%, so the figure is the median of
-five.  The engine is the mypyc-compiled build when the install could compile it (see
-setup.py); the first line says which.
+other load on the machine does not count against the engine.  Still, this shared
+virtual machine's speed drifts by up to a third over minutes, so the figure is the
+median of seven 3-second runs, each followed by a fixed pure-Python loop (the
+"calibration") whose time says how fast the machine was running just then.  The engine
+is the mypyc-compiled build when the install could compile it (see setup.py); the first
+line says which.
 """
 
 from __future__ import annotations
@@ -55,6 +57,13 @@ def bench_turns(folder: Path, seconds: float = 3.0) -> tuple[int, int, float]:
     return turns, games, time.process_time() - t0
 
 
+def calibrate() -> float:
+    """CPU seconds of a fixed pure-Python loop: about 0.06 s on this machine at its best."""
+    t0 = time.process_time()
+    sum(i * i for i in range(1_000_000))
+    return time.process_time() - t0
+
+
 def main() -> None:
     folder = resolve_scenario_dir(sys.argv[1] if len(sys.argv) > 1 else None)
     print(f"engine: {'compiled (mypyc)' if COMPILED else 'pure Python'}; scenario: {folder}")
@@ -63,14 +72,21 @@ def main() -> None:
         f"load + validate: median {statistics.median(load) * 1000:.1f} ms, "
         f"min {min(load) * 1000:.1f} ms over {len(load)} runs (target <= 50 ms)"
     )
-    rounds = [bench_turns(folder) for _ in range(5)]
-    rates = sorted(turns / elapsed for turns, _, elapsed in rounds)
-    turns = sum(r[0] for r in rounds)
-    games = sum(r[1] for r in rounds)
+    rates, calibration, turns, games = [], [], 0, 0
+    for _ in range(7):
+        t, g, elapsed = bench_turns(folder)
+        rates.append(t / elapsed)
+        turns, games = turns + t, games + g
+        calibration.append(calibrate())
+    rates.sort()
     print(
         f"engine: median {statistics.median(rates):,.0f} turns/s of CPU time on one core "
-        f"(5 runs of 3 s: {rates[0]:,.0f} to {rates[-1]:,.0f}; {turns / games:.1f} "
+        f"(7 runs of 3 s: {rates[0]:,.0f} to {rates[-1]:,.0f}; {turns / games:.1f} "
         "turns/game; target >= 50,000 turns/s)"
+    )
+    print(
+        f"calibration loop: median {statistics.median(calibration) * 1000:.0f} ms "
+        f"({min(calibration) * 1000:.0f} to {max(calibration) * 1000:.0f} ms)"
     )
 
 

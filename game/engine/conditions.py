@@ -488,34 +488,34 @@ class Same(Test):
         return (self.a.holds(s) == self.b.holds(s)) == self.same
 
 
-class All(Test):
-    """Every part holds (tried in order, stopping at the first that does not)."""
+class Both(Test):
+    """``a and b`` (``b`` tried only if ``a`` holds).  Longer chains nest to the right.
 
-    __slots__ = ("parts",)
+    Two typed fields rather than a tuple of parts: mypyc reads them without the type
+    check that taking an item out of a tuple costs."""
 
-    def __init__(self, parts: tuple[Test, ...]) -> None:
-        self.parts = parts
+    __slots__ = ("a", "b")
 
-    def holds(self, s: GameState) -> bool:
-        for part in self.parts:  # noqa: SIM110 (a loop is faster than all() of a generator)
-            if not part.holds(s):
-                return False
-        return True
-
-
-class AnyOf(Test):
-    """Some part holds (tried in order, stopping at the first that does)."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self, parts: tuple[Test, ...]) -> None:
-        self.parts = parts
+    def __init__(self, a: Test, b: Test) -> None:
+        self.a = a
+        self.b = b
 
     def holds(self, s: GameState) -> bool:
-        for part in self.parts:  # noqa: SIM110 (a loop is faster than any() of a generator)
-            if part.holds(s):
-                return True
-        return False
+        return self.a.holds(s) and self.b.holds(s)
+
+
+class Either(Test):
+    """``a or b`` (``b`` tried only if ``a`` does not hold).  Longer chains nest to the
+    right."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: Test, b: Test) -> None:
+        self.a = a
+        self.b = b
+
+    def holds(self, s: GameState) -> bool:
+        return self.a.holds(s) or self.b.holds(s)
 
 
 class FirstOf:
@@ -739,7 +739,10 @@ def _chain(op: str, parts: list[Test | bool]) -> Test | bool:
     if len(tests) == 1:
         return tests[0]
     tests.sort(key=_rank)  # stable: equal ranks keep the order written
-    return AnyOf(tuple(tests)) if op == "or" else All(tuple(tests))
+    node = tests[-1]
+    for test in reversed(tests[:-1]):
+        node = Either(test, node) if op == "or" else Both(test, node)
+    return node
 
 
 def _operands(node: Node, op: str) -> list[Node]:

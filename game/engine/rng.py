@@ -2,20 +2,37 @@
 
 Keeping the state a plain int lets it live inside :class:`GameState` and its saves, and
 makes every draw reproducible on any machine and any ``PYTHONHASHSEED``.
+
+Each draw is written twice: with Python ints masked to 64 bits (the reference, and what
+runs as plain Python), and with mypyc's ``i64``, whose arithmetic wraps at 64 bits when
+this module runs compiled, so that a draw is a few machine instructions rather than a
+dozen operations on heap-allocated big ints.  Which one runs is decided by observing
+whether ``i64`` wraps (:data:`NATIVE`), and the test suite checks that the two agree.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from mypy_extensions import i64
+
 MASK: Final = (1 << 64) - 1
 _GOLDEN: Final = 0x9E3779B97F4A7C15
+_M1: Final = 0xBF58476D1CE4E5B9
+_M2: Final = 0x94D049BB133111EB
+
+# The same constants as signed 64-bit values (each minus 2**64), for the i64 path.
+_GOLDEN_S: Final[i64] = -0x61C8864680B583EB
+_M1_S: Final[i64] = -0x40A7B892E31B1A47
+_M2_S: Final[i64] = -0x6B2FB644ECCEEE15
+_TWO63: Final = 1 << 63
+_TWO64: Final = 1 << 64
 
 
 def mix(z: int) -> int:
     """The SplitMix64 output function: a well-scrambled 64-bit value of ``z``."""
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    z = ((z ^ (z >> 30)) * _M1) & MASK
+    z = ((z ^ (z >> 27)) * _M2) & MASK
     return z ^ (z >> 31)
 
 
@@ -24,21 +41,72 @@ def seed_state(seed: int) -> int:
     return mix(seed & MASK)
 
 
-# next_float and next_below inline `mix` (the same three lines): they run several
-# times a turn, and a Python call costs about as much as the arithmetic.
+# --- the reference: Python ints (next_float and next_below inline `mix`) ---------
+
+
+def reference_next_float(state: int) -> tuple[int, float]:
+    """Advance ``state``; return the new state and a float in [0, 1)."""
+    state = (state + _GOLDEN) & MASK
+    z = ((state ^ (state >> 30)) * _M1) & MASK
+    z = ((z ^ (z >> 27)) * _M2) & MASK
+    return state, ((z ^ (z >> 31)) >> 11) * (1.0 / (1 << 53))
+
+
+def reference_next_below(state: int, n: int) -> tuple[int, int]:
+    """Advance ``state``; return the new state and an int in [0, n)."""
+    state = (state + _GOLDEN) & MASK
+    z = ((state ^ (state >> 30)) * _M1) & MASK
+    z = ((z ^ (z >> 27)) * _M2) & MASK
+    return state, (z ^ (z >> 31)) % n
+
+
+# --- the same draws in wrapping 64-bit arithmetic -------------------------------
+
+
+def _wraps(x: i64) -> bool:
+    return x * 4 == 0
+
+
+NATIVE: Final = _wraps(1 << 62)
+"""Whether ``i64`` arithmetic wraps at 64 bits here: true when this module runs compiled
+by mypyc; false as plain Python, where ``i64`` is ``int`` and the i64 path would be wrong."""
+
+
+def _mixed(s: i64) -> i64:
+    """:func:`mix` of the signed state ``s``, as a signed value (``x >> n & low bits``
+    is the logical shift of the unsigned value)."""
+    z = (s ^ ((s >> 30) & 0x3FFFFFFFF)) * _M1_S
+    z = (z ^ ((z >> 27) & 0x1FFFFFFFFF)) * _M2_S
+    return z ^ ((z >> 31) & 0x1FFFFFFFF)
+
+
+def _signed(state: int) -> i64:
+    return i64(state - _TWO64) if state >= _TWO63 else i64(state)
+
+
+def _unsigned(s: i64) -> int:
+    return int(s) + _TWO64 if s < 0 else int(s)
 
 
 def next_float(state: int) -> tuple[int, float]:
     """Advance ``state``; return the new state and a float in [0, 1)."""
-    state = (state + _GOLDEN) & MASK
-    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    return state, ((z ^ (z >> 31)) >> 11) * (1.0 / (1 << 53))
+    if not NATIVE:
+        return reference_next_float(state)
+    s = _signed(state) + _GOLDEN_S
+    z = _mixed(s)
+    return _unsigned(s), float((z >> 11) & 0x1FFFFFFFFFFFFF) * (1.0 / (1 << 53))
 
 
 def next_below(state: int, n: int) -> tuple[int, int]:
     """Advance ``state``; return the new state and an int in [0, n)."""
-    state = (state + _GOLDEN) & MASK
-    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    return state, (z ^ (z >> 31)) % n
+    if not NATIVE or not 0 < n < (1 << 31):
+        return reference_next_below(state, n)
+    s = _signed(state) + _GOLDEN_S
+    z = _mixed(s)
+    m = i64(n)
+    if z >= 0:
+        return _unsigned(s), int(z % m)
+    # the unsigned value is hi * 2**32 + lo; every product below stays under 2**62
+    hi = (z >> 32) & 0xFFFFFFFF
+    lo = z & 0xFFFFFFFF
+    return _unsigned(s), int(((hi % m) * ((1 << 32) % m) + lo) % m)
