@@ -1,13 +1,15 @@
-"""The scenario compiled for the engine: indices instead of ids, closures for conditions.
+"""The scenario compiled for the engine: indices instead of ids, test nodes for conditions.
 
 Built once per scenario and cached on it; the turn loop in :mod:`game.engine.core`
-touches only these flat, precomputed structures.
+touches only these flat, precomputed structures.  They are never changed after they are
+built; the lookups are typed ``dict`` rather than ``Mapping`` only because mypyc compiles
+a ``dict`` lookup to a direct C call and a ``Mapping`` one to a generic method call.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -90,7 +92,7 @@ class CRule:
     when: Test | None
     replace: bool
     cancel: frozenset[str]
-    scale: Mapping[str, float]
+    scale: dict[str, float]
     effects: Caused
     why: str
 
@@ -102,7 +104,7 @@ class COption:
     ref: str
     id: str
     effects: Caused
-    rules: Mapping[str, tuple[CRule, ...]]
+    rules: dict[str, tuple[CRule, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,7 @@ class CCard:
     weight: int
     cooldown: int
     once: bool
-    options: Mapping[str, COption]
+    options: dict[str, COption]
     models: tuple[Option, ...]
     """The content's options, in order (what :func:`choices` hands the player)."""
 
@@ -132,7 +134,7 @@ class CEvent:
     cooldown: int
     inject_only: bool
     effects: Caused
-    options: Mapping[str, COption]
+    options: dict[str, COption]
     gate: str | None
     """The first flag the condition requires (see :func:`required_flags`), if any: without
     it the condition is surely false."""
@@ -153,7 +155,7 @@ class Rules:
     """Everything the turn loop needs, precomputed."""
 
     meter_ids: tuple[str, ...]
-    meter_index: Mapping[str, int]
+    meter_index: dict[str, int]
     """Meter id -> its index in ``meter_ids``."""
     lo: tuple[int, ...]
     hi: tuple[int, ...]
@@ -166,8 +168,8 @@ class Rules:
     first_ending: FirstOf
     """The first of ``endings`` (by priority) whose condition holds, in one call."""
     cards: tuple[CCard, ...]
-    card: Mapping[str, CCard]
-    events: Mapping[str, CEvent]
+    card: dict[str, CCard]
+    events: dict[str, CEvent]
     chance_events: tuple[CEvent, ...]
     """Events that may fire by themselves (not inject-only), in content order."""
     scan_events: EventScan
@@ -176,9 +178,9 @@ class Rules:
     open_cards: OpenCards
     """``open_cards(s)``: the cards that may be dealt now, before their conditions are
     checked, and the sum of their weights (see :func:`_compile_open_cards`)."""
-    dynamics: Mapping[str, tuple[CDynamic, ...]]
+    dynamics: dict[str, tuple[CDynamic, ...]]
     """Per lens: the global dynamics followed by the lens's own."""
-    dynamics_table: Mapping[str, tuple[tuple[Test | None, Caused], ...]]
+    dynamics_table: dict[str, tuple[tuple[Test | None, Caused], ...]]
     """Per lens: ``(test, effects)`` for each of ``dynamics[lens]``, in order; ``test`` is
     None for a dynamic that always applies.  The engine tests each just before applying
     its effects, so each sees what the ones before it changed."""
