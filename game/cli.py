@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from game.buildcheck import REBUILD, stale_extensions
 from game.content import resolve_scenario_dir
 from game.content.errors import ContentError
 
@@ -405,6 +406,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `offramp` console command."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    stale = stale_extensions()
+    if stale:
+        print(
+            f"offramp: warning: the compiled engine is out of date ({'; '.join(stale)}): {REBUILD}",
+            file=sys.stderr,
+        )
     if args.command is None:
         args = parser.parse_args(["play", *(argv or sys.argv[1:])])
     try:

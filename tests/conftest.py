@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from game.buildcheck import REBUILD, stale_extensions
 from game.content import CONTENT_ROOT, Scenario, load_scenario
 from game.engine.state import GameState
 
@@ -17,28 +18,11 @@ SCENARIO_DIRS = [MINI, SHIPPED]
 _cache: dict[Path, Scenario] = {}
 
 
-def stale_extensions() -> list[str]:
-    """Compiled engine modules older than their source (an edit since the last build)."""
-    engine = ROOT / "game" / "engine"
-    stale = []
-    for ext in sorted(engine.glob("*.so")) + sorted(engine.glob("*.pyd")):
-        source = engine / (ext.name.split(".")[0] + ".py")
-        if source.exists() and source.stat().st_mtime > ext.stat().st_mtime:
-            stale.append(f"{source.relative_to(ROOT)} is newer than {ext.name}")
-    return stale
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Refuse to test a compiled engine built from older sources than those on disk."""
     stale = stale_extensions()
     if stale:
-        pytest.exit(
-            "the compiled engine is out of date ("
-            + "; ".join(stale)
-            + "): run `.venv/bin/pip install -q -e '.[dev]'` again to rebuild it, "
-            "or delete game/engine/*.so to test the Python source",
-            returncode=2,
-        )
+        pytest.exit(f"the compiled engine is out of date ({'; '.join(stale)}): {REBUILD}", 2)
 
 
 def scenario_at(folder: Path) -> Scenario:
