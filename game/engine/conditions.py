@@ -378,89 +378,88 @@ class Never(Test):
         return False
 
 
-class FlagIs(Test):
-    """``flag.ID`` (``want`` True) or ``not flag.ID``."""
+class _Member(Test):
+    """Whether ``ident`` is in one of the state's sets, compared with ``want``."""
 
     __slots__ = ("ident", "want")
 
     def __init__(self, ident: str, want: bool) -> None:
         self.ident = ident
         self.want = want
+
+
+class FlagIs(_Member):
+    """``flag.ID`` (``want`` True) or ``not flag.ID``."""
+
+    __slots__ = ()
 
     def holds(self, s: GameState) -> bool:
         return (self.ident in s.flags) == self.want
 
 
-class SeenIs(Test):
+class SeenIs(_Member):
     """``seen.ID`` (``want`` True) or ``not seen.ID``."""
 
-    __slots__ = ("ident", "want")
-
-    def __init__(self, ident: str, want: bool) -> None:
-        self.ident = ident
-        self.want = want
+    __slots__ = ()
 
     def holds(self, s: GameState) -> bool:
         return (self.ident in s.seen) == self.want
 
 
-class MeterIn(Test):
-    """``lo <= meters[i] <= hi`` (or, with ``inside`` False, not)."""
+class _InRange(Test):
+    """Whether one number is in ``lo..hi`` (both included), compared with ``inside``."""
 
-    __slots__ = ("hi", "i", "inside", "lo")
+    __slots__ = ("hi", "inside", "lo")
 
-    def __init__(self, i: int, lo: int, hi: int, inside: bool) -> None:
-        self.i = i
+    def __init__(self, lo: int, hi: int, inside: bool) -> None:
         self.lo = lo
         self.hi = hi
         self.inside = inside
+
+
+class MeterIn(_InRange):
+    """``lo <= meters[i] <= hi`` (or, with ``inside`` False, not)."""
+
+    __slots__ = ("i",)
+
+    def __init__(self, i: int, lo: int, hi: int, inside: bool) -> None:
+        super().__init__(lo, hi, inside)
+        self.i = i
 
     def holds(self, s: GameState) -> bool:
         return (self.lo <= s.meters[self.i] <= self.hi) == self.inside
 
 
-class TurnIn(Test):
+class TurnIn(_InRange):
     """``lo <= turn <= hi`` (or, with ``inside`` False, not)."""
 
-    __slots__ = ("hi", "inside", "lo")
-
-    def __init__(self, lo: int, hi: int, inside: bool) -> None:
-        self.lo = lo
-        self.hi = hi
-        self.inside = inside
+    __slots__ = ()
 
     def holds(self, s: GameState) -> bool:
         return (self.lo <= s.turn <= self.hi) == self.inside
 
 
-class MonthIn(Test):
+class MonthIn(_InRange):
     """``lo <= month <= hi`` (or, with ``inside`` False, not)."""
 
-    __slots__ = ("hi", "inside", "lo")
-
-    def __init__(self, lo: int, hi: int, inside: bool) -> None:
-        self.lo = lo
-        self.hi = hi
-        self.inside = inside
+    __slots__ = ()
 
     def holds(self, s: GameState) -> bool:
         return (self.lo <= s.month <= self.hi) == self.inside
 
 
-class SumIn(Test):
+class SumIn(_InRange):
     """``lo <= sum of coefficient * term <= hi`` (or not), the terms being meters (their
     index), ``turn`` (:data:`TURN`) and ``month`` (:data:`MONTH`)."""
 
-    __slots__ = ("coefficients", "hi", "inside", "lo", "terms")
+    __slots__ = ("coefficients", "terms")
 
     def __init__(
         self, terms: tuple[int, ...], coefficients: tuple[int, ...], lo: int, hi: int, inside: bool
     ) -> None:
+        super().__init__(lo, hi, inside)
         self.terms = terms
         self.coefficients = coefficients
-        self.lo = lo
-        self.hi = hi
-        self.inside = inside
 
     def holds(self, s: GameState) -> bool:
         terms = self.terms

@@ -250,7 +250,9 @@ def _advance(rules: Rules, s: GameState, turn: _Turn) -> None:
         s.turn += 1
         s.month = _month(rules, s.turn)
         _begin_turn(rules, s, turn)
-        if is_over(s) or s.pending:  # (a call: s.ending may have changed above)
+        # Through a call: mypy has s.ending narrowed to None since the test above, and
+        # mypyc would trust that and reject the ending _begin_turn may have set.
+        if is_over(s) or s.pending:
             return
 
 
