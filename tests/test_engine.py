@@ -46,6 +46,8 @@ def check_invariants(scenario: Scenario, state: GameState) -> None:
     for i, spread in enumerate(state.uncertainty):
         assert 0 <= spread <= rules.hi[i] - rules.lo[i]
     assert 1 <= state.turn <= state.turn_limit
+    # cooldowns are only ever set on what came up (the deal and the event scan rely on it)
+    assert set(state.available) <= state.seen
     # never a dead end: either a decision with options, or an ending
     if state.ending is None:
         assert current_decision(state) is not None

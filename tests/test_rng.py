@@ -10,6 +10,12 @@ from game.engine import rng
 _states = st.integers(0, rng.MASK)
 
 
+def test_signed_and_unsigned_round_trip() -> None:
+    for state in (0, 1, (1 << 63) - 1, 1 << 63, rng.MASK):
+        assert rng.unsigned(rng.signed(state)) == state
+        assert -(1 << 63) <= rng.signed(state) < (1 << 63)
+
+
 def test_splitmix64_known_answers() -> None:
     """The published SplitMix64 stream from state 0 (as in Vigna's splitmix64.c)."""
     state = 0
@@ -20,7 +26,7 @@ def test_splitmix64_known_answers() -> None:
     assert outputs == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F]
     # next_below with n = 2**64 would be the raw output: check the float's top bits instead
     state, x = rng.next_float(0)
-    assert state == 0x9E3779B97F4A7C15
+    assert rng.unsigned(state) == 0x9E3779B97F4A7C15
     assert x == (0xE220A8397B1DCDAF >> 11) / (1 << 53)
 
 
@@ -31,7 +37,8 @@ def test_splitmix64_known_answers() -> None:
 @example(1 << 63)
 @example(rng.MASK - 0x9E3779B97F4A7C15)
 def test_next_float_matches_the_reference(state: int) -> None:
-    assert rng.next_float(state) == rng.reference_next_float(state)
+    new_state, x = rng.next_float(rng.signed(state))
+    assert (rng.unsigned(new_state), x) == rng.reference_next_float(state)
 
 
 @given(_states, st.integers(1, (1 << 40)))
@@ -40,6 +47,6 @@ def test_next_float_matches_the_reference(state: int) -> None:
 @example(1 << 63, (1 << 31) - 1)
 @example(1 << 63, 1 << 31)
 def test_next_below_matches_the_reference(state: int, n: int) -> None:
-    new_state, pick = rng.next_below(state, n)
-    assert (new_state, pick) == rng.reference_next_below(state, n)
+    new_state, pick = rng.next_below(rng.signed(state), n)
+    assert (rng.unsigned(new_state), pick) == rng.reference_next_below(state, n)
     assert 0 <= pick < n

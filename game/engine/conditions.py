@@ -518,22 +518,41 @@ class Either(Test):
 
 
 class FirstOf:
-    """``first(s)``: the label of the first item whose test holds, else ``default``."""
+    """``first(s)``: the label of the first item whose test holds, else ``default``.
 
-    __slots__ = ("default", "items")
+    The items are a chain of nodes rather than a tuple, for the same reason as
+    :class:`Both`: mypyc reads a typed field without a type check."""
 
-    def __init__(self, items: tuple[tuple[str, Test], ...], default: str | None) -> None:
-        self.items = items
+    __slots__ = ("default", "head")
+
+    def __init__(self, items: Sequence[tuple[str, Test]], default: str | None) -> None:
+        head: _Labelled | None = None
+        for label, test in reversed(items):
+            head = _Labelled(label, test, head)
+        self.head = head
         self.default = default
 
     def first(self, s: GameState) -> str | None:
-        for label, test in self.items:
-            if test.holds(s):
-                return label
+        item = self.head
+        while item is not None:
+            if item.test.holds(s):
+                return item.label
+            item = item.next
         return self.default
 
     def __call__(self, s: GameState) -> str | None:
         return self.first(s)
+
+
+class _Labelled:
+    """One item of a :class:`FirstOf`: a label, its test and the next item."""
+
+    __slots__ = ("label", "next", "test")
+
+    def __init__(self, label: str, test: Test, next: _Labelled | None) -> None:
+        self.label = label
+        self.test = test
+        self.next = next
 
 
 ALWAYS: Final = Always()
@@ -587,7 +606,7 @@ def compile_first(items: Sequence[tuple[str, Condition | None]], names: Names) -
             break
         if test is not NEVER:
             tests.append((label, test))
-    return FirstOf(tuple(tests), default)
+    return FirstOf(tests, default)
 
 
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}

@@ -394,9 +394,10 @@ def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
     Each condition is tested just before its effects would apply, so it sees what the
     dynamics before it changed.
     """
-    for when, effects in rules.dynamics_table.get(s.lens, ()):
+    for dynamic in rules.dynamics.get(s.lens, ()):
+        when = dynamic.when
         if when is None or when.holds(s):
-            for eff, cause in effects:
+            for eff, cause in dynamic.effects:
                 _apply(rules, s, eff, cause, "dynamics", turn)
 
 

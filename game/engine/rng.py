@@ -1,7 +1,9 @@
-"""The game's random numbers: SplitMix64, whose whole state is one integer.
+"""The game's random numbers: SplitMix64, whose whole state is one 64-bit integer.
 
-Keeping the state a plain int lets it live inside :class:`GameState` and its saves, and
-makes every draw reproducible on any machine and any ``PYTHONHASHSEED``.
+Keeping the state a plain integer lets it live inside :class:`GameState` and its saves,
+and makes every draw reproducible on any machine and any ``PYTHONHASHSEED``.  The state
+is held as a signed 64-bit value (``i64``: SplitMix64's unsigned state read as two's
+complement), so that compiled code keeps it in a machine word; saves show it unsigned.
 
 Each draw is written twice: with Python ints masked to 64 bits (the reference, and what
 runs as plain Python), and with mypyc's ``i64``, whose arithmetic wraps at 64 bits when
@@ -36,9 +38,19 @@ def mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
-def seed_state(seed: int) -> int:
+def seed_state(seed: int) -> i64:
     """The RNG state for a game seed (any int, negative included)."""
-    return mix(seed & MASK)
+    return signed(mix(seed & MASK))
+
+
+def signed(state: int) -> i64:
+    """The unsigned 64-bit ``state`` as the signed value the game state holds."""
+    return i64(state - _TWO64) if state >= _TWO63 else i64(state)
+
+
+def unsigned(state: i64) -> int:
+    """The game state's signed RNG value as SplitMix64's unsigned state."""
+    return int(state) & MASK
 
 
 # --- the reference: Python ints (next_float and next_below inline `mix`) ---------
@@ -80,33 +92,27 @@ def _mixed(s: i64) -> i64:
     return z ^ ((z >> 31) & 0x1FFFFFFFF)
 
 
-def _signed(state: int) -> i64:
-    return i64(state - _TWO64) if state >= _TWO63 else i64(state)
-
-
-def _unsigned(s: i64) -> int:
-    return int(s) + _TWO64 if s < 0 else int(s)
-
-
-def next_float(state: int) -> tuple[int, float]:
+def next_float(state: i64) -> tuple[i64, float]:
     """Advance ``state``; return the new state and a float in [0, 1)."""
     if not NATIVE:
-        return reference_next_float(state)
-    s = _signed(state) + _GOLDEN_S
+        u, x = reference_next_float(unsigned(state))
+        return signed(u), x
+    s = state + _GOLDEN_S
     z = _mixed(s)
-    return _unsigned(s), float((z >> 11) & 0x1FFFFFFFFFFFFF) * (1.0 / (1 << 53))
+    return s, float((z >> 11) & 0x1FFFFFFFFFFFFF) * (1.0 / (1 << 53))
 
 
-def next_below(state: int, n: int) -> tuple[int, int]:
+def next_below(state: i64, n: int) -> tuple[i64, int]:
     """Advance ``state``; return the new state and an int in [0, n)."""
     if not NATIVE or not 0 < n < (1 << 31):
-        return reference_next_below(state, n)
-    s = _signed(state) + _GOLDEN_S
+        u, k = reference_next_below(unsigned(state), n)
+        return signed(u), k
+    s = state + _GOLDEN_S
     z = _mixed(s)
     m = i64(n)
     if z >= 0:
-        return _unsigned(s), int(z % m)
+        return s, int(z % m)
     # the unsigned value is hi * 2**32 + lo; every product below stays under 2**62
     hi = (z >> 32) & 0xFFFFFFFF
     lo = z & 0xFFFFFFFF
-    return _unsigned(s), int(((hi % m) * ((1 << 32) % m) + lo) % m)
+    return s, int(((hi % m) * ((1 << 32) % m) + lo) % m)

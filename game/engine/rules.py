@@ -146,7 +146,7 @@ class CEvent:
 class CDynamic:
     ref: str
     when: Test | None
-    condition: Condition | None
+    """None for a dynamic that always applies."""
     effects: Caused
 
 
@@ -179,11 +179,8 @@ class Rules:
     """``open_cards(s)``: the cards that may be dealt now, before their conditions are
     checked, and the sum of their weights (see :func:`_compile_open_cards`)."""
     dynamics: dict[str, tuple[CDynamic, ...]]
-    """Per lens: the global dynamics followed by the lens's own."""
-    dynamics_table: dict[str, tuple[tuple[Test | None, Caused], ...]]
-    """Per lens: ``(test, effects)`` for each of ``dynamics[lens]``, in order; ``test`` is
-    None for a dynamic that always applies.  The engine tests each just before applying
-    its effects, so each sees what the ones before it changed."""
+    """Per lens: the global dynamics followed by the lens's own.  The engine tests each
+    just before applying its effects, so each sees what the ones before it changed."""
     lenses: tuple[str, ...]
     start_year: int
     start_month: int
@@ -289,8 +286,7 @@ def _compile(sc: Scenario) -> Rules:
         return [
             CDynamic(
                 prefix + d.id,
-                pred(d.when),
-                cond(d.when),
+                compile_test(cond(d.when), names),
                 caused(d.effects, "dynamic", prefix + d.id),
             )
             for d in items
@@ -358,10 +354,6 @@ def _compile(sc: Scenario) -> Rules:
         scan_events=_compile_event_scan(chance_events),
         open_cards=_compile_open_cards(cards),
         dynamics=lens_dynamics,
-        dynamics_table={
-            lens: tuple((compile_test(d.condition, names), d.effects) for d in dyns)
-            for lens, dyns in lens_dynamics.items()
-        },
         lenses=tuple(lens.id for lens in sc.lenses),
         start_year=year,
         start_month=month,
@@ -403,8 +395,10 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> EventScan:
     """The news phase's scan of chance events: ``scan(s, act)``.
 
     An event may fire when it is not a once-only event already seen, its cooldown is
-    over, and its condition holds; then ``act(event)`` rolls its chance and fires it, and
-    the scan stops when ``act`` returns True.  The events are tried in content order,
+    over, and its condition holds (a once-only event not yet seen has no cooldown:
+    ``available`` only holds what was dealt or fired, which ``seen`` holds too); then
+    ``act(event)`` rolls its chance and fires it, and the scan stops when ``act``
+    returns True.  The events are tried in content order,
     each after the previous ones fired, since ``act`` changes the state's meters, flags,
     seen and available in place.  Before the condition, the scan tests its turn window
     (see :func:`turn_window`) and the first flag it requires (``gate``): outside the
@@ -420,13 +414,14 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> EventScan:
         flags = s.flags
         turn = s.turn
         for event in in_window[bisect_right(breaks, turn)]:
-            ident = event.id
-            if event.once and ident in seen:
-                continue
-            if available.get(ident, 0) > turn:  # cooling down
-                continue
-            gate = event.gate
+            gate = event.gate  # first: it rules out the most events, in the smallest set
             if gate is not None and gate not in flags:
+                continue
+            ident = event.id
+            if event.once:
+                if ident in seen:
+                    continue
+            elif available.get(ident, 0) > turn:  # cooling down
                 continue
             when = event.when
             if when is not None and not when.holds(s):
@@ -442,7 +437,8 @@ def _compile_open_cards(cards: tuple[CCard, ...]) -> OpenCards:
     dealt now, before their conditions are checked, and the sum of their weights.
 
     A card is open when it is in its turn window, not once-only and already seen, out
-    of cooldown (in ``available`` and not yet due), and in the exercise's deck
+    of cooldown (in ``available`` and not yet due; never so for a once-only card not yet
+    seen, as ``available`` only holds what ``seen`` holds), and in the exercise's deck
     (``s.allowed_cards``, when set).  The cards keep content order.  The turn windows are
     resolved ahead of time (see :func:`_by_turn`).
     """
@@ -457,9 +453,10 @@ def _compile_open_cards(cards: tuple[CCard, ...]) -> OpenCards:
         total = 0
         for card in in_window[bisect_right(breaks, turn)]:
             ident = card.id
-            if card.once and ident in seen:
-                continue
-            if available.get(ident, 0) > turn:  # cooling down
+            if card.once:
+                if ident in seen:
+                    continue
+            elif available.get(ident, 0) > turn:  # cooling down
                 continue
             if allowed is not None and ident not in allowed:
                 continue
