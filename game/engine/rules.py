@@ -391,13 +391,25 @@ def _gate(condition: Condition | None) -> str | None:
     return needed[0] if needed else None
 
 
+def _may_come_up(
+    once: bool, ident: str, seen: set[str], available: dict[str, int], turn: int
+) -> bool:
+    """Whether a card or event is neither a once-only one already seen nor cooling down.
+
+    A once-only item not yet seen has no cooldown to look up: ``available`` only holds
+    what was dealt or fired, which ``seen`` holds too (the property tests check this).
+    """
+    if once:
+        return ident not in seen
+    return available.get(ident, 0) <= turn
+
+
 def _compile_event_scan(events: tuple[CEvent, ...]) -> EventScan:
     """The news phase's scan of chance events: ``scan(s, act)``.
 
     An event may fire when it is not a once-only event already seen, its cooldown is
-    over, and its condition holds (a once-only event not yet seen has no cooldown:
-    ``available`` only holds what was dealt or fired, which ``seen`` holds too); then
-    ``act(event)`` rolls its chance and fires it, and the scan stops when ``act``
+    over (see :func:`_may_come_up`), and its condition holds; then ``act(event)`` rolls
+    its chance and fires it, and the scan stops when ``act``
     returns True.  The events are tried in content order,
     each after the previous ones fired, since ``act`` changes the state's meters, flags,
     seen and available in place.  Before the condition, the scan tests its turn window
@@ -417,11 +429,7 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> EventScan:
             gate = event.gate  # first: it rules out the most events, in the smallest set
             if gate is not None and gate not in flags:
                 continue
-            ident = event.id
-            if event.once:
-                if ident in seen:
-                    continue
-            elif available.get(ident, 0) > turn:  # cooling down
+            if not _may_come_up(event.once, event.id, seen, available, turn):
                 continue
             when = event.when
             if when is not None and not when.holds(s):
@@ -437,8 +445,7 @@ def _compile_open_cards(cards: tuple[CCard, ...]) -> OpenCards:
     dealt now, before their conditions are checked, and the sum of their weights.
 
     A card is open when it is in its turn window, not once-only and already seen, out
-    of cooldown (in ``available`` and not yet due; never so for a once-only card not yet
-    seen, as ``available`` only holds what ``seen`` holds), and in the exercise's deck
+    of cooldown (see :func:`_may_come_up`), and in the exercise's deck
     (``s.allowed_cards``, when set).  The cards keep content order.  The turn windows are
     resolved ahead of time (see :func:`_by_turn`).
     """
@@ -453,10 +460,7 @@ def _compile_open_cards(cards: tuple[CCard, ...]) -> OpenCards:
         total = 0
         for card in in_window[bisect_right(breaks, turn)]:
             ident = card.id
-            if card.once:
-                if ident in seen:
-                    continue
-            elif available.get(ident, 0) > turn:  # cooling down
+            if not _may_come_up(card.once, ident, seen, available, turn):
                 continue
             if allowed is not None and ident not in allowed:
                 continue
