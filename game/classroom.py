@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from game.saves import LoadedSave
 
 INBOX = "injects.log"
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)]
+)
+"""Names Windows keeps for devices, refused as file names (class folders get copied)."""
 
 
 def class_dir(saves: Path, class_code: str) -> Path:
@@ -31,43 +34,61 @@ def class_dir(saves: Path, class_code: str) -> Path:
     return saves / class_code
 
 
-def sanitize_name(name: str) -> str:
-    """A student's name as a safe file name: letters, digits, '-', '_'; never a path."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    cleaned = _UNSAFE.sub("_", ascii_name).strip("_-")[:40]
-    return cleaned or "student"
+def player_name(name: str) -> str:
+    """A student's name as typed, in one canonical form: NFC, control characters and
+    surrounding spaces removed, inner runs of spaces folded (the same person typing the
+    same name twice gets the same name)."""
+    name = unicodedata.normalize("NFC", name)
+    kept = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    return " ".join(kept.split())[:80]
 
 
-def student_save(saves: Path, class_code: str, name: str) -> Path:
-    """The save file of a named student in a class."""
-    return class_dir(saves, class_code) / f"{sanitize_name(name)}.toml"
+def file_stem(name: str) -> str:
+    """A student's name as a file name, in any script: letters, marks and digits of every
+    script are kept, separators and punctuation become '_'; never a path, a hidden file or
+    a reserved device name.  Different names may share a stem: the save's ``player`` is
+    what identifies a student, the file name only has to be safe and readable."""
+    out = []
+    for c in player_name(name):
+        cat = unicodedata.category(c)
+        out.append(c if cat[0] in "LMN" or c in "-_" else "_")
+    stem = re.sub(r"_+", "_", "".join(out)).strip("_-")[:40]
+    if not stem or stem.lower() in _RESERVED:
+        stem = f"student_{stem}" if stem else "student"
+    return stem
 
 
-def free_save_path(folder: Path, name: str) -> Path:
-    """A new student's save file: ``<name>.toml``, or ``<name>-2.toml``… when taken."""
-    base = sanitize_name(name)
-    path = folder / f"{base}.toml"
-    n = 2
-    while path.exists():
-        path = folder / f"{base}-{n}.toml"
-        n += 1
-    return path
+def student_games(saves: Path, class_code: str, name: str) -> list[Path]:
+    """The games of the student called ``name`` in a class, newest first: the saves whose
+    ``player`` is that name (after :func:`player_name`), whatever their file is called."""
+    from game.saves import SaveError, list_saves, read_save_document
+
+    wanted = player_name(name)
+    found = []
+    for path in list_saves(class_dir(saves, class_code)):
+        try:
+            doc = read_save_document(path)
+        except SaveError:
+            continue
+        if player_name(doc.meta.get("player", "")) == wanted:
+            found.append(path)
+    return found
 
 
 def unfinished_game(saves: Path, exercise: Exercise, name: str) -> LoadedSave | None:
     """The student's game of this exercise still in play, to resume (None if there is
-    none, it has ended, or its file does not load: a new file is used then and the old
-    one is left as it is)."""
-    from game.saves import SaveError, load_save
+    none; an ended game or a file that does not load is left as it is, and a new game gets
+    a file of its own)."""
+    from game.saves import SaveError, is_finished, load_save, read_save_document
 
-    path = student_save(saves, exercise.info.class_code, name)
-    if not path.is_file():
-        return None
-    try:
-        loaded = load_save(path, scenario=exercise.scenario)
-    except SaveError:
-        return None
-    return loaded if loaded.state.ending is None else None
+    for path in student_games(saves, exercise.info.class_code, name):
+        try:
+            if is_finished(read_save_document(path)):
+                continue
+            return load_save(path, scenario=exercise.scenario)
+        except SaveError:
+            continue
+    return None
 
 
 def push_inject(saves: Path, class_code: str, event_id: str) -> Path:
@@ -146,14 +167,6 @@ def apply_injects(
 
 def open_exercise(exercise: Exercise) -> tuple[GameState, TurnReport]:
     """The exercise's game at its first decision, with the opening report."""
-    from game.engine import open_game
+    from game.engine import opening
 
-    return open_game(
-        exercise.scenario,
-        exercise.info.seed,
-        exercise.lens,
-        hidden=exercise.hidden,
-        turn_limit=exercise.turn_limit,
-        schedule=exercise.schedule,
-        allowed_cards=exercise.allowed_cards,
-    )
+    return opening(exercise.scenario, exercise.setup)

@@ -220,6 +220,13 @@ def cmd_play(args: argparse.Namespace) -> int:
         raise UsageError("--name is for class exercises (with --exercise FILE)")
     if args.plain and args.watch:
         raise UsageError("--watch works in the app, not with --plain")
+    resuming = [f for f, v in (("--continue", args.continue_game), ("--load", args.load)) if v]
+    if resuming and not args.plain:
+        raise UsageError(
+            f"{resuming[0]} is for --plain; in the app, choose Continue or Load on the title"
+        )
+    if resuming and (exercise or args.seed is not None or args.lens is not None):
+        raise UsageError(f"{resuming[0]}: the saved game has its own seed, lens and exercise")
     if args.plain:
         from game.plain import play_plain
 
@@ -231,6 +238,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             save_dir=Path(args.saves),
             exercise=exercise,
             name=args.name,
+            resume="latest" if args.continue_game else Path(args.load) if args.load else None,
         )
     from game.ui.app import run_app
 
@@ -270,6 +278,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         _emit(class_report_text(report), None)
     return EXIT_OK
+
+
+def _seed(text: str) -> int:
+    from game.session import MAX_SEED
+
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number, not {text!r}") from None
+    if not 0 <= seed < MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed is from 0 to 2**63-1, not {text}")
+    return seed
 
 
 def _port(text: str) -> int:
@@ -316,7 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     play = add("play", cmd_play, "play the game (the default command)")
     play.add_argument("--scenario", help="scenario folder or name under content/")
-    play.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
+    play.add_argument(
+        "--seed", type=_seed, default=None, help="random seed, 0 to 2**63-1 (default: random)"
+    )
     play.add_argument("--lens", default=None, help="lens id (default: hidden, drawn by seed)")
     play.add_argument("--plain", action="store_true", help="plain text on stdin/stdout")
     play.add_argument("--saves", default="saves", help="save folder (default: saves/)")
@@ -326,6 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="join a class exercise (its scenario, seed, lens, deck; saves in saves/<class>/)",
     )
     play.add_argument("--name", help="the student's name in an exercise (else asked)")
+    resume = play.add_mutually_exclusive_group()
+    resume.add_argument(
+        "--continue",
+        dest="continue_game",
+        action="store_true",
+        help="with --plain: go on with your latest unfinished game",
+    )
+    resume.add_argument("--load", metavar="SAVE", help="with --plain: go on with this save")
     play.add_argument(
         "--watch",
         action="store_true",

@@ -26,7 +26,8 @@ from game.engine import (
     is_over,
     outcome,
 )
-from game.engine.replay import Setup, Step, replay, start
+from game.engine.replay import Step, replay
+from game.engine.setup import Setup, start
 from game.engine.view import date_of
 from game.timeline import cause_label, describe_change, option_text
 

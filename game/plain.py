@@ -1,30 +1,22 @@
 """Plain mode: the same game as text lines on stdout, options read from stdin.
 
-For screen readers, transcripts and scripted play.  End of input (or `q`) saves and
-exits with status 0.
+A second renderer of :class:`game.session.Session`, as the Textual app is the first.  For
+screen readers, transcripts and scripted play.  End of input (or `q`) saves and exits
+with status 0, or 1 when the game could not be saved.
 """
 
 from __future__ import annotations
 
-import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
-from game.classroom import (
-    Inbox,
-    apply_injects,
-    class_dir,
-    free_save_path,
-    open_exercise,
-    unfinished_game,
-)
 from game.content.scenario import Scenario
-from game.engine import choices, choose, current_decision, new_game, outcome
+from game.engine import choices, current_decision, outcome
 from game.engine.state import GameState
 from game.engine.view import view
-from game.saves import AUTOSAVE, SaveError, write_save
+from game.session import Session, anonymous_player, free_setup
 from game.timeline import describe_change
 
 if TYPE_CHECKING:
@@ -107,39 +99,54 @@ def play_plain(
     stdout: TextIO | None = None,
     exercise: Exercise | None = None,
     name: str | None = None,
+    resume: Path | Literal["latest"] | None = None,
 ) -> int:
-    """Play one game in plain text; return the exit status.
+    """Play one game in plain text; return the exit status (1 when the game could not be
+    saved).
 
     With an ``exercise``, the student (``name``, asked on stdin when the exercise wants a
     name and none is given) plays the instructor's crisis, saves to
-    ``save_dir/<class>/<name>.toml`` and takes the class's live injects at each turn."""
+    ``save_dir/<class>/<name>.toml`` and takes the class's live injects at each turn.
+    ``resume`` continues a save (a path) or the latest unfinished game ("latest")."""
     inp = stdin or sys.stdin
     out = stdout or sys.stdout
 
     def say(lines: list[str] | str) -> None:
         out.write(("\n".join(lines) if isinstance(lines, list) else lines) + "\n")
 
-    inbox: Inbox | None = None
-    meta: dict[str, str] = {}
     if exercise is not None:
-        joined = _join(exercise, save_dir, name, inp, out, say)
-        if joined is None:
+        session = _join(exercise, save_dir, name, inp, out, say)
+        if session is None:
             return 0
-        state, save_path, inbox, meta = joined
+    elif resume is not None:
+        session = _resume(scenario, save_dir, resume)
+        say(
+            f"{scenario.info.title} — seed {session.state.seed}, turn {session.state.turn}: "
+            "your game goes on. Type an option's number; q saves and quits."
+        )
     else:
-        if seed is None:
-            seed = secrets.randbelow(1_000_000)
-        state = new_game(scenario, seed, lens, hidden=hidden)
-        say(f"{scenario.info.title} — seed {seed}. Type an option's number; q saves and quits.")
-        save_path = save_dir / AUTOSAVE
+        session = Session.start(scenario, save_dir, free_setup(seed, lens if not hidden else None))
+        say(
+            f"{scenario.info.title} — seed {session.state.seed}. "
+            "Type an option's number; q saves and quits."
+        )
+    try:
+        return _play(session, inp, out, say)
+    finally:
+        session.close()
 
-    def save() -> None:
-        if inbox is not None:
-            meta["inbox_read"] = str(inbox.read)
-        _save(save_path, scenario, state, meta)
 
+def _play(
+    session: Session, inp: TextIO, out: TextIO, say: Callable[[list[str] | str], None]
+) -> int:
+    """The turns, until the game ends or the input does; the exit status."""
+    scenario = session.scenario
+    error = "" if session.on_disk else session.save()
+    if error:
+        print(f"warning: {error}", file=sys.stderr)
     news_told = 0  # the turn whose news was printed (an event's choice keeps the turn)
-    while state.ending is None:
+    while not session.over:
+        state = session.state
         say(["", *render_status(scenario, state)])
         if state.turn != news_told:
             news_told = state.turn
@@ -150,21 +157,40 @@ def play_plain(
         options = choices(scenario, state)
         answer = _ask(inp, out, len(options))
         if answer is None:
-            save()
-            say(f"Saved in {save_path}. Goodbye.")
+            error = "" if session.on_disk else session.save()
+            if error:
+                return _not_saved(error, say)
+            say(f"Saved in {session.path}. Goodbye.")
             return 0
-        if inbox is not None:
-            state, applied, skipped = apply_injects(scenario, state, inbox.take())
-            for event_id in applied:
-                say(f"FROM YOUR INSTRUCTOR: {scenario.event[event_id].title} (next turn's news)")
-            for reason in skipped:
-                print(f"warning: {reason}", file=sys.stderr)
-        state, report = choose(scenario, state, options[answer - 1].id)
-        for change in report.changes:
-            say(f"  * {describe_change(scenario, state, change)}")
-        save()
-    say(["", *render_ending(scenario, state)])
-    return 0
+        result = session.choose(options[answer - 1].id)
+        for title in result.injected:
+            say(f"FROM YOUR INSTRUCTOR: {title} (next turn's news)")
+        for reason in result.skipped:
+            print(f"warning: {reason}", file=sys.stderr)
+        for change in result.report.changes:
+            say(f"  * {describe_change(scenario, session.state, change)}")
+        error = result.save_error
+        if error:
+            print(f"warning: {error}", file=sys.stderr)
+    say(["", *render_ending(scenario, session.state)])
+    return _not_saved(error, say) if error else 0
+
+
+def _not_saved(error: str, say: Callable[[str], None]) -> int:
+    say(f"Your game could NOT be saved: {error}")
+    return 1
+
+
+def _resume(scenario: Scenario, saves: Path, which: Path | Literal["latest"]) -> Session:
+    """The game to go on with; raise SaveError when there is none or it does not load."""
+    from game.saves import SaveError, load_for
+
+    if which == "latest":
+        session = Session.continue_latest(scenario, saves)
+        if session is None:
+            raise SaveError(f"no game to continue in {saves}/")
+        return session
+    return Session.resume(load_for(which, scenario), saves)
 
 
 def _join(
@@ -174,7 +200,7 @@ def _join(
     inp: TextIO,
     out: TextIO,
     say: Callable[[str], None],
-) -> tuple[GameState, Path, Inbox, dict[str, str]] | None:
+) -> Session | None:
     """Start or resume a student's exercise game; None when input ends before a name."""
     info = exercise.info
     say(f"{info.title} — class {info.class_code}.")
@@ -189,19 +215,15 @@ def _join(
                 out.write("\n")
                 return None
             name = line.strip()
-    if not name:
-        name = f"student-{secrets.token_hex(3)}"
-    folder = class_dir(saves, info.class_code)
-    meta = {"kind": "autosave", "class": info.class_code, "exercise": info.title, "player": name}
-    loaded = unfinished_game(saves, exercise, name)
-    if loaded is not None:
-        read = loaded.meta.get("inbox_read", "0")
-        inbox = Inbox(saves, info.class_code, int(read) if read.isdigit() else 0)
-        say(f"Welcome back, {name}: your game goes on. Type an option's number; q saves and quits.")
-        return loaded.state, loaded.path, inbox, meta
-    state, _report = open_exercise(exercise)
-    say(f"Welcome, {name}. Type an option's number; q saves and quits.")
-    return state, free_save_path(folder, name), Inbox.from_now(saves, info.class_code), meta
+    session, resumed = Session.join(exercise, saves, name or anonymous_player())
+    if resumed:
+        say(
+            f"Welcome back, {session.player}: your game goes on. "
+            "Type an option's number; q saves and quits."
+        )
+    else:
+        say(f"Welcome, {session.player}. Type an option's number; q saves and quits.")
+    return session
 
 
 def _ask(inp: TextIO, out: TextIO, count: int) -> int | None:
@@ -218,10 +240,3 @@ def _ask(inp: TextIO, out: TextIO, count: int) -> int | None:
         if text.isdigit() and 1 <= int(text) <= count:
             return int(text)
         out.write(f"Please type a number from 1 to {count}, or q to save and quit.\n")
-
-
-def _save(path: Path, scenario: Scenario, state: GameState, meta: dict[str, str]) -> None:
-    try:
-        write_save(path, scenario, state, meta)
-    except SaveError as exc:
-        print(f"warning: {exc}", file=sys.stderr)

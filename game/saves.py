@@ -9,8 +9,11 @@ file is never touched.
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +23,22 @@ import tomli
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
+from game.content import (
+    CONTENT_ROOT,
+    ContentError,
+    Scenario,
+    load_scenario,
+    resolve_scenario_dir,
+    shipped_scenario_dir,
+)
 from game.content.errors import format_key_path
 from game.engine import EngineError, GameState, LogEntry
-from game.engine.replay import Setup, Step, final_state, replay, start
+from game.engine.replay import Step, final_state, replay
+from game.engine.setup import Setup, start
 
 FORMAT = "offramp-save"
 VERSION = 1
 MAX_SAVE_BYTES = 5 * 1024 * 1024
-AUTOSAVE = "autosave.toml"
 
 
 class SaveError(Exception):
@@ -66,6 +76,61 @@ class SaveModel(_Strict):
     snapshot: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class SaveMeta:
+    """What a save says about itself for people (the load screen, the class report); the
+    game itself is in the setup and the log.  Stored as the ``[meta]`` table of strings."""
+
+    kind: Literal["autosave", "save", ""] = ""
+    """"autosave": the game's own file, written every turn; "save": a copy kept by the
+    player (``s``); "" in saves of old versions."""
+    title: str = ""
+    """The scenario's title."""
+    date: str = ""
+    """The game's calendar month when saved."""
+    turn: str = ""
+    """"turn N of M" when saved."""
+    class_code: str = ""
+    """The class, in an exercise."""
+    exercise: str = ""
+    """The exercise's title, in an exercise."""
+    inbox_read: int = 0
+    """How many lines of the class's inject inbox the game has taken, in an exercise."""
+    player: str = ""
+    """The student's name, in an exercise."""
+
+    def to_table(self) -> dict[str, str]:
+        """The ``[meta]`` table: the fields that are set, as strings, sorted."""
+        table = {
+            "kind": self.kind,
+            "title": self.title,
+            "date": self.date,
+            "turn": self.turn,
+            "class": self.class_code,
+            "exercise": self.exercise,
+            "player": self.player,
+        }
+        if self.class_code:
+            table["inbox_read"] = str(self.inbox_read)
+        return dict(sorted((k, v) for k, v in table.items() if v))
+
+    @classmethod
+    def from_table(cls, table: dict[str, str]) -> SaveMeta:
+        """The meta of a ``[meta]`` table (unknown keys are ignored, bad numbers read 0)."""
+        kind = table.get("kind", "")
+        read = table.get("inbox_read", "0")
+        return cls(
+            kind=kind if kind in ("autosave", "save") else "",  # type: ignore[arg-type]
+            title=table.get("title", ""),
+            date=table.get("date", ""),
+            turn=table.get("turn", ""),
+            class_code=table.get("class", ""),
+            exercise=table.get("exercise", ""),
+            inbox_read=int(read) if read.isascii() and read.isdigit() else 0,
+            player=table.get("player", ""),
+        )
+
+
 @dataclass
 class LoadedSave:
     """A save that loaded and replayed cleanly."""
@@ -73,7 +138,7 @@ class LoadedSave:
     path: Path
     scenario: Scenario
     state: GameState
-    meta: dict[str, str] = field(default_factory=dict)
+    meta: SaveMeta = field(default_factory=SaveMeta)
     warnings: list[str] = field(default_factory=list)
 
     def history(self) -> list[Step]:
@@ -86,7 +151,7 @@ class LoadedSave:
 
 
 def save_document(
-    scenario: Scenario, state: GameState, meta: dict[str, str] | None = None
+    scenario: Scenario, state: GameState, meta: SaveMeta | None = None
 ) -> dict[str, Any]:
     """The save as a TOML-ready dict (deterministic: no clock, sorted sets)."""
     doc: dict[str, Any] = {
@@ -102,7 +167,7 @@ def save_document(
     }
     if state.allowed_cards is not None:
         doc["allowed_cards"] = sorted(state.allowed_cards)
-    doc["meta"] = dict(sorted((meta or {}).items()))
+    doc["meta"] = (meta or SaveMeta()).to_table()
     doc["log"] = [
         {"turn": e.turn, "kind": e.kind, "id": e.id, "option": e.option} for e in state.log
     ]
@@ -110,15 +175,23 @@ def save_document(
     return doc
 
 
-def dumps_save(scenario: Scenario, state: GameState, meta: dict[str, str] | None = None) -> str:
+def dumps_save(scenario: Scenario, state: GameState, meta: SaveMeta | None = None) -> str:
     """The save file's text."""
     return tomli_w.dumps(save_document(scenario, state, meta))
 
 
 def write_save(
-    path: Path, scenario: Scenario, state: GameState, meta: dict[str, str] | None = None
+    path: Path,
+    scenario: Scenario,
+    state: GameState,
+    meta: SaveMeta | None = None,
+    *,
+    exclusive: bool = False,
 ) -> Path:
-    """Write a save atomically; on failure raise SaveError and leave any old save intact."""
+    """Write a save atomically; on failure raise SaveError and leave any old save intact.
+
+    ``exclusive`` creates the file and never replaces one that exists (FileExistsError):
+    how a new game claims its own file."""
     data = dumps_save(scenario, state, meta).encode("utf-8")
     path = Path(path)
     try:
@@ -132,17 +205,41 @@ def write_save(
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)  # fails if the name is taken: no game's file is replaced
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
         _fsync_dir(path.parent)
         for stale in path.parent.glob(f".{path.name}.*.tmp"):
             # left by a writer killed mid-write; the save itself is always whole
             with contextlib.suppress(OSError):
                 stale.unlink()
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise SaveError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
+
+
+def write_new_save(
+    folder: Path, stem: str, scenario: Scenario, state: GameState, meta: SaveMeta
+) -> Path:
+    """Write a new game's first save under a name no file has: ``<stem>.toml``, or
+    ``<stem>-2.toml``… when taken (by another game, or a file that is not a save)."""
+    for n in range(1, 10_000):
+        path = Path(folder) / (f"{stem}.toml" if n == 1 else f"{stem}-{n}.toml")
+        if path.exists() or path.is_symlink():
+            continue
+        try:
+            return write_save(path, scenario, state, meta, exclusive=True)
+        except FileExistsError:
+            continue  # another game took it between the look and the write
+    raise SaveError(f"cannot find a free file name for {stem!r} in {folder}")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -158,19 +255,39 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _read_regular(path: Path) -> bytes:
+    """A save's bytes; only a regular file of at most MAX_SAVE_BYTES is read (a FIFO would
+    block forever, a link to a device never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SaveError(f"{path}: a symbolic link, not a save file") from exc
+        raise SaveError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SaveError(f"{path}: not a regular file, so not a save")
+        if info.st_size > MAX_SAVE_BYTES:
+            raise SaveError(f"{path}: too large to be a save ({info.st_size:,} bytes)")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_SAVE_BYTES + 1)
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_SAVE_BYTES:
+        raise SaveError(f"{path}: too large to be a save")
+    return raw
+
+
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def read_save_document(path: Path) -> SaveModel:
     """Parse and structurally check a save file, without replaying it."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_SAVE_BYTES:
-            raise SaveError(f"{path}: too large to be a save ({size:,} bytes)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SaveError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    raw = _read_regular(path)
     if not raw.strip():
         raise SaveError(f"{path}: the file is empty (an interrupted or truncated save?)")
     try:
@@ -208,7 +325,16 @@ def load_save(
     path = Path(path)
     doc = read_save_document(path)
     if scenario is None:
-        folder = resolve_scenario_dir(scenario_dir if scenario_dir else doc.scenario)
+        if scenario_dir:
+            folder = resolve_scenario_dir(scenario_dir)
+        else:
+            found = shipped_scenario_dir(doc.scenario)
+            if found is None:
+                raise SaveError(
+                    f"{path}: its scenario {doc.scenario!r} is not one of the scenarios in "
+                    f"{CONTENT_ROOT} (give its folder with --scenario)"
+                )
+            folder = found
         try:
             scenario = load_scenario(folder)
         except ContentError as exc:
@@ -246,13 +372,96 @@ def load_save(
             f"{path}: the snapshot does not match the replayed game{changed}: "
             f"differs in snapshot.{', snapshot.'.join(diff)}"
         )
-    return LoadedSave(path, scenario, state, dict(doc.meta), warnings)
+    return LoadedSave(path, scenario, state, SaveMeta.from_table(doc.meta), warnings)
+
+
+def load_for(path: Path, scenario: Scenario) -> LoadedSave:
+    """Load a save with ``scenario`` when it is the save's, else the scenario the save names."""
+    doc = read_save_document(path)
+    if doc.scenario == scenario.id:
+        return load_save(path, scenario=scenario)
+    return load_save(path)
 
 
 def list_saves(folder: Path) -> list[Path]:
-    """Save files in a folder, newest first."""
+    """Save files in a folder, newest first (regular files only: no links, no FIFOs)."""
+    found = []
     try:
-        files = [p for p in Path(folder).glob("*.toml") if p.is_file()]
+        for p in Path(folder).glob("*.toml"):
+            with contextlib.suppress(OSError):
+                info = p.lstat()
+                if stat.S_ISREG(info.st_mode):
+                    found.append((info.st_mtime_ns, p.name, p))
     except OSError:
         return []
-    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+    return [p for _, _, p in sorted(found, reverse=True)]
+
+
+class GameInUse(SaveError):
+    """The game's file is being played by another window or tab."""
+
+
+class GameLock:
+    """Holds a game's file for one session: while a window plays a game, no other can.
+
+    An advisory ``flock`` on a hidden file beside the save (the save itself is replaced on
+    every write, so it cannot carry the lock).  The kernel drops it when the process ends,
+    however it ends, so a crash never leaves a game locked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.parent / f".{path.name}.lock"
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock; raise GameInUse when another session holds it."""
+        if self._fd is not None:
+            return
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError:
+            return  # an unwritable folder: saving will fail and say so; nothing to guard
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            raise GameInUse(
+                f"{self.path.parent / self.path.name[1:-5]}: this game is open in another "
+                "window or tab; close it there first"
+            ) from exc
+        self._fd = fd
+
+    def release(self) -> None:
+        """Let another session open the game."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def game_in_play(path: Path) -> bool:
+    """Whether another session holds the game in ``path`` now."""
+    lock = GameLock(path)
+    try:
+        lock.acquire()
+    except GameInUse:
+        return True
+    lock.release()
+    return False
+
+
+def is_finished(doc: SaveModel) -> bool:
+    """Whether a save's game is over, read from its snapshot (no replay)."""
+    return doc.snapshot.get("ending") not in (None, "")
+
+
+def latest_unfinished(folder: Path) -> Path | None:
+    """The newest game file in ``folder`` whose game is still in play: what Continue
+    resumes (readable files only; the copies a player kept with ``s`` are not games' own
+    files, and are loaded from the load screen)."""
+    for path in list_saves(folder):
+        try:
+            doc = read_save_document(path)
+        except SaveError:
+            continue
+        if doc.meta.get("kind") != "save" and not is_finished(doc):
+            return path
+    return None

@@ -21,7 +21,7 @@ from game.content.exercise import load_exercise
 from game.content.models import Option
 from game.debrief import build_debrief
 from game.engine import GameState, choices, choose, inject, is_over, new_game
-from game.saves import write_save
+from game.saves import SaveMeta, write_save
 from game.sim import Conditions, simulate
 from game.sim.classreport import (
     ClassReport,
@@ -113,7 +113,7 @@ def make_class_folder(folder: Path) -> list[Student]:
     ]
     students = []
     for name, stem, state in games:
-        write_save(folder / f"{stem}.toml", cuba, state, {"player": name})
+        write_save(folder / f"{stem}.toml", cuba, state, SaveMeta(player=name))
         students.append(Student(name, f"{stem}.toml", state))
     (folder / "corrupt.toml").write_bytes(b"\xff\xfe\x00\x9c garbage \x00\x01")
     (folder / "foreign.toml").write_text('[tool.poetry]\nname = "not-a-save"\n', encoding="utf-8")
@@ -163,9 +163,9 @@ class TestFolder:
 
     def test_a_save_of_another_scenario_is_skipped(self, tmp_path: Path) -> None:
         cuba, mini = scenario_at(CUBA), scenario_at(MINI)
-        write_save(tmp_path / "a.toml", cuba, play(cuba, first, "x"), {"player": "a"})
-        write_save(tmp_path / "b.toml", cuba, play(cuba, last, "y"), {"player": "b"})
-        write_save(tmp_path / "z.toml", mini, new_game(mini, 3, None), {"player": "z"})
+        write_save(tmp_path / "a.toml", cuba, play(cuba, first, "x"), SaveMeta(player="a"))
+        write_save(tmp_path / "b.toml", cuba, play(cuba, last, "y"), SaveMeta(player="b"))
+        write_save(tmp_path / "z.toml", mini, new_game(mini, 3, None), SaveMeta(player="z"))
         report = build_class_report(tmp_path, None, 0, scenario_dir=CUBA)
         assert [s.file for s in report.students] == ["a.toml", "b.toml"]
         assert [name for name, _ in report.skipped] == ["z.toml"]

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from game.classroom import Inbox, free_save_path, push_inject, read_injects, sanitize_name
+from game.classroom import Inbox, file_stem, push_inject, read_injects
 from game.cli import main
 from game.content import load_scenario
 from game.content.exercise import Exercise, load_exercise
-from game.engine import choices
+from game.engine import Setup, choices
 from game.plain import play_plain
 from game.saves import LoadedSave, load_save
+from game.session import Session
 from game.timeline import describe_change
 from game.ui.app import OffRampApp
 from game.ui.screens.briefing import BriefingScreen
 from game.ui.screens.name import NameScreen
 from game.ui.screens.turn import TurnScreen
-from game.ui.session import Session
 from game.ui.widgets.prose import Prose
 from tests.test_ui_app import loaded, run
 
@@ -75,7 +75,7 @@ class TestPlainExercise:
         assert loaded.state.seed == 11
         assert loaded.state.turn_limit == 6
         assert loaded.state.lens_hidden
-        assert loaded.meta["player"] == "Ann" and loaded.meta["class"] == "c1"
+        assert loaded.meta.player == "Ann" and loaded.meta.class_code == "c1"
 
     def test_inject_pushed_mid_game_is_in_the_save(
         self, exercise: Exercise, tmp_path: Path
@@ -90,7 +90,7 @@ class TestPlainExercise:
         assert "FROM YOUR INSTRUCTOR: " in text
         assert injects_in(save) == ["summit"]
         loaded = load(save)
-        assert loaded.meta["inbox_read"] == "2"
+        assert loaded.meta.inbox_read == 2
         title = exercise.scenario.event["summit"].title
         assert text.index("FROM YOUR INSTRUCTOR: ") < text.index(f"NEWS: {title}")
         # resuming again does not apply it twice
@@ -124,38 +124,42 @@ class TestPlainExercise:
         assert len(list((tmp_path / "c1").glob("student-*.toml"))) == 2
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "/abs/path", "..", "a/b\\c", "名前", ""])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "/abs/path", "..", "a/b\\c", "名前", "", "\x1b[2J", "CON", ".x"]
+)
 def test_names_never_escape_the_class_folder(tmp_path: Path, name: str) -> None:
-    folder = tmp_path / "c1"
-    path = free_save_path(folder, name)
-    assert path.parent == folder
-    assert path.name == f"{sanitize_name(name)}.toml"
-    assert "/" not in sanitize_name(name) and sanitize_name(name) not in ("", ".", "..")
+    stem = file_stem(name)
+    assert (tmp_path / f"{stem}.toml").parent == tmp_path
+    assert "/" not in stem and "\\" not in stem and not stem.startswith(".")
+    assert stem not in ("", "CON") and stem.isprintable()
 
 
 class TestSession:
     def test_injects_apply_once_and_survive_resume(
         self, exercise: Exercise, tmp_path: Path
     ) -> None:
-        session = Session.start_exercise(exercise, tmp_path, "Cy")
-        assert session.autosave_path == tmp_path / "c1" / "Cy.toml"
-        assert session.autosave() == ""
+        session, resumed = Session.join(exercise, tmp_path, "Cy")
+        assert not resumed
+        assert session.save() == ""
+        assert session.path == tmp_path / "c1" / "Cy.toml"
         push_inject(tmp_path, "c1", "summit")
         push_inject(tmp_path, "c1", "no_such_event")  # skipped, never stops the game
-        step = session.choose(choices(session.scenario, session.state)[0].id)
-        assert step.injected == (exercise.scenario.event["summit"].title,)
-        loaded = load(session.autosave_path)
+        result = session.choose(choices(session.scenario, session.state)[0].id)
+        assert result.injected == (exercise.scenario.event["summit"].title,)
+        assert len(result.skipped) == 1 and "no_such_event" in result.skipped[0]
+        loaded = load(session.path)
         assert [e.id for e in loaded.state.log if e.kind == "inject"] == ["summit"]
+        session.close()
         resumed = Session.resume(loaded, tmp_path, exercise)
-        assert resumed.autosave_path == session.autosave_path
+        assert resumed.path == session.path
         assert resumed.player == "Cy"
         assert resumed.inbox is not None and resumed.inbox.read == 2
-        assert resumed.take_injects() == ()
+        assert resumed.take_injects() == ((), ())
 
     def test_named_save_writes_the_students_file(self, exercise: Exercise, tmp_path: Path) -> None:
-        session = Session.start_exercise(exercise, tmp_path, "Di")
-        assert session.save_named() == tmp_path / "c1" / "Di.toml"
-        assert sorted(p.name for p in (tmp_path / "c1").iterdir()) == ["Di.toml"]
+        session, _ = Session.join(exercise, tmp_path, "Di")
+        assert session.keep_copy() == tmp_path / "c1" / "Di.toml"
+        assert sorted(p.name for p in (tmp_path / "c1").glob("*.toml")) == ["Di.toml"]
 
 
 def test_inbox_ignores_a_line_being_written(tmp_path: Path) -> None:
@@ -172,7 +176,7 @@ def test_inbox_ignores_a_line_being_written(tmp_path: Path) -> None:
 
 def test_estimates_are_not_told_during_play(tmp_path: Path) -> None:
     scenario = load_scenario(MINI)
-    session = Session.start(scenario, tmp_path, 3, None, True)
+    session = Session.start(scenario, tmp_path, Setup(seed=3, hidden=True))
     estimate = next(m.id for m in scenario.meters if m.visibility == "estimate")
     for _ in range(30):
         if session.over:
@@ -247,5 +251,5 @@ class TestApp:
             await pilot.press("enter")
             await pilot.pause()
             assert app.session is not None
-            assert app.session.autosave_path == save
+            assert app.session.path == save
             assert app.session.state.turn == turn

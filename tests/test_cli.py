@@ -83,8 +83,9 @@ class TestPlain:
         result = run("play", "--plain", "--seed", "3", "--saves", str(tmp_path), stdin="1\n2\n")
         assert result.returncode == 0
         assert "Saved" in result.stdout
-        assert (tmp_path / "autosave.toml").exists()
-        replayed = run("replay", str(tmp_path / "autosave.toml"))
+        (save,) = tmp_path.glob("*.toml")
+        assert save.name == "ukraine-seed3.toml"
+        replayed = run("replay", str(save))
         assert replayed.returncode == 0
         assert "Turn 1:" in replayed.stdout and "chose:" in replayed.stdout
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from game.content import Scenario
 from game.engine import choices, choose, is_over, new_game
-from game.saves import SaveError, dumps_save, load_save, read_save_document, write_save
+from game.saves import SaveError, SaveMeta, dumps_save, load_save, read_save_document, write_save
 
 from .conftest import MINI, ROOT
 
@@ -43,10 +43,11 @@ class TestRoundTrip:
         self, scenario: Scenario, tmp_path: Path, seed: int, turns: int
     ) -> None:
         state = played(scenario, seed, turns)
-        path = write_save(tmp_path / "game.toml", scenario, state, {"player": "Ana"})  # type: ignore[arg-type]
+        meta = SaveMeta(kind="autosave", player="Ana", class_code="c1", inbox_read=3)
+        path = write_save(tmp_path / "game.toml", scenario, state, meta)  # type: ignore[arg-type]
         loaded = load_save(path, scenario=scenario)
         assert dumps_save(scenario, loaded.state) == dumps_save(scenario, state)  # type: ignore[arg-type]
-        assert loaded.meta == {"player": "Ana"}
+        assert loaded.meta == meta
         assert loaded.warnings == []
 
     def test_save_is_readable_toml(self, mini: Scenario, tmp_path: Path) -> None:
@@ -136,7 +137,7 @@ WRITER = """
 import sys
 from game.content import load_scenario
 from game.engine import new_game, choices, choose, is_over
-from game.saves import write_save
+from game.saves import SaveMeta, write_save
 sc = load_scenario(sys.argv[1])
 path = sys.argv[2]
 states = []
@@ -145,11 +146,11 @@ while not is_over(s):
     states.append(s)
     s, _ = choose(sc, s, choices(sc, s)[0].id)
 states.append(s)
-write_save(path, sc, states[0], {"pad": "x" * 20000})
+write_save(path, sc, states[0], SaveMeta(title="x" * 20000))
 print("ready", flush=True)  # a whole save exists: from now on it must never be lost
 i = 1
 while True:
-    write_save(path, sc, states[i % len(states)], {"pad": "x" * 20000})
+    write_save(path, sc, states[i % len(states)], SaveMeta(title="x" * 20000))
     i += 1
 """
 

@@ -326,6 +326,6 @@ def test_browser_plays_exercise_and_inject_is_saved(tmp_path: Path) -> None:
     injects = [entry for entry in log if entry.kind == "inject"]
     assert [entry.id for entry in injects] == ["peace_feeler"], log
     assert sum(entry.kind == "card" for entry in log) >= 4
-    assert loaded.meta.get("player") == name
+    assert loaded.meta.player == name
     assert (saves / "pols101" / "injects.log").read_text() == "peace_feeler\n"
     assert "Traceback" not in serve_log(tmp_path)

@@ -15,10 +15,11 @@ from textual.pilot import Pilot
 
 from game.content import load_scenario
 from game.engine import new_game
-from game.saves import AUTOSAVE, load_save
+from game.saves import load_save
+from game.session import Session
 from game.ui.app import OffRampApp
 from game.ui.screens.briefing import BriefingScreen
-from game.ui.screens.event import EventScreen, MomentScreen
+from game.ui.screens.event import AlertScreen, EventScreen
 from game.ui.screens.glossary import GlossaryScreen
 from game.ui.screens.help import HelpScreen
 from game.ui.screens.load import LoadScreen
@@ -27,7 +28,6 @@ from game.ui.screens.quit import QuitScreen
 from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
 from game.ui.screens.turn import TurnScreen
-from game.ui.session import Session
 from game.ui.widgets.card import OptionsBox
 from game.ui.widgets.meters import MeterList
 from game.ui.widgets.prose import Prose
@@ -84,9 +84,15 @@ async def choose(pilot: Pilot[int], number: int) -> None:
     """Pick an option by number, confirm, and close any modal that follows."""
     await pilot.press(str(number), "enter")
     await pilot.pause()
-    while isinstance(pilot.app.screen, MomentScreen):
+    while isinstance(pilot.app.screen, AlertScreen):
         await pilot.press("enter")
         await pilot.pause()
+
+
+def game_file(folder: Path, but: str = "") -> Path:
+    """The one game file in a save folder (besides ``but``)."""
+    (path,) = [p for p in folder.glob("*.toml") if p.name != but]
+    return path
 
 
 def app_session(app: OffRampApp) -> Session:
@@ -109,7 +115,7 @@ class TestStart:
             assert session.state.seed == SEED
             assert session.state.lens_hidden
             assert session.state.turn == 1
-            assert (tmp_path / AUTOSAVE).exists()
+            assert game_file(tmp_path).name == f"mini-seed{SEED}.toml"
 
     @run
     async def test_chosen_lens_is_not_hidden(self, tmp_path: Path) -> None:
@@ -210,7 +216,7 @@ class TestTurn:
             await choose(pilot, 2)
             await choose(pilot, 1)
             state = app_session(app).state
-            saved = load_save(tmp_path / AUTOSAVE, scenario=app.scenario).state
+            saved = load_save(game_file(tmp_path), scenario=app.scenario).state
             ids = tuple(m.id for m in app.scenario.meters)
             assert saved.to_dict(ids) == state.to_dict(ids)
             assert saved.log == state.log
@@ -238,7 +244,7 @@ class TestTurn:
             await start_game(pilot)
             await pilot.press("1", "enter")
             await pilot.pause()
-            assert isinstance(app.screen, MomentScreen)
+            assert isinstance(app.screen, AlertScreen)
             assert "Escalation up" in app.screen.query_one("#moments-text", Prose).plain
 
     @run
@@ -294,7 +300,7 @@ class TestEvents:
             assert isinstance(app.screen, EventScreen)
             await pilot.press("1", "enter")
             await pilot.pause()
-            while isinstance(app.screen, MomentScreen):
+            while isinstance(app.screen, AlertScreen):
                 await pilot.press("enter")
                 await pilot.pause()
             session = app_session(app)
@@ -396,12 +402,15 @@ class TestSaveAndResume:
             await pilot.pause()
             await pilot.press("l")
             await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
             screen = app.screen
             assert isinstance(screen, LoadScreen)
             rows = {row.path.name: row for row in screen.rows}
             assert rows["broken.toml"].loaded is None
             assert "TOML" in rows["broken.toml"].error
-            assert rows[AUTOSAVE].loaded is not None
+            own = game_file(tmp_path, but="broken.toml").name
+            assert rows[own].loaded is not None
             # Choosing the broken save keeps the load screen and reports the error.
             index = [r.path.name for r in screen.rows].index("broken.toml")
             screen.query_one("#saves").highlighted = index  # type: ignore[attr-defined]
@@ -409,7 +418,7 @@ class TestSaveAndResume:
             await pilot.pause()
             assert isinstance(app.screen, LoadScreen)
             # The good one loads.
-            index = [r.path.name for r in screen.rows].index(AUTOSAVE)
+            index = [r.path.name for r in screen.rows].index(own)
             screen.query_one("#saves").highlighted = index  # type: ignore[attr-defined]
             await pilot.press("enter")
             await pilot.pause()
@@ -530,7 +539,11 @@ class TestAnywhere:
         async with app.run_test(size=(80, 24)) as pilot:
             await start_game(pilot)
             titles = {c.title for c in app.get_system_commands(app.screen)}
-            for expected in ("Save the game under a name", "Pick option 3", "Keys and how to play"):
+            for expected in (
+                "Save now and keep a copy of this turn",
+                "Pick option 3",
+                "Keys and how to play",
+            ):
                 assert expected in titles
             assert "Look up a term" in titles
 
@@ -629,16 +642,6 @@ def test_unknown_lens_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     headless(monkeypatch)
     with pytest.raises(EngineError, match="unknown lens"):
         run_app(scenario_dir=MINI, saves=tmp_path, seed=1, lens="nope")
-
-
-def test_autosave_name_matches_saves() -> None:
-    """The title screen's autosave check uses the saves module's file name."""
-    import inspect
-
-    from game.saves import AUTOSAVE
-    from game.ui.screens import title
-
-    assert f'"{AUTOSAVE}"' in inspect.getsource(title)
 
 
 def test_scenario_loads_once() -> None:

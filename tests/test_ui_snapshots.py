@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 
 from game.engine import choices, choose, is_over, new_game
+from game.session import Session
 from game.ui.app import OffRampApp
-from game.ui.session import Session
 
 MINI = (Path(__file__).parent / "fixtures" / "mini").resolve()
 SEED = 3

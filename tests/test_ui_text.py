@@ -6,8 +6,9 @@ from pathlib import Path
 
 from game.content import load_scenario
 from game.content.models import GlossaryEntry
+from game.engine import Setup
 from game.engine.view import view
-from game.ui.session import Session
+from game.session import Session
 from game.ui.text import bar, delta_text, glossary_terms, linked, signed
 from game.ui.widgets.debrief import chart_content, column_chart
 from game.ui.widgets.meters import ladder_doc, meter_content
@@ -68,7 +69,7 @@ class TestMeterWidgets:
     def test_meter_and_ladder_text(self, tmp_path: Path) -> None:
         """Stability shows its number and band; morale its estimate range; the ladder its rung."""
         scenario = load_scenario(MINI)
-        session = Session.start(scenario, tmp_path, 3, "hawkish", hidden=False)
+        session = Session.start(scenario, tmp_path, Setup(seed=3, lens="hawkish"))
         v = session.view
         stability = meter_content(v.meters[0], 28).plain
         assert "Stability" in stability and "50" in stability and "Shaky" in stability
@@ -81,16 +82,16 @@ class TestMeterWidgets:
 
 
 class TestSession:
-    """The session calls the engine, logs changes with causes and finds the moments."""
+    """The session calls the engine, logs changes with causes and finds the alerts."""
 
     def test_choose_logs_and_finds_new_rung(self, tmp_path: Path) -> None:
-        """Pushing climbs a rung: the step reports it as a moment; the log has its causes."""
+        """Pushing climbs a rung: the result reports it as an alert; the log has its causes."""
         scenario = load_scenario(MINI)
-        session = Session.start(scenario, tmp_path, 3, "hawkish", hidden=False)
-        step = session.choose("push")
-        assert [m.kind for m in step.moments][:1] == ["rung"]
-        assert any("Pressure bites" in line for line in step.item.changes)
-        assert step.save_error == ""
+        session = Session.start(scenario, tmp_path, Setup(seed=3, lens="hawkish"))
+        result = session.choose("push")
+        assert [a.kind for a in result.alerts][:1] == ["rung"]
+        assert any("Pressure bites" in line for line in result.item.changes)
+        assert result.save_error == ""
         assert session.on_disk
         assert session.view.turn == 2
         assert view(scenario, session.state) == session.view
@@ -100,9 +101,9 @@ class TestSession:
         blocker = tmp_path / "file"
         blocker.write_text("x", encoding="utf-8")
         scenario = load_scenario(MINI)
-        session = Session.start(scenario, blocker, 3, None, hidden=True)
-        step = session.choose("wait")
-        assert step.save_error
+        session = Session.start(scenario, blocker, Setup(seed=3, hidden=True))
+        result = session.choose("wait")
+        assert result.save_error
         assert not session.on_disk
         assert session.state.turn == 2
 

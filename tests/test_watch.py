@@ -61,7 +61,8 @@ def test_rebase_replays_the_game_on_new_numbers(folder: Path) -> None:
     state, _ = choose(old, state, choices(old, state)[0].id)
     touch_edit(folder / "scenario.toml", "add = -10", "add = -20")
     new = load_scenario(folder)
-    rebased = rebase(new, state)
+    rebased, steps = rebase(new, state)
+    assert len(steps) == len(state.log)
     assert rebased.log == state.log
     assert rebased.meters != state.meters
 

@@ -102,11 +102,11 @@ wait_for "▼−"
 play 2
 wait_for "Turn 3 of 6"
 keys s
-wait_for "Saved as"
+wait_for "copy of this turn"
 keys q
 for _ in $(seq 1 50); do ended && break; sleep 0.2; done
 ended || fail "q did not quit"
-[ -f "$SAVES/autosave.toml" ] || fail "no autosave in $SAVES"
+[ -f "$SAVES/mini-seed3.toml" ] || fail "no game file in $SAVES"
 ls "$SAVES"/mini-seed3-turn03.toml >/dev/null || fail "no named save"
 
 # 3. Continue resumes turn three; play a turn, then kill the terminal outright.

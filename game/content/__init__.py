@@ -50,6 +50,17 @@ def resolve_scenario_dir(name: str | Path | None) -> Path:
     return CONTENT_ROOT / path
 
 
+def shipped_scenario_dir(scenario_id: str) -> Path | None:
+    """The folder under content/ of a scenario named by its id (as a save names it), or
+    None: an id is a name, never a path, so nothing outside content/ is ever looked at."""
+    import re
+
+    if len(scenario_id) > 64 or not re.fullmatch(r"[a-z0-9][a-z0-9_]*", scenario_id):
+        return None
+    folder = CONTENT_ROOT / scenario_id
+    return folder if folder.is_dir() else None
+
+
 __all__ = [
     "CONTENT_ROOT",
     "DEFAULT_SCENARIO",
@@ -58,4 +69,5 @@ __all__ = [
     "Scenario",
     "load_scenario",
     "resolve_scenario_dir",
+    "shipped_scenario_dir",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -18,6 +18,9 @@ from game.content.errors import ContentError, Problem
 from game.content.loader import Collector, load_scenario, read_toml, shown_path, validate_model
 from game.content.models import Id, Model
 from game.content.scenario import Scenario
+
+if TYPE_CHECKING:
+    from game.engine.setup import Setup
 
 CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
@@ -128,6 +131,20 @@ class Exercise:
     def turn_limit(self) -> int:
         """The turn limit in force."""
         return self.info.turn_limit or self.scenario.info.turn_limit
+
+    @property
+    def setup(self) -> Setup:
+        """How every student's game of this exercise starts."""
+        from game.engine.setup import Setup
+
+        return Setup(
+            seed=self.info.seed,
+            lens=self.lens,
+            hidden=self.hidden,
+            turn_limit=self.turn_limit,
+            schedule={t: tuple(events) for t, events in self.schedule.items()},
+            allowed_cards=self.allowed_cards,
+        )
 
 
 def is_exercise_file(path: Path) -> bool:

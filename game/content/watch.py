@@ -14,8 +14,8 @@ from pathlib import Path
 from game.content.errors import ContentError
 from game.content.loader import load_scenario, toml_files
 from game.content.scenario import Scenario
-from game.engine import EngineError, GameState
-from game.engine.replay import Setup, final_state
+from game.engine import EngineError, GameState, Setup, start
+from game.engine.replay import Step, replay
 
 Stamp = tuple[tuple[str, int, int], ...]
 
@@ -59,8 +59,9 @@ class ScenarioWatcher:
             return Reload(None, exc)
 
 
-def rebase(scenario: Scenario, state: GameState) -> GameState:
-    """The same game (setup and choice log) replayed on new content.
+def rebase(scenario: Scenario, state: GameState) -> tuple[GameState, list[Step]]:
+    """The same game (setup and choice log) replayed once on new content: its state now
+    and every step.
 
     Raises EngineError when the log no longer fits the content (a card or option it
     names was removed, or the new rules deal different cards): the caller then keeps
@@ -69,6 +70,7 @@ def rebase(scenario: Scenario, state: GameState) -> GameState:
     if state.scenario_id != scenario.id:
         raise EngineError(f"the scenario id changed from {state.scenario_id!r} to {scenario.id!r}")
     try:
-        return final_state(scenario, Setup.of(state), state.log)
+        steps = replay(scenario, Setup.of(state), state.log)
+        return (steps[-1].after if steps else start(scenario, Setup.of(state))), steps
     except (EngineError, KeyError, IndexError) as exc:
         raise EngineError(f"this game no longer replays on the edited content: {exc}") from exc

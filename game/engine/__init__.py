@@ -28,6 +28,7 @@ from game.engine.core import (
     open_game,
 )
 from game.engine.outcome import Outcome, outcome
+from game.engine.setup import Setup, opening, start
 from game.engine.state import (
     Cause,
     Change,
@@ -51,6 +52,7 @@ __all__ = [
     "LogEntry",
     "Outcome",
     "PendingEffect",
+    "Setup",
     "TurnReport",
     "choices",
     "choose",
@@ -61,5 +63,7 @@ __all__ = [
     "is_over",
     "new_game",
     "open_game",
+    "opening",
     "outcome",
+    "start",
 ]

@@ -2,65 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from game.engine.core import EngineError, choose, inject, new_game, open_game
+from game.engine.core import EngineError, choose, inject
+from game.engine.setup import Setup, start
 from game.engine.state import GameState, LogEntry, TurnReport
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
-
-
-@dataclass(frozen=True, slots=True)
-class Setup:
-    """Everything fixed at the start of a game: with the log, it determines the game."""
-
-    seed: int
-    lens: str
-    hidden: bool = False
-    turn_limit: int | None = None
-    schedule: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
-    allowed_cards: frozenset[str] | None = None
-
-    @classmethod
-    def of(cls, state: GameState) -> Setup:
-        """The setup a state was started from."""
-        return cls(
-            seed=state.seed,
-            lens=state.lens,
-            hidden=state.lens_hidden,
-            turn_limit=state.turn_limit,
-            schedule={t: tuple(ev) for t, ev in state.schedule.items()},
-            allowed_cards=state.allowed_cards,
-        )
-
-
-def start(scenario: Scenario, setup: Setup) -> GameState:
-    """A new game from a setup."""
-    return new_game(
-        scenario,
-        setup.seed,
-        setup.lens,
-        hidden=setup.hidden,
-        turn_limit=setup.turn_limit,
-        schedule=setup.schedule,
-        allowed_cards=setup.allowed_cards,
-    )
-
-
-def opening(scenario: Scenario, setup: Setup) -> tuple[GameState, TurnReport]:
-    """A new game from a setup, with the report of its opening news."""
-    return open_game(
-        scenario,
-        setup.seed,
-        setup.lens,
-        hidden=setup.hidden,
-        turn_limit=setup.turn_limit,
-        schedule=setup.schedule,
-        allowed_cards=setup.allowed_cards,
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from game.content import ContentError, Scenario, load_scenario, resolve_scenario
 from game.content.exercise import Exercise
 from game.debrief import Moment, build_debrief, meter_history, sparkline
 from game.engine import EngineError, GameState, draw_lens, outcome
-from game.engine.replay import Setup
+from game.engine.setup import Setup
 from game.saves import LoadedSave, SaveError, list_saves, load_save, read_save_document
 from game.sim.report import wilson
 from game.sim.runner import Conditions, simulate
@@ -335,7 +335,7 @@ def clean_name(text: str) -> str:
 
 def _student(scenario: Scenario, save: LoadedSave) -> StudentResult:
     state = save.state
-    name = clean_name(save.meta.get("player", "")) or clean_name(save.path.stem) or "student"
+    name = clean_name(save.meta.player) or clean_name(save.path.stem) or "student"
     path = tuple(
         PathStep(
             turn=entry.turn,

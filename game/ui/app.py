@@ -1,7 +1,7 @@
 """The Off-Ramp Textual app: global keys, the screen flow and the game session.
 
 Screens live in :mod:`game.ui.screens`, widgets in :mod:`game.ui.widgets`; the app wires
-them together and owns the :class:`~game.ui.session.Session` of the game in play.
+them together and owns the :class:`~game.session.Session` of the game in play.
 
 Startup is kept lean: the title screen is drawn first, and the scenario (pydantic
 validation of every TOML file) loads in a worker thread behind it.  Content that does
@@ -12,7 +12,6 @@ imported only when first needed.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -23,7 +22,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.signal import Signal
 
+from game.ui.notices import save_failed
 from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
 
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
     from game.content.scenario import Scenario
     from game.content.watch import Reload, ScenarioWatcher
     from game.saves import LoadedSave
-    from game.ui.session import Session
+    from game.session import Session
+    from game.ui.screens.new_game import NewGame
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
@@ -92,6 +94,8 @@ class OffRampApp(App[int]):
             from game.content.watch import ScenarioWatcher
 
             self.watcher = ScenarioWatcher(self.scenario_dir)
+        self.reloaded: Signal[Session] = Signal(self, "reloaded")
+        """Published when the game in play was replayed on edited content (hot reload)."""
 
     @property
     def ready(self) -> bool:
@@ -108,7 +112,8 @@ class OffRampApp(App[int]):
     # --- screens ------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        return TitleScreen()
+        info = self.exercise.info if self.exercise is not None else None
+        return TitleScreen(f"{info.title} (class {info.class_code})" if info else None)
 
     def on_mount(self) -> None:
         self._check_size(self.size)
@@ -169,22 +174,19 @@ class OffRampApp(App[int]):
                 markup=False,
             )
             return
-        session.autosave()
+        error = session.save()
+        if error:
+            save_failed(self, error)
         self.notify(
             f"Reloaded {folder}; this game replayed on the edited content.",
             title="Content reloaded",
             markup=False,
         )
-        from game.ui.screens.turn import TurnScreen
-
-        # Redraw the turn screen in place (its session now holds the replayed game); a
-        # dialog above it belongs to the old content, so it goes.
-        turn = next((s for s in self.screen_stack if isinstance(s, TurnScreen)), None)
-        if turn is not None:
-            while self.screen is not turn and len(self.screen_stack) > 1:
-                self.pop_screen()
-            turn.refresh_board()
-            turn.offer_event()
+        # A dialog above the game belongs to the old content, so it goes; the turn screen
+        # redraws in place when the signal reaches it.
+        while len(self.screen_stack) > 2 and self.screen.is_modal:
+            self.pop_screen()
+        self.reloaded.publish(session)
 
     @work(thread=True, exit_on_error=False, group="content")
     def load_content(self) -> None:
@@ -210,9 +212,10 @@ class OffRampApp(App[int]):
             )
             return
         self._scenario = scenario
-        for screen in self.screen_stack:
-            if isinstance(screen, TitleScreen):
-                screen.show_scenario(scenario)
+        title = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(title, TitleScreen):
+            title.show_scenario(scenario)
+            title.show_continue(self.continue_note())
 
     def _failed(self, error: Exception) -> None:
         self.startup_error = error
@@ -224,6 +227,10 @@ class OffRampApp(App[int]):
             return False
         self.notify("The scenario is still loading…", timeout=2)
         return True
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()  # the game may be opened again at once (tests, a relaunch)
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size)
@@ -246,9 +253,11 @@ class OffRampApp(App[int]):
         return isinstance(self.screen, TooSmallScreen)
 
     def go_title(self) -> None:
-        """Back to the title screen (the bottom of the stack)."""
+        """Back to the title screen (the bottom of the stack), saying what Continue resumes."""
         while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
             self.pop_screen()
+        if isinstance(self.screen, TitleScreen) and self.ready:
+            self.screen.show_continue(self.continue_note())
 
     # --- the game -----------------------------------------------------------------
 
@@ -266,6 +275,38 @@ class OffRampApp(App[int]):
                 folders.append(folder)
         return folders
 
+    def on_title_screen_chosen(self, message: TitleScreen.Chosen) -> None:
+        """New, Continue or Load on the title screen."""
+        if self.not_ready():
+            return
+        if self.exercise is not None:
+            self.join_exercise()
+        elif message.item == "new":
+            self.open_new_game()
+        elif message.item == "continue":
+            self.continue_latest()
+        else:
+            from game.ui.screens.load import LoadScreen
+
+            self.push_screen(LoadScreen(self.saves, self.scenario), self._load_chosen)
+
+    def open_new_game(self) -> None:
+        """The new-game dialog."""
+        from game.ui.screens.new_game import NewGameScreen
+
+        self.push_screen(
+            NewGameScreen(self.scenario, self.scenario_folders(), self.seed, self.lens),
+            self._new_game_chosen,
+        )
+
+    def _new_game_chosen(self, chosen: NewGame | None) -> None:
+        if chosen is not None:
+            self.new_game(chosen.scenario, chosen.seed, chosen.lens)
+
+    def _load_chosen(self, loaded: LoadedSave | None) -> None:
+        if loaded is not None:
+            self.resume(loaded)
+
     def new_game(
         self,
         scenario: Scenario,
@@ -275,22 +316,9 @@ class OffRampApp(App[int]):
         show_briefing: bool = True,
     ) -> None:
         """Start a game (``lens`` None or 'hidden' hides a lens drawn from the seed)."""
-        from game.ui.session import Session
+        from game.session import Session, free_setup
 
-        if seed is None:
-            seed = secrets.randbelow(1_000_000)
-        hidden = lens in (None, "hidden")
-        self.session = Session.start(scenario, self.saves, seed, None if hidden else lens, hidden)
-        error = self.session.autosave()
-        if error:
-            self.save_failed(error)
-        self.go_title()
-        if show_briefing:
-            from game.ui.screens.briefing import BriefingScreen
-
-            self.push_screen(BriefingScreen(self.session, starting=True))
-        else:
-            self.show_game()
+        self.play(Session.start(scenario, self.saves, free_setup(seed, lens)), show_briefing)
 
     def start_new_game(
         self,
@@ -307,20 +335,46 @@ class OffRampApp(App[int]):
             self._loaded(load_scenario(self.scenario_dir))
         self.new_game(self.scenario, seed, None if hidden else lens, show_briefing=show_briefing)
 
-    def begin_turns(self) -> None:
-        """Leave the briefing for the turn screen (or the debrief of a finished game)."""
+    def leave_game(self) -> None:
+        """Let go of the game in play (saved every turn), so it can be opened again."""
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def play(self, session: Session, show_briefing: bool) -> None:
+        """Make ``session`` the game in play: save it, then its briefing or its board."""
+        if self.session is not session:
+            self.leave_game()
+        self.session = session
+        error = session.save()
+        if error:
+            save_failed(self, error)
+        self.go_title()
+        if show_briefing:
+            from game.ui.screens.briefing import BriefingScreen
+
+            self.push_screen(BriefingScreen(session, starting=True), self._briefed)
+        else:
+            self.show_game()
+
+    def _briefed(self, _: None) -> None:
         self.go_title()
         self.show_game()
 
     def resume(self, loaded: LoadedSave) -> None:
-        """Continue a loaded save where it stopped."""
-        from game.ui.session import Session
+        """Continue a loaded save where it stopped (or say why it cannot be)."""
+        from game.saves import SaveError
+        from game.session import Session
 
-        self.session = Session.resume(loaded, self.saves)
+        self.leave_game()
+        try:
+            session = Session.resume(loaded, self.saves)
+        except SaveError as exc:
+            self.cannot_open(exc)
+            return
         for warning in loaded.warnings:
             self.notify(f"Note: {warning}.", title="Save loaded", severity="warning", markup=False)
-        self.go_title()
-        self.show_game()
+        self.play(session, show_briefing=False)
 
     def show_game(self) -> None:
         """The turn screen, or the debrief when the game is over."""
@@ -330,7 +384,7 @@ class OffRampApp(App[int]):
             return
         from game.ui.screens.turn import TurnScreen
 
-        self.push_screen(TurnScreen(self.session))
+        self.push_screen(TurnScreen(self.session, self.reloaded), lambda _: self.show_debrief())
 
     def show_debrief(self) -> None:
         """Replace the game screens by the debrief."""
@@ -338,15 +392,20 @@ class OffRampApp(App[int]):
         from game.ui.screens.debrief import DebriefScreen
 
         self.go_title()
-        self.push_screen(DebriefScreen(self.session))
+        self.push_screen(DebriefScreen(self.session, self.saves), self._debriefed)
 
-    def save_failed(self, reason: str) -> None:
-        """Tell the player a save failed, without stopping the game."""
+    def _debriefed(self, then: str | None) -> None:
+        self.go_title()
+        if then == "new":
+            self.open_new_game()
+
+    def cannot_open(self, error: Exception) -> None:
+        """Say why a game cannot be opened; its file is left as it is."""
         self.notify(
-            f"{reason}\nThe game goes on; fix the folder and press s to save again.",
-            title="Could not save",
+            f"{error}\nThe file was left as it is.",
+            title="This game cannot be opened",
             severity="error",
-            timeout=10,
+            timeout=12,
             markup=False,
         )
 
@@ -362,62 +421,67 @@ class OffRampApp(App[int]):
                 NameScreen(exercise.info.title, exercise.info.class_code), self._joined
             )
         else:
-            self._joined(f"student-{secrets.token_hex(3)}")
+            from game.session import anonymous_player
+
+            self._joined(anonymous_player())
 
     def _joined(self, name: str | None) -> None:
         if name is None:
             return
-        from game.classroom import unfinished_game
-        from game.ui.session import Session
+        from game.saves import SaveError
+        from game.session import Session
 
-        exercise = self.exercise
-        assert exercise is not None
-        loaded = unfinished_game(self.saves, exercise, name)
-        if loaded is not None:
-            self.session = Session.resume(loaded, self.saves, exercise)
-            self.notify(f"Welcome back, {name}: your game goes on.", title="Resumed", markup=False)
-            self.go_title()
-            self.show_game()
+        assert self.exercise is not None
+        self.leave_game()
+        try:
+            session, resumed = Session.join(self.exercise, self.saves, name)
+        except SaveError as exc:
+            self.cannot_open(exc)
             return
-        self.session = Session.start_exercise(exercise, self.saves, name)
-        error = self.session.autosave()
-        if error:
-            self.save_failed(error)
-        from game.ui.screens.briefing import BriefingScreen
-
-        self.go_title()
-        self.push_screen(BriefingScreen(self.session, starting=True))
-
-    def continue_autosave(self) -> None:
-        """Resume the latest autosave, or say clearly why not."""
-        if self.not_ready():
-            return
-        if self.exercise is not None:
-            self.join_exercise()
-            return
-        from game.saves import AUTOSAVE, SaveError
-
-        path = self.saves / AUTOSAVE
-        if not path.exists():
+        if resumed:
             self.notify(
-                f"No autosave in {self.saves}/ yet.",
+                f"Welcome back, {session.player}: your game goes on.",
+                title="Resumed",
+                markup=False,
+            )
+        self.play(session, show_briefing=not resumed)
+
+    def continue_latest(self) -> None:
+        """Resume the latest unfinished game, or say clearly why not."""
+        from game.saves import SaveError
+        from game.session import Session
+
+        self.leave_game()
+        try:
+            session = Session.continue_latest(self.scenario, self.saves)
+        except SaveError as exc:
+            self.cannot_open(exc)
+            return
+        if session is None:
+            self.notify(
+                f"No game to continue in {self.saves}/ yet.",
                 title="Continue",
                 severity="warning",
                 markup=False,
             )
             return
+        self.play(session, show_briefing=False)
+
+    def continue_note(self) -> str | None:
+        """What Continue resumes, in words (None: nothing)."""
+        from game.saves import SaveError, latest_unfinished, read_save_document
+
+        path = latest_unfinished(self.saves)
+        if path is None:
+            return None
         try:
-            loaded = load_for(self, path)
-        except SaveError as exc:
-            self.notify(
-                f"{exc}\nThe file was left as it is.",
-                title="The autosave cannot be loaded",
-                severity="error",
-                timeout=12,
-                markup=False,
-            )
-            return
-        self.resume(loaded)
+            doc = read_save_document(path)
+        except SaveError:
+            return None
+        meta = doc.meta
+        lens = "hidden" if doc.lens_hidden else doc.lens
+        where = " · ".join(x for x in (f"turn {meta.get('turn', '?')}", meta.get("date")) if x)
+        return f"{where} · seed {doc.seed} · lens {lens}"
 
     # --- global actions -------------------------------------------------------------
 
@@ -482,16 +546,6 @@ class OffRampApp(App[int]):
             )
 
 
-def load_for(app: OffRampApp, path: Path) -> LoadedSave:
-    """Load a save with the app's scenario when it is the save's, else by the save's name."""
-    from game.saves import load_save, read_save_document
-
-    doc = read_save_document(path)
-    if doc.scenario == app.scenario.id:
-        return load_save(path, scenario=app.scenario)
-    return load_save(path)
-
-
 def run_app(
     scenario_dir: Path,
     saves: Path,
@@ -512,7 +566,7 @@ def run_app(
     session = app.session
     if session is not None and session.on_disk and not session.over:
         print(
-            f"Game saved in {session.autosave_path}. "
+            f"Game saved in {session.path}. "
             "Run the same command again and choose Continue to resume."
         )
     return result if isinstance(result, int) else 0

@@ -7,7 +7,7 @@ summaries.  A hidden lens is never named: all lenses are described, none marked.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,12 +17,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer
 
-from game.ui.session import Session
+from game.session import Session
 from game.ui.text import linked
 from game.ui.widgets.prose import Doc, Prose
-
-if TYPE_CHECKING:
-    from game.ui.app import OffRampApp
 
 Part = Content | str | tuple[str, str]
 
@@ -118,7 +115,8 @@ def briefing_doc(session: Session) -> Doc:
 
 
 class BriefingScreen(Screen[None]):
-    """The briefing; before turn one it ends with 'Begin', later it is a reference."""
+    """The briefing; before turn one it ends with 'Begin' (dismissed then, for the turns
+    to begin), later it is a reference."""
 
     CSS_PATH = "briefing.tcss"
     AUTO_FOCUS = "#briefing-body"
@@ -131,11 +129,6 @@ class BriefingScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.starting = starting
-
-    @property
-    def offramp(self) -> OffRampApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         title = self.session.scenario.briefing.title or "Briefing"
@@ -165,10 +158,7 @@ class BriefingScreen(Screen[None]):
 
     def action_begin(self) -> None:
         """Start playing (or go back to the game)."""
-        if self.starting:
-            self.offramp.begin_turns()
-        else:
-            self.dismiss(None)
+        self.dismiss(None)
 
     def action_back(self) -> None:
         """Back to the game (when opened during one)."""

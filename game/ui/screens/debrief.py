@@ -18,13 +18,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, TabPane
 
-from game.ui.session import Session
+from game.session import Session
 from game.ui.widgets.debrief import MeterChart
 from game.ui.widgets.prose import Doc, Prose
 
 if TYPE_CHECKING:
     from game.debrief import Debrief
-    from game.ui.app import OffRampApp
 
 TABS = (
     ("ending", "Ending"),
@@ -131,7 +130,7 @@ def questions_doc(debrief: Debrief) -> Doc:
     return doc
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(Screen[str]):
     """The end of the game, explained."""
 
     CSS_PATH = "debrief.tcss"
@@ -143,15 +142,12 @@ class DebriefScreen(Screen[None]):
         Binding("left,h", "next_tab(-1)", "Previous tab", show=False),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, export_dir: Path) -> None:
+        """``export_dir``: where ``e`` writes the Markdown debrief."""
         super().__init__()
         self.session = session
+        self.export_dir = export_dir
         self.debrief: Debrief | None = None
-
-    @property
-    def offramp(self) -> OffRampApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(id="debrief-status")
@@ -208,7 +204,7 @@ class DebriefScreen(Screen[None]):
 
     def export_path(self) -> Path:
         """Where ``e`` writes the Markdown debrief."""
-        return self.offramp.saves / f"debrief-{self.session.state.seed}.md"
+        return self.export_dir / f"debrief-{self.session.state.seed}.md"
 
     def action_export(self) -> None:
         """Write the debrief as Markdown into the saves folder."""
@@ -234,13 +230,11 @@ class DebriefScreen(Screen[None]):
 
     def action_title(self) -> None:
         """Back to the title screen."""
-        self.offramp.go_title()
+        self.dismiss("title")
 
     def action_new_game(self) -> None:
         """Open the new-game dialog."""
-        from game.ui.screens.new_game import NewGameScreen
-
-        self.app.push_screen(NewGameScreen())
+        self.dismiss("new")
 
     def action_next_tab(self, step: int) -> None:
         """Move to the next (or previous) tab."""

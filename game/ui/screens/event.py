@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Static
 
 from game.content.models import Card, Event
 from game.content.scenario import Scenario
-from game.ui.session import Moment
+from game.session import Alert
 from game.ui.text import linked
 from game.ui.widgets.card import PICK_BINDINGS, OptionsBox
 from game.ui.widgets.prose import Doc, Prose
@@ -94,18 +94,18 @@ class EventScreen(ModalScreen[str | None]):
         self.dismiss(message.option.id)
 
 
-def moments_doc(moments: tuple[Moment, ...]) -> Doc:
-    """The moments, each a headline and what it means."""
+def alerts_doc(alerts: tuple[Alert, ...]) -> Doc:
+    """The alerts, each a headline and what it means."""
     doc = Doc()
-    for moment in moments:
-        doc.blank().add((moment.title, "bold"))
-        for line in moment.text.splitlines():
+    for alert in alerts:
+        doc.blank().add((alert.title, "bold"))
+        for line in alert.text.splitlines():
             doc.add(line, prefix="  ")
     return doc
 
 
-class MomentScreen(ModalScreen[None]):
-    """Important moments: a new escalation rung, a band crossed, important news."""
+class AlertScreen(ModalScreen[None]):
+    """What must not be missed: a new escalation rung, a band crossed, important news."""
 
     CSS_PATH = "dialogs.tcss"
     AUTO_FOCUS = None
@@ -114,9 +114,9 @@ class MomentScreen(ModalScreen[None]):
         Binding("escape", "close", "Continue", show=False),
     ]
 
-    def __init__(self, moments: tuple[Moment, ...]) -> None:
+    def __init__(self, alerts: tuple[Alert, ...]) -> None:
         super().__init__(classes="dialog-screen")
-        self.moments = moments
+        self.alerts = alerts
 
     def compose(self) -> ComposeResult:
         with Vertical(id="moment", classes="dialog"):
@@ -128,7 +128,7 @@ class MomentScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#moments-text", Prose).update(moments_doc(self.moments))
+        self.query_one("#moments-text", Prose).update(alerts_doc(self.alerts))
 
     @on(Button.Pressed, "#ok")
     def action_close(self) -> None:

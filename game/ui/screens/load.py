@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,10 +17,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.saves import LoadedSave, SaveError, list_saves
+from game.saves import LoadedSave, SaveError, list_saves, load_for
 
 if TYPE_CHECKING:
-    from game.ui.app import OffRampApp
+    from game.content.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +32,13 @@ class SaveRow:
     error: str
 
 
-def check_saves(app: OffRampApp) -> list[SaveRow]:
-    """Every save in the app's folder, newest first, each loaded or with its error."""
-    from game.ui.app import load_for
-
+def check_saves(folder: Path, scenario: Scenario) -> list[SaveRow]:
+    """Every save in ``folder``, newest first, each loaded (with ``scenario`` when it is
+    the save's) or with its error."""
     rows = []
-    for path in list_saves(app.saves):
+    for path in list_saves(folder):
         try:
-            rows.append(SaveRow(path, load_for(app, path), ""))
+            rows.append(SaveRow(path, load_for(path, scenario), ""))
         except SaveError as exc:
             rows.append(SaveRow(path, None, _without_path(str(exc), path)))
     return rows
@@ -73,7 +72,7 @@ def row_content(row: SaveRow) -> Content:
         status = f"game over: {scenario.ending[state.ending].title}"
     else:
         status = f"turn {state.turn} of {state.turn_limit} · {date_of(scenario, state.turn)}"
-    kind = "autosave" if row.loaded.meta.get("kind") == "autosave" else "save"
+    kind = "kept copy" if row.loaded.meta.kind == "save" else "game"
     return Content.assemble(
         ("✓ ", "bold"),
         (row.path.name, "bold"),
@@ -83,8 +82,8 @@ def row_content(row: SaveRow) -> Content:
     )
 
 
-class LoadScreen(Screen[None]):
-    """Pick a save to resume."""
+class LoadScreen(Screen[LoadedSave | None]):
+    """Pick a save to resume (dismissed with the loaded save, or None)."""
 
     CSS_PATH = "load.tcss"
     AUTO_FOCUS = "#saves"
@@ -94,18 +93,15 @@ class LoadScreen(Screen[None]):
         Binding("r", "rescan", "Rescan", tooltip="Read the saves folder again"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path, scenario: Scenario) -> None:
         super().__init__()
+        self.folder = folder
+        self.scenario = scenario
         self.rows: list[SaveRow] = []
-
-    @property
-    def offramp(self) -> OffRampApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="load-box"):
-            yield Static(Content(f"Saves in {self.offramp.saves}/"), id="load-title")
+            yield Static(Content(f"Saves in {self.folder}/"), id="load-title")
             yield OptionList(id="saves")
             yield Static(id="load-detail")
             with Horizontal(id="load-buttons"):
@@ -117,14 +113,25 @@ class LoadScreen(Screen[None]):
         self.action_rescan()
 
     def action_rescan(self) -> None:
-        """Read the folder again."""
-        self.rows = check_saves(self.offramp)
+        """Read the folder again (off the UI thread: loading replays every game)."""
+        self.query_one("#load-detail", Static).update("Reading the saves…")
+        self.scan()
+
+    @work(thread=True, exclusive=True, group="scan")
+    def scan(self) -> None:
+        """Load every save in a worker; the list is shown when done."""
+        rows = check_saves(self.folder, self.scenario)
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[SaveRow]) -> None:
+        """List the rows read by :meth:`scan`."""
+        self.rows = rows
         saves = self.query_one("#saves", OptionList)
         saves.clear_options()
         saves.add_options([Option(row_content(r), id=str(i)) for i, r in enumerate(self.rows)])
         broken = sum(1 for r in self.rows if r.loaded is None)
         if not self.rows:
-            note = "No saves yet. A game autosaves every turn; s saves under a name."
+            note = "No saves yet. Every game saves itself each turn; s keeps a copy of a turn."
         elif broken:
             note = (
                 f"{broken} file{'s' if broken != 1 else ''} cannot be loaded (marked ✗); "
@@ -175,7 +182,7 @@ class LoadScreen(Screen[None]):
                 markup=False,
             )
             return
-        self.offramp.resume(row.loaded)
+        self.dismiss(row.loaded)
 
     def action_back(self) -> None:
         """Back to the title screen."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,15 +17,24 @@ from textual.widgets.option_list import Option
 
 from game.content import ContentError, load_scenario
 from game.content.scenario import Scenario
+from game.session import MAX_SEED
 
-if TYPE_CHECKING:
-    from game.ui.app import OffRampApp
+
+@dataclass(frozen=True, slots=True)
+class NewGame:
+    """What the dialog returns: the scenario, the seed (None: random) and the lens id
+    (or "hidden")."""
+
+    scenario: Scenario
+    seed: int | None
+    lens: str
+
 
 HIDDEN = "hidden"
 
 
-class NewGameScreen(ModalScreen[None]):
-    """Choose scenario, lens and seed, then start."""
+class NewGameScreen(ModalScreen[NewGame | None]):
+    """Choose scenario, lens and seed, then start (dismissed with a :class:`NewGame`)."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,21 +42,26 @@ class NewGameScreen(ModalScreen[None]):
         Binding("ctrl+s", "start", "Start", tooltip="Start the game", priority=True),
     ]
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        folders: list[Path],
+        seed: int | None = None,
+        lens: str | None = None,
+    ) -> None:
+        """``folders``: the scenario folders offered, ``scenario``'s own first; ``seed``
+        and ``lens``: what the command line asked for."""
         super().__init__(classes="dialog-screen")
-        self.scenarios: dict[Path, Scenario] = {}
+        self.scenario = scenario
+        self.folders = folders
+        self.seed = seed
+        self.lens = lens
+        self.scenarios: dict[Path, Scenario] = {folders[0]: scenario}
         self.lens_choices: list[tuple[str, str]] = []
         self.lens_about: dict[str, str] = {}
 
-    @property
-    def offramp(self) -> OffRampApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
-        app = self.offramp
-        self.scenarios[app.scenario_dir] = app.scenario
-        folders = app.scenario_folders()
+        folders = self.folders
         with Vertical(id="new-game", classes="dialog"):
             yield Static("New game", classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
@@ -60,13 +75,13 @@ class NewGameScreen(ModalScreen[None]):
                         id="scenario",
                     )
                 else:
-                    yield Static(Content(f"  {app.scenario.info.title}"), id="scenario-name")
+                    yield Static(Content(f"  {self.scenario.info.title}"), id="scenario-name")
                 yield Label("Lens — whose theory of cause and effect runs the world")
                 yield OptionList(id="lens")
                 yield Static(id="lens-about")
                 yield Label("Seed — the same seed and choices give the same game (optional)")
                 yield Input(
-                    value="" if app.seed is None else str(app.seed),
+                    value="" if self.seed is None else str(self.seed),
                     placeholder="random",
                     type="integer",
                     id="seed",
@@ -77,7 +92,7 @@ class NewGameScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._fill_lenses(self.offramp.scenario, self.offramp.lens)
+        self._fill_lenses(self.scenario, self.lens)
         self.query_one("#lens", OptionList).focus()
 
     def _folder_label(self, folder: Path) -> str:
@@ -129,7 +144,7 @@ class NewGameScreen(ModalScreen[None]):
         """The chosen scenario, loaded (None, with a notification, if it does not load)."""
         selects = self.query(Select)
         if not selects:
-            return self.offramp.scenario
+            return self.scenario
         folder = Path(str(selects.first().value))
         if folder not in self.scenarios:
             try:
@@ -182,7 +197,10 @@ class NewGameScreen(ModalScreen[None]):
                 "The seed must be a whole number (or empty).", severity="error", markup=False
             )
             return
+        if seed is not None and not 0 <= seed < MAX_SEED:
+            self.notify("The seed must be from 0 to 2**63 − 1.", severity="error", markup=False)
+            return
         lenses = self.query_one("#lens", OptionList)
         index = lenses.highlighted
         lens = self.lens_choices[index][0] if index is not None else HIDDEN
-        self.offramp.new_game(scenario, seed, lens)
+        self.dismiss(NewGame(scenario, seed, lens))

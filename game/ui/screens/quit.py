@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from game.ui.session import Session
+from game.session import Session
 
 
 class QuitScreen(ModalScreen[bool]):
@@ -51,7 +51,7 @@ class QuitScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#save-quit")
     def action_save_quit(self) -> None:
         """Try the autosave once more; quit if it works."""
-        error = self.session.autosave()
+        error = self.session.save()
         if error:
             self.notify(error, title="Still cannot save", severity="error", timeout=8, markup=False)
             return

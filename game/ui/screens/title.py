@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.style import Style
@@ -16,7 +17,6 @@ from textual.widgets import Footer, Static
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
-    from game.ui.app import OffRampApp
 
 LOGO = """\
  ▄▀▀▄ █▀▀ █▀▀   █▀▀▄ ▄▀▀▄ █▄ ▄█ █▀▀▄
@@ -61,7 +61,7 @@ class TitleMenu(Widget, can_focus=True):
 
     highlighted: reactive[int] = reactive(0, repaint=True)
     unavailable: reactive[frozenset[str]] = reactive(frozenset(), repaint=True)
-    """Items shown as unavailable (Continue without an autosave)."""
+    """Items shown as unavailable (Continue with no game to continue)."""
     renamed: reactive[dict[str, str]] = reactive(dict, repaint=True)
     """Item labels that differ from the menu's (in a class exercise)."""
 
@@ -90,23 +90,28 @@ class TitleMenu(Widget, can_focus=True):
 
 
 class TitleScreen(Screen[None]):
-    """The first screen."""
+    """The first screen.  It shows what the app hands it (the scenario, what Continue
+    resumes) and posts :class:`TitleScreen.Chosen` for the app to act on."""
 
     # Its styles (title.tcss) are loaded by the app: as the default screen it is never pushed.
     AUTO_FOCUS = "TitleMenu"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_game", "New game"),
-        Binding("c", "continue_game", "Continue", tooltip="Continue the latest autosave"),
+        Binding("c", "continue_game", "Continue", tooltip="Continue your latest game"),
         Binding("l", "load_game", "Load"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    class Chosen(Message):
+        """The player chose a menu item: "new", "continue" or "load"."""
 
-    @property
-    def offramp(self) -> OffRampApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        def __init__(self, item: str) -> None:
+            super().__init__()
+            self.item = item
+
+    def __init__(self, exercise: str | None = None) -> None:
+        """``exercise``: "title (class code)" in a class exercise, whose menu differs."""
+        super().__init__()
+        self.exercise = exercise
 
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
@@ -119,6 +124,17 @@ class TitleScreen(Screen[None]):
             yield Static(id="autosave-note")
         yield Footer()
 
+    def on_mount(self) -> None:
+        if self.exercise is not None:
+            menu = self.query_one(TitleMenu)
+            menu.renamed = {
+                "new": "Join the class",
+                "continue": "Continue mine",
+                "load": "Load mine",
+            }
+            note = f"Class exercise: {self.exercise}"
+            self.query_one("#autosave-note", Static).update(Content(note))
+
     def show_scenario(self, scenario: Scenario) -> None:
         """Name the scenario once it has loaded."""
         info = scenario.info
@@ -127,52 +143,24 @@ class TitleScreen(Screen[None]):
         self.query_one("#scenario-summary", Static).update(Content(summary))
         self.query_one("#scenario-summary").display = bool(summary)
 
-    def on_screen_resume(self) -> None:
-        self._autosave_note()
-
-    def on_mount(self) -> None:
-        self._autosave_note()
-
-    def _autosave_note(self) -> None:
-        exercise = self.offramp.exercise
-        if exercise is not None:
-            menu = self.query_one(TitleMenu)
-            menu.unavailable = frozenset()
-            menu.renamed = {
-                "new": "Join the class",
-                "continue": "Continue mine",
-                "load": "Load mine",
-            }
-            note = f"Class exercise: {exercise.info.title} (class {exercise.info.class_code})"
-            self.query_one("#autosave-note", Static).update(Content(note))
+    def show_continue(self, resumes: str | None) -> None:
+        """Say what Continue resumes ("turn 5 of 24 · …"), or that there is nothing to
+        continue (None)."""
+        if self.exercise is not None:
             return
-        has = (self.offramp.saves / "autosave.toml").exists()  # game.saves.AUTOSAVE
-        note = "" if has else f"(no autosave in {self.offramp.saves}/ yet)"
-        self.query_one(TitleMenu).unavailable = frozenset() if has else frozenset({"continue"})
+        menu = self.query_one(TitleMenu)
+        menu.unavailable = frozenset() if resumes else frozenset({"continue"})
+        note = f"Continue: {resumes}" if resumes else "(no game to continue yet)"
         self.query_one("#autosave-note", Static).update(Content(note))
 
     def action_new_game(self) -> None:
-        """Open the new-game dialog (in a class exercise: join it)."""
-        if self.offramp.not_ready():
-            return
-        if self.offramp.exercise is not None:
-            self.offramp.join_exercise()
-            return
-        from game.ui.screens.new_game import NewGameScreen
-
-        self.app.push_screen(NewGameScreen())
+        """Start a new game (in a class exercise: join it)."""
+        self.post_message(self.Chosen("new"))
 
     def action_continue_game(self) -> None:
-        """Resume the latest autosave."""
-        self.offramp.continue_autosave()
+        """Resume the latest game."""
+        self.post_message(self.Chosen("continue"))
 
     def action_load_game(self) -> None:
         """List the saves to load one (in a class exercise: the student's own game)."""
-        if self.offramp.not_ready():
-            return
-        if self.offramp.exercise is not None:
-            self.offramp.join_exercise()
-            return
-        from game.ui.screens.load import LoadScreen
-
-        self.app.push_screen(LoadScreen())
+        self.post_message(self.Chosen("load"))

@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from game.engine import current_decision
-from game.ui.screens.event import EventScreen, MomentScreen
-from game.ui.session import Moment, Session
+from game.session import Alert, Session
+from game.ui.notices import save_failed
+from game.ui.screens.event import AlertScreen, EventScreen
 from game.ui.text import glossary_terms
 from game.ui.widgets.advisors import AdvisorsPanel
 from game.ui.widgets.card import PICK_BINDINGS, CardPanel, OptionsBox
@@ -28,35 +29,35 @@ from game.ui.widgets.meters import LadderGauge, MetersPanel
 from game.ui.widgets.news import NewsPanel
 
 if TYPE_CHECKING:
+    from textual.signal import Signal
+
     from game.content.models import Card, Event
-    from game.ui.app import OffRampApp
 
 TALL = 34
 
 
 class TurnScreen(Screen[None]):
-    """One turn: read the board, pick an option, confirm."""
+    """One turn after another: read the board, pick an option, confirm.  Dismissed when
+    the game is over."""
 
     CSS_PATH = "turn.tcss"
     AUTO_FOCUS = None  # focused in on_mount, without scrolling the situation out of view
     BINDINGS: ClassVar[list[BindingType]] = [
         *PICK_BINDINGS,
-        Binding("s", "save", "Save", tooltip="Save the game under a name"),
+        Binding("s", "save", "Save", tooltip="Save now and keep a copy of this turn"),
         Binding("w", "why", "Why?", tooltip="Advisors: quotes and why effects happen"),
         Binding("a", "lower('advisors')", "Advisors", show=False, tooltip="Show the advisors"),
         Binding("n", "lower('news')", "News & log", show=False, tooltip="Show news and log"),
         Binding("b", "briefing", "Briefing", show=False, tooltip="Read the briefing again"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, reloaded: Signal[Session] | None = None) -> None:
+        """``reloaded``: published when the session's game was replayed on edited content
+        (hot reload); the board is drawn again in place."""
         super().__init__()
         self.session = session
+        self.reloaded = reloaded
         self._lower = "advisors"
-
-    @property
-    def offramp(self) -> OffRampApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         scenario = self.session.scenario
@@ -82,7 +83,14 @@ class TurnScreen(Screen[None]):
         self._show_lower()
         self.refresh_board()
         self.query_one(OptionsBox).focus(scroll_visible=False)
+        if self.reloaded is not None:
+            self.reloaded.subscribe(self, self._replayed)
         self.after_choice(self.session.take_opening())
+
+    def _replayed(self, session: Session) -> None:
+        if session is self.session:
+            self.refresh_board()
+            self.offer_event()
 
     def on_resize(self) -> None:
         self.query_one("#ladder", LadderGauge).full = self.app.size.height >= TALL
@@ -162,16 +170,21 @@ class TurnScreen(Screen[None]):
         self.query_one(OptionsBox).confirm()
 
     def action_save(self) -> None:
-        """Write a named save."""
+        """Save now, and keep a copy of this turn to come back to."""
         from game.saves import SaveError
 
         try:
-            path = self.session.save_named()
+            path = self.session.keep_copy()
         except SaveError as exc:
-            self.offramp.save_failed(str(exc))
+            save_failed(self, str(exc))
             return
         self.refresh_status()
-        self.notify(f"Saved as {path}", title="Saved", timeout=4, markup=False)
+        self.notify(
+            f"Saved; a copy of this turn is kept as {path}",
+            title="Saved",
+            timeout=4,
+            markup=False,
+        )
 
     def action_why(self) -> None:
         """Show or hide the quotes and the effects' explanations."""
@@ -215,10 +228,10 @@ class TurnScreen(Screen[None]):
 
     def take(self, option: str) -> None:
         """Take an option of the current decision, then show what followed."""
-        step = self.session.choose(option)
-        if step.save_error:
-            self.offramp.save_failed(step.save_error)
-        for title in step.injected:
+        result = self.session.choose(option)
+        if result.save_error:
+            save_failed(self, result.save_error)
+        for title in result.injected:
             self.notify(
                 f"{title} (in this turn's news)",
                 title="From your instructor",
@@ -230,14 +243,14 @@ class TurnScreen(Screen[None]):
         card = self.query_one(CardPanel)
         card.call_after_refresh(card.scroll_home, animate=False)
         if self.session.over:
-            self.offramp.show_debrief()
+            self.dismiss(None)
             return
-        self.after_choice(step.moments)
+        self.after_choice(result.alerts)
 
-    def after_choice(self, moments: tuple[Moment, ...]) -> None:
-        """Show important moments, then an event's own choice if one is owed."""
-        if moments:
-            self.app.push_screen(MomentScreen(moments), lambda _: self.offer_event())
+    def after_choice(self, alerts: tuple[Alert, ...]) -> None:
+        """Show what must not be missed, then an event's own choice if one is owed."""
+        if alerts:
+            self.app.push_screen(AlertScreen(alerts), lambda _: self.offer_event())
         else:
             self.offer_event()
 

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 
 from game.content.scenario import Scenario
-from game.ui.session import LogItem
+from game.session import LogItem
 from game.ui.text import linked
 from game.ui.widgets.prose import Doc, Prose
 
