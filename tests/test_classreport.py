@@ -20,9 +20,9 @@ from game.content import Scenario
 from game.content.exercise import load_exercise
 from game.content.models import Option
 from game.debrief import build_debrief
-from game.engine import GameState, choices, choose, inject, is_over, new_game
+from game.engine import GameState, Setup, choices, choose, inject, is_over, new_game
 from game.saves import SaveMeta, write_save
-from game.sim import Conditions, simulate
+from game.sim import simulate
 from game.sim.classreport import (
     ClassReport,
     StudentResult,
@@ -266,7 +266,7 @@ class TestBaseline:
             assert row.games == RUNS
             assert sum(row.shares.values()) == pytest.approx(1.0)
         assert baseline.lens == LENS
-        assert baseline.conditions.game_seed == SEED
+        assert baseline.crisis.seed == SEED
 
     def test_figures_match_a_simulation_of_the_same_crisis(self, klass: Klass) -> None:
         cuba = scenario_at(CUBA)
@@ -276,7 +276,7 @@ class TestBaseline:
             [LENS],
             RUNS,
             jobs=1,
-            conditions=Conditions(game_seed=SEED, turn_limit=cuba.info.turn_limit),
+            crisis=Setup(seed=SEED, turn_limit=cuba.info.turn_limit),
         )
         counts = Counter(r.ending for r in records)
         assert klass.report.baseline is not None
@@ -297,8 +297,8 @@ class TestBaseline:
         report = build_class_report(klass.folder, load_exercise(path), 5)
         assert report.exercise_title == "Seminar"
         assert report.baseline is not None and report.baseline.source == "exercise"
-        assert report.baseline.conditions == Conditions(
-            game_seed=42, turn_limit=6, schedule=((3, "un_showdown"),)
+        assert report.baseline.crisis == Setup(
+            seed=42, lens=LENS, turn_limit=6, schedule={3: ("un_showdown",)}
         )
         assert {name for name, _ in report.skipped} == BAD_FILES
         # the students played another crisis than this exercise: the report says so

@@ -2,11 +2,10 @@
 
 from game.sim.coverage import coverage_text, run_coverage
 from game.sim.report import build_report, report_json, report_markdown, report_text
-from game.sim.runner import Conditions, GameRecord, play_one, simulate
+from game.sim.runner import GameRecord, play_one, simulate
 from game.sim.strategies import Strategy, StrategyError, default_strategy_names, make_strategy
 
 __all__ = [
-    "Conditions",
     "GameRecord",
     "Strategy",
     "StrategyError",

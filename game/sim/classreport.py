@@ -24,7 +24,7 @@ from game.engine import EngineError, GameState, draw_lens, outcome
 from game.engine.setup import Setup
 from game.saves import LoadedSave, SaveError, list_saves, load_save, read_save_document
 from game.sim.report import wilson
-from game.sim.runner import Conditions, simulate
+from game.sim.runner import simulate
 from game.sim.strategies import make_strategy
 from game.timeline import option_text
 
@@ -135,9 +135,9 @@ class Baseline:
     lens: str
     lens_name: str
     runs: int
-    conditions: Conditions
+    crisis: Setup
     source: str
-    """Where the conditions come from: "exercise" or the save they were copied from."""
+    """Where the crisis comes from: "exercise" or the save it was copied from."""
     rows: tuple[BaselineRow, ...]
 
 
@@ -267,12 +267,12 @@ def build_class_report(
     for student in students:
         report.notes += [f"{student.name}: {w}" for w in student.warnings]
 
-    conditions, source = _conditions(exercise, first)
-    if conditions is not None:
-        report.notes += _setup_notes(played, students, conditions, lens_id, source)
-    if baseline_runs and conditions is not None:
-        report.baseline = _baseline(scenario, lens_id, conditions, source, baseline_runs)
-    elif conditions is None:
+    crisis, source = _crisis(exercise, first)
+    if crisis is not None:
+        report.notes += _setup_notes(played, students, crisis, lens_id, source)
+    if baseline_runs and crisis is not None:
+        report.baseline = _baseline(scenario, lens_id, crisis, source, baseline_runs)
+    elif crisis is None:
         report.notes.append("No valid saves and no exercise: nothing to simulate a baseline for.")
     return report
 
@@ -453,54 +453,32 @@ def _exercise_lens(exercise: Exercise | None) -> str:
     return exercise.lens or draw_lens(exercise.scenario, exercise.info.seed)
 
 
-def _conditions(
-    exercise: Exercise | None, first: LoadedSave | None
-) -> tuple[Conditions | None, str]:
+def _crisis(exercise: Exercise | None, first: LoadedSave | None) -> tuple[Setup | None, str]:
     """The crisis the class faced, from the exercise file or else from the first save."""
     if exercise is not None:
-        schedule = sorted(exercise.schedule.items())
-        return (
-            Conditions(
-                game_seed=exercise.info.seed,
-                turn_limit=exercise.turn_limit,
-                schedule=tuple((turn, event) for turn, events in schedule for event in events),
-                allowed_cards=exercise.allowed_cards,
-            ),
-            "exercise",
-        )
+        return exercise.setup, "exercise"
     if first is None:
         return None, ""
-    setup = Setup.of(first.state)
-    return _conditions_of(setup), first.path.name
-
-
-def _conditions_of(setup: Setup) -> Conditions:
-    schedule = sorted(setup.schedule.items())
-    return Conditions(
-        game_seed=setup.seed,
-        turn_limit=setup.turn_limit,
-        schedule=tuple((turn, event) for turn, events in schedule for event in events),
-        allowed_cards=setup.allowed_cards,
-    )
+    return Setup.of(first.state), first.path.name
 
 
 def _setup_notes(
     saves: Sequence[LoadedSave],
     students: Sequence[StudentResult],
-    reference: Conditions,
+    reference: Setup,
     lens: str,
     source: str,
 ) -> list[str]:
     """Students whose crisis differs from the baseline's, named with what differs."""
     notes = []
     for save, student in zip(saves, students, strict=True):
-        mine = _conditions_of(Setup.of(save.state))
+        mine = Setup.of(save.state)
         differs = [
             label
             for label, a, b in [
-                ("seed", mine.game_seed, reference.game_seed),
+                ("seed", mine.seed, reference.seed),
                 ("turn limit", mine.turn_limit, reference.turn_limit),
-                ("injects", mine.schedule, reference.schedule),
+                ("injects", mine.scheduled(), reference.scheduled()),
                 ("deck", mine.allowed_cards, reference.allowed_cards),
                 ("lens", save.state.lens, lens),
             ]
@@ -515,12 +493,10 @@ def _setup_notes(
     return notes
 
 
-def _baseline(
-    scenario: Scenario, lens: str, conditions: Conditions, source: str, runs: int
-) -> Baseline:
+def _baseline(scenario: Scenario, lens: str, crisis: Setup, source: str, runs: int) -> Baseline:
     strategies = ["random", *(f"advocate:{s.id}" for s in scenario.sources)]
     records = simulate(
-        scenario, strategies, [lens], runs, seed=BASELINE_SEED, jobs=1, conditions=conditions
+        scenario, strategies, [lens], runs, seed=BASELINE_SEED, jobs=1, crisis=crisis
     )
     rows = []
     for name in strategies:
@@ -539,7 +515,7 @@ def _baseline(
         lens=lens,
         lens_name=lens_model.name if lens_model else (lens or "none"),
         runs=runs,
-        conditions=conditions,
+        crisis=crisis,
         source=source,
         rows=tuple(rows),
     )
@@ -586,12 +562,13 @@ def _lens_line(report: ClassReport) -> str:
 
 
 def _baseline_line(baseline: Baseline) -> str:
-    c = baseline.conditions
+    c = baseline.crisis
     where = "the exercise" if baseline.source == "exercise" else f"the save {baseline.source}"
+    injects = len(c.scheduled())
     return (
         f"{baseline.runs} simulated games per strategy under lens {baseline.lens_name}, "
-        f"seed {c.game_seed}, turn limit {c.turn_limit}, {len(c.schedule)} scheduled "
-        f"inject{'s' if len(c.schedule) != 1 else ''}, "
+        f"seed {c.seed}, turn limit {c.turn_limit}, {injects} scheduled "
+        f"inject{'s' if injects != 1 else ''}, "
         f"{'every card' if c.allowed_cards is None else f'{len(c.allowed_cards)} cards'} "
         f"(as in {where})."
     )

@@ -10,11 +10,11 @@ import os
 import random
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from game.content import Scenario, load_scenario
-from game.engine import choices, choose, new_game
+from game.engine import Setup, choices, choose, new_game, start
 from game.engine.rng import MASK, mix
 from game.engine.rules import rules_for
 from game.sim.strategies import Strategy, make_strategy
@@ -51,7 +51,9 @@ class Job:
     lens_index: int
     start: int
     stop: int
-    conditions: Conditions
+    crisis: Setup | None
+    """The crisis every game shares (an exercise's), or None for the scenario's own with
+    each game's seed."""
 
 
 def game_seed(master: int, strategy_index: int, lens_index: int, game: int) -> int:
@@ -60,24 +62,12 @@ def game_seed(master: int, strategy_index: int, lens_index: int, game: int) -> i
     return mix((z + game) & MASK) >> 33
 
 
-@dataclass(frozen=True, slots=True)
-class Conditions:
-    """Exercise settings the simulated games share (defaults: the scenario's own)."""
-
-    game_seed: int | None = None
-    """Play every game on this seed (the same crisis); strategies still vary their picks."""
-    turn_limit: int | None = None
-    schedule: tuple[tuple[int, str], ...] = ()
-    """(turn, event) injects."""
-    allowed_cards: frozenset[str] | None = None
-
-
 def play_one(
     scenario: Scenario,
     strategy_name: str,
     lens: str,
     seed: int,
-    conditions: Conditions | None = None,
+    crisis: Setup | None = None,
     strategy: Strategy | None = None,
 ) -> GameRecord:
     """Play one game with a strategy under a lens and record it.
@@ -88,17 +78,10 @@ def play_one(
     if strategy is None:
         strategy = make_strategy(scenario, strategy_name)
     rnd = random.Random(seed)
-    cond = conditions or Conditions()
-    schedule: dict[int, list[str]] = {}
-    for turn, event in cond.schedule:
-        schedule.setdefault(turn, []).append(event)
-    state = new_game(
-        scenario,
-        seed if cond.game_seed is None else cond.game_seed,
-        lens,
-        turn_limit=cond.turn_limit,
-        schedule=schedule,
-        allowed_cards=cond.allowed_cards,
+    state = (
+        new_game(scenario, seed, lens)
+        if crisis is None
+        else start(scenario, replace(crisis, lens=lens, hidden=False))
     )
     cards: list[str] = []
     picks: list[str] = []
@@ -141,7 +124,7 @@ def _run_job(job: Job) -> list[GameRecord]:
             job.strategy,
             job.lens,
             game_seed(job.master_seed, job.strategy_index, job.lens_index, g),
-            job.conditions,
+            job.crisis,
             strategy,
         )
         for g in range(job.start, job.stop)
@@ -156,17 +139,19 @@ def simulate(
     seed: int = 0,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    conditions: Conditions | None = None,
+    crisis: Setup | None = None,
 ) -> list[GameRecord]:
-    """Play ``runs`` games for every strategy × lens; records in a fixed order."""
-    cond = conditions or Conditions()
+    """Play ``runs`` games for every strategy × lens; records in a fixed order.
+
+    With a ``crisis`` (an exercise's setup), every game plays its seed, turn limit,
+    schedule and deck under each lens; the strategies still vary their picks."""
     for name in strategies:
         make_strategy(scenario, name)  # fail early on an unknown name
     jobs = jobs or os.cpu_count() or 1
     total = runs * len(strategies) * len(lenses)
     chunk = max(1, min(250, runs // max(1, jobs * 2) or 1))
     work = [
-        Job(str(scenario.folder), s, lens, seed, si, li, start, min(runs, start + chunk), cond)
+        Job(str(scenario.folder), s, lens, seed, si, li, start, min(runs, start + chunk), crisis)
         for si, s in enumerate(strategies)
         for li, lens in enumerate(lenses)
         for start in range(0, runs, chunk)
