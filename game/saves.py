@@ -454,14 +454,14 @@ def is_finished(doc: SaveModel) -> bool:
 
 
 def latest_unfinished(folder: Path) -> Path | None:
-    """The newest game file in ``folder`` whose game is still in play: what Continue
-    resumes (readable files only; the copies a player kept with ``s`` are not games' own
-    files, and are loaded from the load screen)."""
+    """The newest game file in ``folder`` whose game is unfinished and not open in another
+    window: what Continue resumes (readable files only; the copies a player kept with
+    ``s`` are not games' own files, and are loaded from the load screen)."""
     for path in list_saves(folder):
         try:
             doc = read_save_document(path)
         except SaveError:
             continue
-        if doc.meta.get("kind") != "save" and not is_finished(doc):
+        if doc.meta.get("kind") != "save" and not is_finished(doc) and not game_in_play(path):
             return path
     return None

@@ -107,7 +107,9 @@ class TestOwnFile:
         assert game.path is not None
         with pytest.raises(GameInUse, match="open in another window"):
             Session.resume(load_save(game.path, scenario=scenario), tmp_path)
+        assert latest_unfinished(tmp_path) is None  # Continue passes over it
         game.close()
+        assert latest_unfinished(tmp_path) == game.path
         again = Session.resume(load_save(game.path, scenario=scenario), tmp_path)
         assert again.path == game.path
         again.close()
