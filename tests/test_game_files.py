@@ -63,6 +63,7 @@ class TestOwnFile:
         assert second.path != first.path
         assert first.path.read_bytes() == before
         assert load_save(first.path, scenario=scenario).state.log == first.state.log
+        second.close()
         assert latest_unfinished(tmp_path) == second.path
 
     def test_a_file_that_does_not_load_is_left_as_it_is(self, tmp_path: Path) -> None:
