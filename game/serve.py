@@ -22,6 +22,7 @@ import shlex
 import socket
 import sys
 import tempfile
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,8 @@ class ServeConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     public_url: str | None = None
-    """The address browsers use (behind a proxy); default: the one each browser asked."""
+    """The address browsers use (behind a proxy); default: the one each browser loaded the
+    page from (the page names its script and websocket by path)."""
 
 
 def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
@@ -98,6 +100,8 @@ def prepare(
         scenario_dir = resolve_scenario_dir(scenario).resolve()
         load_scenario(scenario_dir)
     check_address(host, port)
+    if public_url is not None:
+        check_public_url(public_url)
     return ServeConfig(
         saves=Path(saves).resolve(),
         exercise=exercise_path,
@@ -133,6 +137,16 @@ def check_address(host: str, port: int) -> None:
                 raise ServeError(_bind_problem(host, port, exc)) from exc
 
 
+def check_public_url(url: str) -> None:
+    """Raise ServeError unless ``url`` is an http or https address a page can name."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ServeError(
+            f"--public-url {url!r}: give the address browsers use, "
+            "like https://class.example.edu or http://10.0.0.5:8000"
+        )
+
+
 def _bind_problem(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE:
         return (
@@ -158,16 +172,57 @@ def shown_url(config: ServeConfig) -> str:
     return f"http://{host}:{config.port}"
 
 
+def page_base(config: ServeConfig, own_page: bool = True) -> str:
+    """The start of every URL in the page: ``--public-url``, else nothing (paths only).
+
+    Never the request's ``Host``: a forged one (``Host: evil.example``) would send the
+    browser's script and websocket there, and a caching proxy would keep that page for
+    everyone.  Paths are resolved by the browser against the address it loaded the page
+    from (right behind 0.0.0.0, a LAN name, a tunnel); the websocket's by
+    :data:`PAGE_SCRIPT`.  Without our page (``own_page`` False), the address the server
+    listens on."""
+    if config.public_url:
+        return config.public_url
+    return "" if own_page else shown_url(config)
+
+
+def websocket_url(base: str) -> str:
+    """The game's websocket under ``base`` (``http`` becomes ``ws``, ``https`` ``wss``)."""
+    if base.startswith("https:"):
+        return f"wss:{base[6:]}/ws"
+    if base.startswith("http:"):
+        return f"ws:{base[5:]}/ws"
+    return f"{base}/ws"
+
+
 _WEB_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.DOTALL)
 
+# Before textual-serve's script connects: resolve its websocket path against the page's
+# own address (older browsers refuse a relative websocket URL), as ws: or wss:.
+PAGE_SCRIPT = """<script>
+      (() => {
+        const Native = window.WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(url, protocols) {
+            const absolute = new URL(url, window.location.href);
+            if (absolute.protocol === "http:") absolute.protocol = "ws:";
+            if (absolute.protocol === "https:") absolute.protocol = "wss:";
+            super(absolute.href, protocols);
+          }
+        };
+      })();
+    </script>
+  </head>"""
 
-def offline_templates(folder: Path) -> Path | None:
-    """textual-serve's page template without its web-font link, written to ``folder``.
 
-    The page asks fonts.googleapis.com for Roboto Mono; on a classroom network without
-    internet access that request can hang, and the page starts the game only once it has
-    loaded.  Without the link the terminal uses the browser's monospace font at once.
-    None (keep textual-serve's own) if the template is not as expected."""
+def page_template(folder: Path) -> Path | None:
+    """textual-serve's page template, made Off-Ramp's, written to ``folder``.
+
+    Without its web-font link: on a classroom network without internet access the request
+    to fonts.googleapis.com can hang, and the page starts the game only once it has loaded;
+    the terminal uses the browser's monospace font at once.  With :data:`PAGE_SCRIPT`, so
+    the page can name its websocket by path.  None (keep textual-serve's own) if the
+    template is not as expected."""
     import textual_serve
 
     original = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
@@ -175,8 +230,9 @@ def offline_templates(folder: Path) -> Path | None:
         text = original.read_text(encoding="utf-8")
     except OSError:
         return None
-    page, count = _WEB_FONT.subn("", text)
-    if count != 1:
+    page, fonts = _WEB_FONT.subn("", text)
+    page, heads = page.replace("</head>", PAGE_SCRIPT), page.count("</head>")
+    if fonts != 1 or heads != 1:
         return None
     (folder / "app_index.html").write_text(page, encoding="utf-8")
     return folder
@@ -184,16 +240,20 @@ def offline_templates(folder: Path) -> Path | None:
 
 def serve(config: ServeConfig) -> int:
     """Run the server until Ctrl+C (or SIGTERM); return the exit status."""
-    from textual_serve.server import Server
+    import aiohttp_jinja2
+    from textual_serve.server import Server, to_int
 
     command = play_command(config)
 
     class OffRampServer(Server):
-        """textual-serve's server with Off-Ramp's start message and browser-relative URLs."""
+        """textual-serve's server with Off-Ramp's start message and page."""
 
-        def __init__(self) -> None:
+        def __init__(self, templates: Path | None) -> None:
             super().__init__(command, host=config.host, port=config.port, title=config.title)
             self.sessions: set[asyncio.Task[Any]] = set()
+            if templates is not None:
+                self.templates_path = templates
+            self.base = page_base(config, own_page=templates is not None)
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
@@ -212,11 +272,15 @@ def serve(config: ServeConfig) -> int:
             for task in list(self.sessions):
                 task.cancel()
 
-        async def handle_index(self, request: web.Request) -> Any:
-            # The page tells the browser where its websocket is: use the address this
-            # browser asked for (right behind 0.0.0.0 or a LAN name), unless one is set.
-            self.public_url = config.public_url or f"{request.scheme}://{request.host}"
-            return await super().handle_index(request)
+        async def handle_index(self, request: web.Request) -> web.Response:
+            # textual-serve's own builds every URL from the request's Host header.
+            context = {
+                "font_size": to_int(request.query.get("fontsize", "16"), 16),
+                "app_websocket_url": websocket_url(self.base),
+                "config": {"static": {"url": f"{self.base}/static/"}},
+                "application": {"name": self.title},
+            }
+            return aiohttp_jinja2.render_template("app_index.html", request, context)
 
         async def handle_websocket(self, request: web.Request) -> Any:
             task = asyncio.current_task()
@@ -229,10 +293,7 @@ def serve(config: ServeConfig) -> int:
                     self.sessions.discard(task)
 
     with tempfile.TemporaryDirectory(prefix="offramp-serve-") as tmp:
-        server = OffRampServer()
-        templates = offline_templates(Path(tmp))
-        if templates is not None:
-            server.templates_path = templates
+        server = OffRampServer(page_template(Path(tmp)))
         try:
             server.serve()
         except OSError as exc:  # lost the race for the port since check_address

@@ -9,7 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
-import urllib.request
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -19,11 +19,16 @@ from game.serve import (
     ServeConfig,
     ServeError,
     check_address,
+    page_base,
+    page_template,
     play_argv,
     play_command,
     prepare,
+    websocket_url,
 )
 from tests.test_serve_e2e import ROOT, free_port, running_server, serve_log, write_exercise
+
+MINI = ROOT / "tests" / "fixtures" / "mini"
 
 
 def test_play_command_quotes_absolute_paths(tmp_path: Path) -> None:
@@ -124,19 +129,57 @@ def test_prepare_checks_the_exercise_and_resolves_paths(tmp_path: Path) -> None:
     assert play_argv(config)[-2:] == ["--exercise", str(exercise.resolve())]
 
 
+def test_page_urls_follow_the_public_url_only() -> None:
+    """Behind a proxy every URL starts with --public-url; otherwise the page names paths,
+    which the browser resolves against the address it loaded the page from."""
+    config = ServeConfig(saves=Path("/s"), public_url="https://class.example/offramp")
+    assert page_base(config) == "https://class.example/offramp"
+    assert websocket_url(page_base(config)) == "wss://class.example/offramp/ws"
+    plain = ServeConfig(saves=Path("/s"), host="10.0.0.5", port=8123)
+    assert websocket_url(page_base(plain)) == "/ws"
+    # without Off-Ramp's page (a textual-serve whose template changed): the listening address
+    assert websocket_url(page_base(plain, own_page=False)) == "ws://10.0.0.5:8123/ws"
+
+
+@pytest.mark.parametrize("url", ["class.example", "ftp://x", "http://", "http://x/?a=1"])
+def test_bad_public_url_is_a_clear_error(url: str, tmp_path: Path) -> None:
+    with pytest.raises(ServeError, match="--public-url"):
+        prepare(saves=tmp_path, scenario=str(MINI), port=free_port(), public_url=url)
+
+
+def test_page_template_resolves_the_websocket_path(tmp_path: Path) -> None:
+    """The page turns its websocket path into a ws: URL before textual.js connects (on
+    window.onload, after every script in the page has run)."""
+    folder = page_template(tmp_path)
+    assert folder == tmp_path
+    page = (tmp_path / "app_index.html").read_text(encoding="utf-8")
+    assert "googleapis" not in page  # no web font to wait for on a closed network
+    assert "new URL(url, window.location.href)" in page
+
+
+def raw_get(url: str, path: str, host: str) -> str:
+    """The raw HTTP answer to ``GET path`` with this ``Host`` header, as text."""
+    parts = urllib.parse.urlsplit(url)
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(request.encode("ascii"))
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer.decode("utf-8", "replace")
+
+
 @pytest.mark.slow
 def test_server_page_session_and_ctrl_c(tmp_path: Path) -> None:
-    """The page points the browser's websocket at the address it asked for; a websocket
-    session runs the game; Ctrl+C stops the server and its sessions cleanly."""
-    mini = str(ROOT / "tests" / "fixtures" / "mini")
-    with running_server(tmp_path, "--scenario", mini) as (url, server):
-        request = urllib.request.Request(url, headers={"Host": "classroom.example:8123"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            page = response.read().decode()
-        assert 'data-session-websocket-url="ws://classroom.example:8123/ws"' in page
+    """The page names its script, styles and websocket without the request's Host header;
+    a websocket session runs the game; Ctrl+C stops the server and its sessions cleanly."""
+    with running_server(tmp_path, "--scenario", str(MINI)) as (url, server):
+        page = raw_get(url, "/", "evil.example:666")
+        assert page.startswith("HTTP/1.1 200 OK")
+        assert "evil.example" not in page
+        assert 'data-session-websocket-url="/ws"' in page
+        assert '<script src="/static/js/textual.js">' in page
         assert "<div>Off-Ramp</div>" in page
-        assert "googleapis" not in page  # no web font to wait for on a closed network
-        assert "js/textual.js" in page
         screen = asyncio.run(first_screen(url.replace("http", "ws") + "ws?width=100&height=30"))
         assert "New game" in screen, screen
         server.send_signal(signal.SIGINT)
