@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from aiohttp import web
-
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 ANY_HOST = {"", "0.0.0.0", "::", "*"}
@@ -238,10 +237,47 @@ def page_template(folder: Path) -> Path | None:
     return folder
 
 
+class LogLine(logging.Formatter):
+    """Each log record on one line: time, level, message.
+
+    An error a client caused (a malformed request, a dropped connection) is named with its
+    message and no traceback: a browser or a scanner sending garbage says nothing about the
+    server's code, and a class's console should not scroll 150 lines for it.  Any other
+    error keeps its traceback (a bug to report)."""
+
+    def __init__(self, client_errors: tuple[type[BaseException], ...]) -> None:
+        super().__init__(datefmt="%H:%M:%S")
+        self.client_errors = client_errors
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            said = str(error)
+            text += f": {type(error).__name__}" + (f": {said}" if said and said != text else "")
+        line = (
+            f"{self.formatTime(record, self.datefmt)} {record.levelname} {' '.join(text.split())}"
+        )
+        if record.exc_info and error is not None and not isinstance(error, self.client_errors):
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def client_errors() -> tuple[type[BaseException], ...]:
+    """The errors a client's request or connection causes, not the server's code."""
+    from aiohttp import web
+    from aiohttp.http_exceptions import HttpProcessingError
+
+    return (HttpProcessingError, web.HTTPException, ConnectionError)
+
+
 def serve(config: ServeConfig) -> int:
     """Run the server until Ctrl+C (or SIGTERM); return the exit status."""
     import aiohttp_jinja2
+    from aiohttp import web
     from textual_serve.server import Server, to_int
+
+    log = logging.getLogger("offramp.serve")
 
     command = play_command(config)
 
@@ -256,7 +292,10 @@ def serve(config: ServeConfig) -> int:
             self.base = page_base(config, own_page=templates is not None)
 
         def initialize_logging(self) -> None:
-            super().initialize_logging()
+            # textual-serve's shows each error as a rich traceback with its locals.
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(LogLine(client_errors()))
+            logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
         async def on_startup(self, app: web.Application) -> None:
@@ -283,6 +322,15 @@ def serve(config: ServeConfig) -> int:
             return aiohttp_jinja2.render_template("app_index.html", request, context)
 
         async def handle_websocket(self, request: web.Request) -> Any:
+            if not web.WebSocketResponse().can_prepare(request).ok:
+                # textual-serve's would log the failed handshake, then aiohttp its own.
+                log.warning(
+                    "bad request from %s: %s %s without a websocket handshake",
+                    request.remote,
+                    request.method,
+                    request.raw_path,
+                )
+                return web.Response(status=400, text="Open the game's page, not its websocket.\n")
             task = asyncio.current_task()
             if task is not None:
                 self.sessions.add(task)

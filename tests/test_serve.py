@@ -157,16 +157,21 @@ def test_page_template_resolves_the_websocket_path(tmp_path: Path) -> None:
     assert "new URL(url, window.location.href)" in page
 
 
-def raw_get(url: str, path: str, host: str) -> str:
-    """The raw HTTP answer to ``GET path`` with this ``Host`` header, as text."""
+def raw_request(url: str, request: bytes) -> str:
+    """The server's raw answer to the bytes of a request, as text."""
     parts = urllib.parse.urlsplit(url)
-    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
-        conn.sendall(request.encode("ascii"))
+        conn.sendall(request)
         answer = b""
         while chunk := conn.recv(65536):
             answer += chunk
     return answer.decode("utf-8", "replace")
+
+
+def raw_get(url: str, path: str, host: str) -> str:
+    """The raw HTTP answer to ``GET path`` with this ``Host`` header, as text."""
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    return raw_request(url, request.encode("ascii"))
 
 
 @pytest.mark.slow
@@ -189,6 +194,28 @@ def test_server_page_session_and_ctrl_c(tmp_path: Path) -> None:
     assert f"Saves go to {tmp_path / 'saves'}/" in log
     assert "server stopped" in log
     assert "Traceback" not in log
+
+
+@pytest.mark.slow
+def test_bad_requests_log_one_line_each(tmp_path: Path) -> None:
+    """`curl .../ws` (no websocket handshake), a malformed request and TLS sent to the
+    plain port each get a 400 and at most one line on the console, no traceback."""
+    with running_server(tmp_path, "--scenario", str(MINI)) as (url, _):
+        answer = raw_get(url, "/ws", "127.0.0.1")
+        assert answer.startswith("HTTP/1.1 400 ") and "Open the game's page" in answer
+        answer = raw_request(url, b"GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")
+        assert answer.startswith("HTTP/1.0 400 ")
+        answer = raw_request(url, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(64))
+        assert answer.startswith("HTTP/1.0 400 ")  # aiohttp does not log this one
+        assert raw_get(url, "/", "127.0.0.1").startswith("HTTP/1.1 200 OK")
+    said = serve_log(tmp_path).splitlines()
+    problems = [line for line in said if not line.startswith(("Off-Ramp:", "Saves go", "Open "))]
+    assert len(problems) == 2, "\n".join(said)
+    assert problems[0].endswith(
+        "WARNING bad request from 127.0.0.1: GET /ws without a websocket handshake"
+    )
+    assert "ERROR Error handling request from 127.0.0.1: BadHttpMessage: 400" in problems[1]
+    assert "Invalid header token" in problems[1]
 
 
 async def first_screen(ws_url: str, timeout: float = 30) -> str:
