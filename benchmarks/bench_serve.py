@@ -539,7 +539,9 @@ def main() -> int:
         text = exercise.read_text(encoding="utf-8")
         text = re.sub(r"(?m)^turn_limit = .*$", "turn_limit = 24", text)
         exercise.write_text(text, encoding="utf-8")
-        with running_server(folder, "--exercise", str(exercise), "--saves", "saves") as (url, srv):
+        cap = str(args.sessions)  # not the default cap, which may be lower on this machine
+        serve_args = ("--exercise", str(exercise), "--saves", "saves", "--max-sessions", cap)
+        with running_server(folder, *serve_args) as (url, srv):
             done = threading.Event()
             watcher = threading.Thread(
                 target=watch, args=(srv.pid, url, figures, done), daemon=True

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import html
 import logging
 import re
 import shlex
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 ANY_HOST = {"", "0.0.0.0", "::", "*"}
+MOST_SESSIONS = 40
+"""The default cap on games at once: a large class (see :func:`default_max_sessions`)."""
+SESSION_MIB = 60
+"""About the memory one game takes (its `offramp play` process: 59 MiB RSS measured)."""
 
 
 class ServeError(Exception):
@@ -54,6 +59,8 @@ class ServeConfig:
     public_url: str | None = None
     """The address browsers use (behind a proxy); default: the one each browser loaded the
     page from (the page names its script and websocket by path)."""
+    max_sessions: int = MOST_SESSIONS
+    """The most games running at once; a browser past it is told the class is full."""
 
 
 def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
@@ -79,6 +86,7 @@ def prepare(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     public_url: str | None = None,
+    max_sessions: int | None = None,
 ) -> ServeConfig:
     """Check the content and the address; return what to serve.
 
@@ -109,7 +117,59 @@ def prepare(
         host=host,
         port=port,
         public_url=public_url.rstrip("/") if public_url else None,
+        max_sessions=default_max_sessions() if max_sessions is None else max_sessions,
     )
+
+
+def default_max_sessions(meminfo: Path = Path("/proc/meminfo")) -> int:
+    """How many games to allow by default: :data:`MOST_SESSIONS`, or fewer if the memory
+    available now holds fewer at :data:`SESSION_MIB` each (at least one).
+
+    Memory is the limit that breaks a machine (out of memory, every game dies); CPU only
+    slows turns down.  Without /proc/meminfo (not Linux): :data:`MOST_SESSIONS`."""
+    try:
+        for line in meminfo.read_text(encoding="ascii").splitlines():
+            name, _, value = line.partition(":")
+            if name == "MemAvailable":
+                available_mib = int(value.split()[0]) // 1024  # the file says kB
+                return max(1, min(MOST_SESSIONS, available_mib // SESSION_MIB))
+    except (OSError, ValueError, IndexError):
+        pass
+    return MOST_SESSIONS
+
+
+def class_full(running: int) -> str:
+    """What a browser past the cap is told (short: a websocket close reason, <= 123 bytes)."""
+    games = "1 game" if running == 1 else f"{running} games"
+    return f"The class is full ({games} running); ask your instructor."
+
+
+FULL_PAGE = """<!DOCTYPE html>
+<html>
+  <head>
+    <meta charset="utf-8" />
+    <title>{title}</title>
+    <style>
+      body {{ background: #0c181f; color: rgba(255, 255, 255, 0.95); margin: 0;
+        font: 16px menlo, monospace; display: flex; align-items: center;
+        justify-content: center; height: 100vh; }}
+      div {{ background: #12232d; padding: 32px 48px; text-align: center; }}
+      a {{ color: #ac5af4; }}
+    </style>
+  </head>
+  <body>
+    <div>
+      <p class="message">{message}</p>
+      <p><a href="">Try again</a></p>
+    </div>
+  </body>
+</html>
+"""
+
+
+def full_page(title: str, running: int) -> str:
+    """The page a browser gets instead of the game while the class is full."""
+    return FULL_PAGE.format(title=html.escape(title), message=html.escape(class_full(running)))
 
 
 def check_address(host: str, port: int) -> None:
@@ -197,7 +257,9 @@ def websocket_url(base: str) -> str:
 _WEB_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.DOTALL)
 
 # Before textual-serve's script connects: resolve its websocket path against the page's
-# own address (older browsers refuse a relative websocket URL), as ws: or wss:.
+# own address (older browsers refuse a relative websocket URL), as ws: or wss:.  When the
+# server closes the websocket with a reason (the class is full), the page's "Session
+# ended" dialog says it.
 PAGE_SCRIPT = """<script>
       (() => {
         const Native = window.WebSocket;
@@ -207,6 +269,10 @@ PAGE_SCRIPT = """<script>
             if (absolute.protocol === "http:") absolute.protocol = "ws:";
             if (absolute.protocol === "https:") absolute.protocol = "wss:";
             super(absolute.href, protocols);
+            this.addEventListener("close", (event) => {
+              const message = document.querySelector(".closed-dialog .message");
+              if (event.reason && message) message.textContent = event.reason;
+            });
           }
         };
       })();
@@ -274,7 +340,7 @@ def client_errors() -> tuple[type[BaseException], ...]:
 def serve(config: ServeConfig) -> int:
     """Run the server until Ctrl+C (or SIGTERM); return the exit status."""
     import aiohttp_jinja2
-    from aiohttp import web
+    from aiohttp import WSCloseCode, web
     from textual_serve.server import Server, to_int
 
     log = logging.getLogger("offramp.serve")
@@ -303,6 +369,7 @@ def serve(config: ServeConfig) -> int:
             what = f"exercise {config.exercise}" if config.exercise else f"{config.scenario}"
             print(f"Off-Ramp: serving {what}", flush=True)
             print(f"Saves go to {config.saves}/", flush=True)
+            print(f"At most {config.max_sessions} games at once (--max-sessions).", flush=True)
             print(f"Open {url} in a browser (one game per tab). Ctrl+C stops.", flush=True)
 
         async def on_shutdown(self, app: web.Application) -> None:
@@ -312,6 +379,13 @@ def serve(config: ServeConfig) -> int:
                 task.cancel()
 
         async def handle_index(self, request: web.Request) -> web.Response:
+            if len(self.sessions) >= config.max_sessions:
+                return web.Response(
+                    status=503,
+                    text=full_page(config.title, len(self.sessions)),
+                    content_type="text/html",
+                    headers={"Retry-After": "30"},
+                )
             # textual-serve's own builds every URL from the request's Host header.
             context = {
                 "font_size": to_int(request.query.get("fontsize", "16"), 16),
@@ -331,6 +405,15 @@ def serve(config: ServeConfig) -> int:
                     request.raw_path,
                 )
                 return web.Response(status=400, text="Open the game's page, not its websocket.\n")
+            running = len(self.sessions)
+            if running >= config.max_sessions:
+                log.warning("the class is full: turned a browser away (%d games running)", running)
+                refused = web.WebSocketResponse()
+                await refused.prepare(request)
+                reason = class_full(running).encode("utf-8")
+                await refused.close(code=WSCloseCode.TRY_AGAIN_LATER, message=reason)
+                return refused
+            # Counted from here (no await in between) until its game has quit.
             task = asyncio.current_task()
             if task is not None:
                 self.sessions.add(task)

@@ -4,6 +4,7 @@ checks, a port in use, the page, a websocket session, Ctrl+C."""
 from __future__ import annotations
 
 import asyncio
+import re
 import shlex
 import signal
 import socket
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,7 @@ from game.serve import (
     ServeConfig,
     ServeError,
     check_address,
+    default_max_sessions,
     page_base,
     page_template,
     play_argv,
@@ -66,6 +69,27 @@ def test_bad_port_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]
         main(["serve", "--port", port])
     assert exit_.value.code == 2
     assert "a port is a number from 1 to 65535" in capsys.readouterr().err
+
+
+def test_max_sessions_below_one_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--max-sessions", "0"]) == 2
+    assert "--max-sessions: at least 1 game, not 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("available_kib", "cap"), [(24_000_000, 40), (1_048_576, 17), (10_000, 1), (None, 40)]
+)
+def test_default_max_sessions_fits_the_memory(
+    available_kib: int | None, cap: int, tmp_path: Path
+) -> None:
+    """40 games, fewer if the memory available holds fewer at 60 MiB each (1 GiB: 17)."""
+    meminfo = tmp_path / "meminfo"
+    if available_kib is not None:
+        meminfo.write_text(
+            f"MemTotal:       32000000 kB\nMemFree:  100 kB\nMemAvailable: {available_kib} kB\n",
+            encoding="ascii",
+        )
+    assert default_max_sessions(meminfo) == cap
 
 
 def test_exercise_and_scenario_together_is_a_usage_error(
@@ -208,14 +232,68 @@ def test_bad_requests_log_one_line_each(tmp_path: Path) -> None:
         answer = raw_request(url, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(64))
         assert answer.startswith("HTTP/1.0 400 ")  # aiohttp does not log this one
         assert raw_get(url, "/", "127.0.0.1").startswith("HTTP/1.1 200 OK")
-    said = serve_log(tmp_path).splitlines()
-    problems = [line for line in said if not line.startswith(("Off-Ramp:", "Saves go", "Open "))]
-    assert len(problems) == 2, "\n".join(said)
+    said = serve_log(tmp_path)
+    problems = re.findall(r"(?m)^\d\d:\d\d:\d\d .*", said)
+    assert len(problems) == 2, said
+    assert "Traceback" not in said and not re.search(r"(?m)^\s", said), said
     assert problems[0].endswith(
         "WARNING bad request from 127.0.0.1: GET /ws without a websocket handshake"
     )
     assert "ERROR Error handling request from 127.0.0.1: BadHttpMessage: 400" in problems[1]
     assert "Invalid header token" in problems[1]
+
+
+@pytest.mark.slow
+def test_a_full_class_turns_browsers_away_until_a_game_ends(tmp_path: Path) -> None:
+    """With --max-sessions 2, a third websocket is closed with the reason (the page shows
+    it) and the page itself says so; when a game ends, its place is free again."""
+    with running_server(tmp_path, "--scenario", str(MINI), "--max-sessions", "2") as (url, _):
+        asyncio.run(class_of_two(url))
+    log = serve_log(tmp_path)
+    assert "At most 2 games at once" in log
+    assert log.count("the class is full: turned a browser away (2 games running)") == 1
+
+
+async def class_of_two(url: str) -> None:
+    import aiohttp
+
+    ws_url = url.replace("http", "ws") + "ws?width=100&height=30"
+    full = "The class is full (2 games running); ask your instructor."
+    async with aiohttp.ClientSession() as http:
+        first, second = await asyncio.gather(join(http, ws_url), join(http, ws_url))
+        async with http.get(url) as page:
+            assert page.status == 503
+            assert full in await page.text()
+        async with http.ws_connect(ws_url) as third:
+            closing = await third.receive(timeout=10)
+            assert closing.type == aiohttp.WSMsgType.CLOSE
+            assert (closing.data, closing.extra) == (aiohttp.WSCloseCode.TRY_AGAIN_LATER, full)
+        await first.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while True:  # the place is free once that game has quit
+            async with http.get(url) as page:
+                if page.status == 200:
+                    break
+            assert loop.time() < deadline, "the ended game's place was not freed"
+            await asyncio.sleep(0.1)
+        fourth = await join(http, ws_url)
+        await asyncio.gather(second.close(), fourth.close())
+
+
+async def join(http: Any, ws_url: str, timeout: float = 30) -> Any:
+    """A websocket session left open once it shows the title screen's menu."""
+    import aiohttp
+
+    ws = await http.ws_connect(ws_url)
+    received = b""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while b"New game" not in received:
+        message = await ws.receive(timeout=max(0.1, deadline - loop.time()))
+        assert message.type == aiohttp.WSMsgType.BINARY, message
+        received += message.data
+    return ws
 
 
 async def first_screen(ws_url: str, timeout: float = 30) -> str:

@@ -8,6 +8,8 @@ under saves/<class>/ and checks that its replayed log holds the inject.
 Needs Debian's Chromium (/usr/bin/chromium) and Playwright's Python package (a dev
 extra); `.ci/run` installs Chromium, so CI always runs this test.  Elsewhere it is skipped
 with the reason.  The helpers here are shared with benchmarks/bench_serve.py.
+
+A second test caps the class at one game: a second tab says the class is full.
 """
 
 from __future__ import annotations
@@ -328,4 +330,56 @@ def test_browser_plays_exercise_and_inject_is_saved(tmp_path: Path) -> None:
     assert sum(entry.kind == "card" for entry in log) >= 4
     assert loaded.meta.get("player") == name
     assert (saves / "pols101" / "injects.log").read_text() == "peace_feeler\n"
+    assert "Traceback" not in serve_log(tmp_path)
+
+
+def test_a_browser_past_the_cap_is_told_the_class_is_full(tmp_path: Path) -> None:
+    """With --max-sessions 1: a tab whose game cannot start says the class is full (in the
+    page's closed dialog, or as the page itself when loaded while full); once the other
+    game has ended, trying again starts a game."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    mini = str(ROOT / "tests" / "fixtures" / "mini")
+    full = "The class is full (1 game running); ask your instructor."
+    with (
+        running_server(tmp_path, "--scenario", mini, "--max-sessions", "1") as (url, _),
+        sync_playwright() as playwright,
+    ):
+        browser = launch_browser(playwright)
+        try:
+            # The late tab loads its page while a place is free, but its script (and so
+            # its websocket) only once the first tab's game has taken that place.
+            late = browser.new_context(viewport=VIEWPORT).new_page()
+            held: list[Any] = []
+
+            def hold(route: Any) -> None:
+                held.append(route)
+
+            late.route("**/static/js/textual.js", hold)
+            late.goto(url, wait_until="commit")
+            first = Screen(open_game(browser, url))
+            first.wait_for(r"New game")
+            deadline = time.monotonic() + 30
+            while not held:
+                assert time.monotonic() < deadline, "the late tab never asked for its script"
+                late.wait_for_timeout(50)
+            held[0].continue_()
+            late.locator(".closed-dialog .message").filter(has_text=full).wait_for(timeout=30_000)
+            late.click(".closed-dialog button")  # Restart: the page itself now says it
+            late.locator("p.message").filter(has_text=full).wait_for(timeout=30_000)
+            first.page.close()
+            late.unroute("**/static/js/textual.js", hold)
+            late.add_init_script(CATCH_TERMINAL)
+            deadline = time.monotonic() + 30
+            while True:  # Try again until the first game's place is free
+                late.click("text=Try again")
+                late.wait_for_load_state("domcontentloaded")
+                if late.locator("#terminal").count():
+                    Screen(late).wait_for(r"New game")
+                    break
+                assert time.monotonic() < deadline, "the first game's place was not freed"
+                late.wait_for_timeout(200)
+        finally:
+            browser.close()
     assert "Traceback" not in serve_log(tmp_path)
