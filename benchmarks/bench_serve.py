@@ -18,7 +18,7 @@ Measured:
   its first output back (`first byte`), and until the screen shows the result (`pick`:
   the option is marked; `turn`: the next turn's board is drawn);
 - memory: every second, RSS and PSS (shared pages split between processes, so totals are
-  honest) of the server and all its descendants (`sh` + `offramp play` per tab), from
+  honest) of the server and all its descendants (an `offramp play` per tab), from
   /proc; per-session figures are totals over the `play` processes divided by their count;
 - CPU: the server's and its children's CPU time over the run (2 cores = 200%).
 

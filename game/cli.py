@@ -200,6 +200,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     """Play: the Textual app, or plain text lines with --plain."""
+    from game.lifeline import end_with_server
+
+    end_with_server()  # a game `offramp serve` started ends with the server
     exercise = None
     if args.exercise:
         from game.content.exercise import load_exercise

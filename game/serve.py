@@ -18,6 +18,7 @@ import contextlib
 import errno
 import html
 import logging
+import os
 import re
 import shlex
 import socket
@@ -27,6 +28,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from game.lifeline import SERVER_PID
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -73,9 +76,17 @@ def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
     return argv
 
 
-def play_command(config: ServeConfig, python: str | None = None) -> str:
-    """:func:`play_argv` as one shell command line (textual-serve runs it with a shell)."""
-    return shlex.join(play_argv(config, python))
+def play_command(
+    config: ServeConfig, python: str | None = None, server_pid: int | None = None
+) -> str:
+    """:func:`play_argv` as one shell command line (textual-serve runs it with a shell).
+
+    The shell ``exec``s the game, so it is the server's own child, and tells it the
+    server's pid: the game ends when the server dies (:mod:`game.lifeline`)."""
+    command = "exec " + shlex.join(play_argv(config, python))
+    if server_pid is not None:
+        command = f"{SERVER_PID}={server_pid} {command}"
+    return command
 
 
 def prepare(
@@ -345,7 +356,7 @@ def serve(config: ServeConfig) -> int:
 
     log = logging.getLogger("offramp.serve")
 
-    command = play_command(config)
+    command = play_command(config, server_pid=os.getpid())
 
     class OffRampServer(Server):
         """textual-serve's server with Off-Ramp's start message and page."""

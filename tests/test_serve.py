@@ -4,12 +4,15 @@ checks, a port in use, the page, a websocket session, Ctrl+C."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import re
 import shlex
 import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ from typing import Any
 import pytest
 
 from game.cli import build_parser, main
+from game.lifeline import SERVER_PID, end_with_server
+from game.saves import load_save
 from game.serve import (
     ServeConfig,
     ServeError,
@@ -37,8 +42,10 @@ MINI = ROOT / "tests" / "fixtures" / "mini"
 def test_play_command_quotes_absolute_paths(tmp_path: Path) -> None:
     folder = tmp_path / "a folder; rm -rf ~"
     config = ServeConfig(saves=folder / "saves", exercise=folder / "class's.toml")
-    command = play_command(config, python="/opt/py thon/bin/python")
+    command = play_command(config, python="/opt/py thon/bin/python", server_pid=4321)
     assert shlex.split(command) == [
+        "OFFRAMP_SERVER_PID=4321",  # the game ends with its server (game.lifeline)
+        "exec",  # no shell between the server and its game
         "/opt/py thon/bin/python",
         "-m",
         "game.cli",
@@ -50,11 +57,73 @@ def test_play_command_quotes_absolute_paths(tmp_path: Path) -> None:
     ]
 
 
+def test_play_command_runs_the_game_as_the_shells_own_process(tmp_path: Path) -> None:
+    """What the shell runs sees the server's pid, with the shell's own pid: exec'd."""
+    config = ServeConfig(saves=tmp_path, scenario=tmp_path / "mini")
+    command = play_command(config, server_pid=4321)
+    script = "import os; print(os.environ['OFFRAMP_SERVER_PID'], os.getpid())"
+    command = command.replace(shlex.join(play_argv(config)), shlex.join(["python3", "-c", script]))
+    shell = subprocess.run(
+        ["/bin/sh", "-c", f"echo $$; {command}"], capture_output=True, text=True, timeout=30
+    )
+    shell_pid, server_pid, game_pid = shell.stdout.split()
+    assert server_pid == "4321" and game_pid == shell_pid
+
+
 def test_play_command_without_exercise_names_the_scenario(tmp_path: Path) -> None:
     config = ServeConfig(saves=tmp_path, scenario=tmp_path / "mini")
     argv = play_argv(config)
     assert argv[0] == sys.executable
     assert argv[-2:] == ["--scenario", str(tmp_path / "mini")]
+
+
+def test_a_game_started_by_no_server_runs_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SERVER_PID, raising=False)
+    end_with_server()  # nothing to do: `offramp play` in a terminal
+
+
+def test_a_game_whose_server_is_already_gone_does_not_start() -> None:
+    environ = {SERVER_PID: str(os.getppid() + 1)}  # not this process's parent
+    with pytest.raises(SystemExit):
+        end_with_server(environ)
+    assert SERVER_PID not in environ  # not passed on to the game's own children
+
+
+@pytest.mark.parametrize("pdeathsig", [True, False], ids=["prctl", "polling"])
+def test_a_game_ends_when_its_parent_is_killed(pdeathsig: bool) -> None:
+    """The lifeline with Linux's parent-death signal, and the polling used elsewhere."""
+    game = (
+        "import sys, time; import game.lifeline as lifeline\n"
+        "if sys.argv[1] == 'poll': lifeline.parent_death_signal = lambda signum: False\n"
+        "lifeline.end_with_server(); print('playing', flush=True); time.sleep(60)\n"
+    )
+    server = (
+        "import os, subprocess, sys, time\n"
+        f"env = dict(os.environ, {SERVER_PID}=str(os.getpid()))\n"
+        "game = subprocess.Popen([sys.executable, '-c', sys.argv[1], sys.argv[2]], env=env)\n"
+        "print(game.pid, flush=True); time.sleep(60)\n"
+    )
+    mode = "prctl" if pdeathsig else "poll"
+    with subprocess.Popen(
+        [sys.executable, "-c", server, game, mode],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as parent:
+        try:
+            assert parent.stdout is not None
+            child = int(parent.stdout.readline())
+            assert parent.stdout.readline() == "playing\n"
+            parent.kill()
+            parent.wait(timeout=10)
+            deadline = time.monotonic() + 10
+            while process_state(child) not in ("", "Z"):
+                assert time.monotonic() < deadline, "the game outlived its parent"
+                time.sleep(0.05)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(parent.pid, signal.SIGKILL)
 
 
 def test_defaults_listen_on_localhost_only() -> None:
@@ -281,18 +350,89 @@ async def class_of_two(url: str) -> None:
         await asyncio.gather(second.close(), fourth.close())
 
 
-async def join(http: Any, ws_url: str, timeout: float = 30) -> Any:
-    """A websocket session left open once it shows the title screen's menu."""
+@pytest.mark.slow
+def test_games_end_when_the_server_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the server: its session's game (its own child, no shell between) quits
+    within seconds rather than running on as an orphan; the game's autosave is intact."""
+    autosave = tmp_path / "saves" / "autosave.toml"
+    with running_server(tmp_path, "--scenario", str(MINI)) as (url, server):
+        play = asyncio.run(start_game_then_kill(url, server, autosave))
+        deadline = time.monotonic() + 10
+        while process_state(play) not in ("", "Z"):  # a zombie has ended (not yet reaped)
+            assert time.monotonic() < deadline, f"the game (pid {play}) outlived its server"
+            time.sleep(0.05)
+    loaded = load_save(autosave, MINI)  # replays the log and checks the snapshot
+    assert loaded.state.turn == 1
+    assert [p.name for p in autosave.parent.iterdir()] == ["autosave.toml"]  # no .tmp left
+
+
+async def start_game_then_kill(url: str, server: subprocess.Popen[str], autosave: Path) -> int:
+    """Start a free game over a websocket, wait for its autosave, then kill -9 the server
+    with the websocket still open; return the game's process id."""
     import aiohttp
 
-    ws = await http.ws_connect(ws_url)
+    ws_url = url.replace("http", "ws") + "ws?width=100&height=30"
+    async with aiohttp.ClientSession() as http:
+        ws = await join(http, ws_url, until=b"Mini crisis")  # the scenario has loaded
+        await ws.send_json(["stdin", "n"])
+        await receive_until(ws, b"Start")
+        await ws.send_json(["stdin", "\x13"])  # ctrl+s: start the game; it autosaves
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while not autosave.exists():
+            assert loop.time() < deadline, "the game never autosaved"
+            await asyncio.sleep(0.05)
+        children = child_processes(server.pid)
+        assert len(children) == 1, children
+        play = children[0]
+        argv = Path(f"/proc/{play}/cmdline").read_bytes().split(b"\0")
+        assert argv[1:4] == [b"-m", b"game.cli", b"play"], argv
+        server.kill()
+        server.wait(timeout=10)
+        await ws.close()
+    return play
+
+
+def child_processes(parent: int) -> list[int]:
+    """The ids of the processes whose parent is ``parent`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def process_state(pid: int) -> str:
+    """A process's state letter (R, S, Z...), or '' when it no longer exists."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
+async def receive_until(ws: Any, wanted: bytes, timeout: float = 30) -> bytes:
+    """What a websocket session sends until ``wanted`` shows in it."""
+    import aiohttp
+
     received = b""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while b"New game" not in received:
+    while wanted not in received:
         message = await ws.receive(timeout=max(0.1, deadline - loop.time()))
         assert message.type == aiohttp.WSMsgType.BINARY, message
         received += message.data
+    return received
+
+
+async def join(http: Any, ws_url: str, until: bytes = b"New game") -> Any:
+    """A websocket session left open once it shows the title screen (its menu)."""
+    ws = await http.ws_connect(ws_url)
+    await receive_until(ws, until)
     return ws
 
 
