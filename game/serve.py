@@ -9,6 +9,11 @@ the class's inject inbox, exactly as ``offramp play --exercise`` does in a termi
 The server listens on 127.0.0.1 unless another host is given.  Content is checked before
 the server starts (bad content: the problems, exit 2); a port that is taken is a clear
 :class:`ServeError`, not a traceback.
+
+Under a class: the page never repeats the request's ``Host`` header (:func:`page_base`);
+at most ``--max-sessions`` games run at once, and a browser past that is told the class is
+full; every game ends with the server, even after ``kill -9`` (:mod:`game.lifeline`); a
+bad request is one log line on stderr (:class:`LogLine`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from game.lifeline import SERVER_PID
 
 if TYPE_CHECKING:
     from aiohttp import web
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 ANY_HOST = {"", "0.0.0.0", "::", "*"}
@@ -332,9 +338,8 @@ class LogLine(logging.Formatter):
         if error is not None:
             said = str(error)
             text += f": {type(error).__name__}" + (f": {said}" if said and said != text else "")
-        line = (
-            f"{self.formatTime(record, self.datefmt)} {record.levelname} {' '.join(text.split())}"
-        )
+        one_line = " ".join(text.split())
+        line = f"{self.formatTime(record, self.datefmt)} {record.levelname} {one_line}"
         if record.exc_info and error is not None and not isinstance(error, self.client_errors):
             line += "\n" + self.formatException(record.exc_info)
         return line
