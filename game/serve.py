@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import html
 import logging
 import os
 import re
@@ -46,6 +45,8 @@ MOST_SESSIONS = 40
 """The default cap on games at once: a large class (see :func:`default_max_sessions`)."""
 SESSION_MIB = 60
 """About the memory one game takes (its `offramp play` process: 59 MiB RSS measured)."""
+PLACE_WAIT = 3.0
+"""Seconds a browser past the cap waits for a game to end before it is turned away."""
 
 
 class ServeError(Exception):
@@ -156,37 +157,10 @@ def default_max_sessions(meminfo: Path = Path("/proc/meminfo")) -> int:
 
 
 def class_full(running: int) -> str:
-    """What a browser past the cap is told (short: a websocket close reason, <= 123 bytes)."""
+    """What a browser past the cap is told: the reason its websocket is closed for, which
+    the page shows (at most 123 bytes)."""
     games = "1 game" if running == 1 else f"{running} games"
     return f"The class is full ({games} running); ask your instructor."
-
-
-FULL_PAGE = """<!DOCTYPE html>
-<html>
-  <head>
-    <meta charset="utf-8" />
-    <title>{title}</title>
-    <style>
-      body {{ background: #0c181f; color: rgba(255, 255, 255, 0.95); margin: 0;
-        font: 16px menlo, monospace; display: flex; align-items: center;
-        justify-content: center; height: 100vh; }}
-      div {{ background: #12232d; padding: 32px 48px; text-align: center; }}
-      a {{ color: #ac5af4; }}
-    </style>
-  </head>
-  <body>
-    <div>
-      <p class="message">{message}</p>
-      <p><a href="">Try again</a></p>
-    </div>
-  </body>
-</html>
-"""
-
-
-def full_page(title: str, running: int) -> str:
-    """The page a browser gets instead of the game while the class is full."""
-    return FULL_PAGE.format(title=html.escape(title), message=html.escape(class_full(running)))
 
 
 def check_address(host: str, port: int) -> None:
@@ -395,13 +369,6 @@ def serve(config: ServeConfig) -> int:
                 task.cancel()
 
         async def handle_index(self, request: web.Request) -> web.Response:
-            if len(self.sessions) >= config.max_sessions:
-                return web.Response(
-                    status=503,
-                    text=full_page(config.title, len(self.sessions)),
-                    content_type="text/html",
-                    headers={"Retry-After": "30"},
-                )
             # textual-serve's own builds every URL from the request's Host header.
             context = {
                 "font_size": to_int(request.query.get("fontsize", "16"), 16),
@@ -421,6 +388,11 @@ def serve(config: ServeConfig) -> int:
                     request.raw_path,
                 )
                 return web.Response(status=400, text="Open the game's page, not its websocket.\n")
+            # A student who reloads the page is back before their old game has quit.
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + PLACE_WAIT
+            while len(self.sessions) >= config.max_sessions and loop.time() < deadline:
+                await asyncio.sleep(0.1)
             running = len(self.sessions)
             if running >= config.max_sessions:
                 log.warning("the class is full: turned a browser away (%d games running)", running)
