@@ -18,7 +18,7 @@ Measured:
   its first output back (`first byte`), and until the screen shows the result (`pick`:
   the option is marked; `turn`: the next turn's board is drawn);
 - memory: every second, RSS and PSS (shared pages split between processes, so totals are
-  honest) of the server and all its descendants (`sh` + `offramp play` per tab), from
+  honest) of the server and all its descendants (an `offramp play` per tab), from
   /proc; per-session figures are totals over the `play` processes divided by their count;
 - CPU: the server's and its children's CPU time over the run (2 cores = 200%).
 
@@ -539,7 +539,9 @@ def main() -> int:
         text = exercise.read_text(encoding="utf-8")
         text = re.sub(r"(?m)^turn_limit = .*$", "turn_limit = 24", text)
         exercise.write_text(text, encoding="utf-8")
-        with running_server(folder, "--exercise", str(exercise), "--saves", "saves") as (url, srv):
+        cap = str(args.sessions)  # not the default cap, which may be lower on this machine
+        serve_args = ("--exercise", str(exercise), "--saves", "saves", "--max-sessions", cap)
+        with running_server(folder, *serve_args) as (url, srv):
             done = threading.Event()
             watcher = threading.Thread(
                 target=watch, args=(srv.pid, url, figures, done), daemon=True

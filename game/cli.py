@@ -200,6 +200,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     """Play: the Textual app, or plain text lines with --plain."""
+    from game.lifeline import end_with_server
+
+    end_with_server()  # a game `offramp serve` started ends with the server
     exercise = None
     if args.exercise:
         from game.content.exercise import load_exercise
@@ -304,6 +307,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.exercise and args.scenario:
         raise UsageError("--scenario: the exercise file names its scenario")
+    if args.max_sessions is not None and args.max_sessions < 1:
+        raise UsageError(f"--max-sessions: at least 1 game, not {args.max_sessions}")
     try:
         config = prepare(
             saves=args.saves,
@@ -312,6 +317,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             public_url=args.public_url,
+            max_sessions=args.max_sessions,
         )
         return serve(config)
     except ServeError as exc:
@@ -396,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--saves", default="saves", help="save folder (default: saves/)")
     serve.add_argument(
         "--public-url", metavar="URL", help="the address browsers use, behind a proxy"
+    )
+    serve.add_argument(
+        "--max-sessions",
+        metavar="N",
+        type=int,
+        help="most games at once (default: 40, or fewer if the memory available at start "
+        "holds fewer at 60 MiB each)",
     )
 
     inj = add("inject", cmd_inject, "push an event live to every session of a class")

@@ -9,6 +9,11 @@ the class's inject inbox, exactly as ``offramp play --exercise`` does in a termi
 The server listens on 127.0.0.1 unless another host is given.  Content is checked before
 the server starts (bad content: the problems, exit 2); a port that is taken is a clear
 :class:`ServeError`, not a traceback.
+
+Under a class: the page never repeats the request's ``Host`` header (:func:`page_base`);
+at most ``--max-sessions`` games run at once, and a browser past that is told the class is
+full; every game ends with the server, even after ``kill -9`` (:mod:`game.lifeline`); a
+bad request is one log line on stderr (:class:`LogLine`).
 """
 
 from __future__ import annotations
@@ -17,14 +22,18 @@ import asyncio
 import contextlib
 import errno
 import logging
+import os
 import re
 import shlex
 import socket
 import sys
 import tempfile
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from game.lifeline import SERVER_PID
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -32,6 +41,12 @@ if TYPE_CHECKING:
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 ANY_HOST = {"", "0.0.0.0", "::", "*"}
+MOST_SESSIONS = 40
+"""The default cap on games at once: a large class (see :func:`default_max_sessions`)."""
+SESSION_MIB = 60
+"""About the memory one game takes (its `offramp play` process: 59 MiB RSS measured)."""
+PLACE_WAIT = 3.0
+"""Seconds a browser past the cap waits for a game to end before it is turned away."""
 
 
 class ServeError(Exception):
@@ -52,7 +67,10 @@ class ServeConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     public_url: str | None = None
-    """The address browsers use (behind a proxy); default: the one each browser asked."""
+    """The address browsers use (behind a proxy); default: the one each browser loaded the
+    page from (the page names its script and websocket by path)."""
+    max_sessions: int = MOST_SESSIONS
+    """The most games running at once; a browser past it is told the class is full."""
 
 
 def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
@@ -65,9 +83,17 @@ def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
     return argv
 
 
-def play_command(config: ServeConfig, python: str | None = None) -> str:
-    """:func:`play_argv` as one shell command line (textual-serve runs it with a shell)."""
-    return shlex.join(play_argv(config, python))
+def play_command(
+    config: ServeConfig, python: str | None = None, server_pid: int | None = None
+) -> str:
+    """:func:`play_argv` as one shell command line (textual-serve runs it with a shell).
+
+    The shell ``exec``s the game, so it is the server's own child, and tells it the
+    server's pid: the game ends when the server dies (:mod:`game.lifeline`)."""
+    command = "exec " + shlex.join(play_argv(config, python))
+    if server_pid is not None:
+        command = f"{SERVER_PID}={server_pid} {command}"
+    return command
 
 
 def prepare(
@@ -78,6 +104,7 @@ def prepare(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     public_url: str | None = None,
+    max_sessions: int | None = None,
 ) -> ServeConfig:
     """Check the content and the address; return what to serve.
 
@@ -98,6 +125,8 @@ def prepare(
         scenario_dir = resolve_scenario_dir(scenario).resolve()
         load_scenario(scenario_dir)
     check_address(host, port)
+    if public_url is not None:
+        check_public_url(public_url)
     return ServeConfig(
         saves=Path(saves).resolve(),
         exercise=exercise_path,
@@ -106,7 +135,32 @@ def prepare(
         host=host,
         port=port,
         public_url=public_url.rstrip("/") if public_url else None,
+        max_sessions=default_max_sessions() if max_sessions is None else max_sessions,
     )
+
+
+def default_max_sessions(meminfo: Path = Path("/proc/meminfo")) -> int:
+    """How many games to allow by default: :data:`MOST_SESSIONS`, or fewer if the memory
+    available now holds fewer at :data:`SESSION_MIB` each (at least one).
+
+    Memory is the limit that breaks a machine (out of memory, every game dies); CPU only
+    slows turns down.  Without /proc/meminfo (not Linux): :data:`MOST_SESSIONS`."""
+    try:
+        for line in meminfo.read_text(encoding="ascii").splitlines():
+            name, _, value = line.partition(":")
+            if name == "MemAvailable":
+                available_mib = int(value.split()[0]) // 1024  # the file says kB
+                return max(1, min(MOST_SESSIONS, available_mib // SESSION_MIB))
+    except (OSError, ValueError, IndexError):
+        pass
+    return MOST_SESSIONS
+
+
+def class_full(running: int) -> str:
+    """What a browser past the cap is told: the reason its websocket is closed for, which
+    the page shows (at most 123 bytes)."""
+    games = "1 game" if running == 1 else f"{running} games"
+    return f"The class is full ({games} running); ask your instructor."
 
 
 def check_address(host: str, port: int) -> None:
@@ -131,6 +185,16 @@ def check_address(host: str, port: int) -> None:
                 probe.bind(address)
             except OSError as exc:
                 raise ServeError(_bind_problem(host, port, exc)) from exc
+
+
+def check_public_url(url: str) -> None:
+    """Raise ServeError unless ``url`` is an http or https address a page can name."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ServeError(
+            f"--public-url {url!r}: give the address browsers use, "
+            "like https://class.example.edu or http://10.0.0.5:8000"
+        )
 
 
 def _bind_problem(host: str, port: int, exc: OSError) -> str:
@@ -158,16 +222,63 @@ def shown_url(config: ServeConfig) -> str:
     return f"http://{host}:{config.port}"
 
 
+def page_base(config: ServeConfig, own_page: bool = True) -> str:
+    """The start of every URL in the page: ``--public-url``, else nothing (paths only).
+
+    Never the request's ``Host``: a forged one (``Host: evil.example``) would send the
+    browser's script and websocket there, and a caching proxy would keep that page for
+    everyone.  Paths are resolved by the browser against the address it loaded the page
+    from (right behind 0.0.0.0, a LAN name, a tunnel); the websocket's by
+    :data:`PAGE_SCRIPT`.  Without our page (``own_page`` False), the address the server
+    listens on."""
+    if config.public_url:
+        return config.public_url
+    return "" if own_page else shown_url(config)
+
+
+def websocket_url(base: str) -> str:
+    """The game's websocket under ``base`` (``http`` becomes ``ws``, ``https`` ``wss``)."""
+    if base.startswith("https:"):
+        return f"wss:{base[6:]}/ws"
+    if base.startswith("http:"):
+        return f"ws:{base[5:]}/ws"
+    return f"{base}/ws"
+
+
 _WEB_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.DOTALL)
 
+# Before textual-serve's script connects: resolve its websocket path against the page's
+# own address (older browsers refuse a relative websocket URL), as ws: or wss:.  When the
+# server closes the websocket with a reason (the class is full), the page's "Session
+# ended" dialog says it.
+PAGE_SCRIPT = """<script>
+      (() => {
+        const Native = window.WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(url, protocols) {
+            const absolute = new URL(url, window.location.href);
+            if (absolute.protocol === "http:") absolute.protocol = "ws:";
+            if (absolute.protocol === "https:") absolute.protocol = "wss:";
+            super(absolute.href, protocols);
+            this.addEventListener("close", (event) => {
+              const message = document.querySelector(".closed-dialog .message");
+              if (event.reason && message) message.textContent = event.reason;
+            });
+          }
+        };
+      })();
+    </script>
+  </head>"""
 
-def offline_templates(folder: Path) -> Path | None:
-    """textual-serve's page template without its web-font link, written to ``folder``.
 
-    The page asks fonts.googleapis.com for Roboto Mono; on a classroom network without
-    internet access that request can hang, and the page starts the game only once it has
-    loaded.  Without the link the terminal uses the browser's monospace font at once.
-    None (keep textual-serve's own) if the template is not as expected."""
+def page_template(folder: Path) -> Path | None:
+    """textual-serve's page template, made Off-Ramp's, written to ``folder``.
+
+    Without its web-font link: on a classroom network without internet access the request
+    to fonts.googleapis.com can hang, and the page starts the game only once it has loaded;
+    the terminal uses the browser's monospace font at once.  With :data:`PAGE_SCRIPT`, so
+    the page can name its websocket by path.  None (keep textual-serve's own) if the
+    template is not as expected."""
     import textual_serve
 
     original = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
@@ -175,28 +286,72 @@ def offline_templates(folder: Path) -> Path | None:
         text = original.read_text(encoding="utf-8")
     except OSError:
         return None
-    page, count = _WEB_FONT.subn("", text)
-    if count != 1:
+    page, fonts = _WEB_FONT.subn("", text)
+    page, heads = page.replace("</head>", PAGE_SCRIPT), page.count("</head>")
+    if fonts != 1 or heads != 1:
         return None
     (folder / "app_index.html").write_text(page, encoding="utf-8")
     return folder
 
 
+class LogLine(logging.Formatter):
+    """Each log record on one line: time, level, message.
+
+    An error a client caused (a malformed request, a dropped connection) is named with its
+    message and no traceback: a browser or a scanner sending garbage says nothing about the
+    server's code, and a class's console should not scroll 150 lines for it.  Any other
+    error keeps its traceback (a bug to report)."""
+
+    def __init__(self, client_errors: tuple[type[BaseException], ...]) -> None:
+        super().__init__(datefmt="%H:%M:%S")
+        self.client_errors = client_errors
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            said = str(error)
+            text += f": {type(error).__name__}" + (f": {said}" if said and said != text else "")
+        one_line = " ".join(text.split())
+        line = f"{self.formatTime(record, self.datefmt)} {record.levelname} {one_line}"
+        if record.exc_info and error is not None and not isinstance(error, self.client_errors):
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def client_errors() -> tuple[type[BaseException], ...]:
+    """The errors a client's request or connection causes, not the server's code."""
+    from aiohttp import web
+    from aiohttp.http_exceptions import HttpProcessingError
+
+    return (HttpProcessingError, web.HTTPException, ConnectionError)
+
+
 def serve(config: ServeConfig) -> int:
     """Run the server until Ctrl+C (or SIGTERM); return the exit status."""
-    from textual_serve.server import Server
+    import aiohttp_jinja2
+    from aiohttp import WSCloseCode, web
+    from textual_serve.server import Server, to_int
 
-    command = play_command(config)
+    log = logging.getLogger("offramp.serve")
+
+    command = play_command(config, server_pid=os.getpid())
 
     class OffRampServer(Server):
-        """textual-serve's server with Off-Ramp's start message and browser-relative URLs."""
+        """textual-serve's server with Off-Ramp's start message and page."""
 
-        def __init__(self) -> None:
+        def __init__(self, templates: Path | None) -> None:
             super().__init__(command, host=config.host, port=config.port, title=config.title)
             self.sessions: set[asyncio.Task[Any]] = set()
+            if templates is not None:
+                self.templates_path = templates
+            self.base = page_base(config, own_page=templates is not None)
 
         def initialize_logging(self) -> None:
-            super().initialize_logging()
+            # textual-serve's shows each error as a rich traceback with its locals.
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(LogLine(client_errors()))
+            logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
         async def on_startup(self, app: web.Application) -> None:
@@ -204,6 +359,7 @@ def serve(config: ServeConfig) -> int:
             what = f"exercise {config.exercise}" if config.exercise else f"{config.scenario}"
             print(f"Off-Ramp: serving {what}", flush=True)
             print(f"Saves go to {config.saves}/", flush=True)
+            print(f"At most {config.max_sessions} games at once (--max-sessions).", flush=True)
             print(f"Open {url} in a browser (one game per tab). Ctrl+C stops.", flush=True)
 
         async def on_shutdown(self, app: web.Application) -> None:
@@ -212,13 +368,40 @@ def serve(config: ServeConfig) -> int:
             for task in list(self.sessions):
                 task.cancel()
 
-        async def handle_index(self, request: web.Request) -> Any:
-            # The page tells the browser where its websocket is: use the address this
-            # browser asked for (right behind 0.0.0.0 or a LAN name), unless one is set.
-            self.public_url = config.public_url or f"{request.scheme}://{request.host}"
-            return await super().handle_index(request)
+        async def handle_index(self, request: web.Request) -> web.Response:
+            # textual-serve's own builds every URL from the request's Host header.
+            context = {
+                "font_size": to_int(request.query.get("fontsize", "16"), 16),
+                "app_websocket_url": websocket_url(self.base),
+                "config": {"static": {"url": f"{self.base}/static/"}},
+                "application": {"name": self.title},
+            }
+            return aiohttp_jinja2.render_template("app_index.html", request, context)
 
         async def handle_websocket(self, request: web.Request) -> Any:
+            if not web.WebSocketResponse().can_prepare(request).ok:
+                # textual-serve's would log the failed handshake, then aiohttp its own.
+                log.warning(
+                    "bad request from %s: %s %s without a websocket handshake",
+                    request.remote,
+                    request.method,
+                    request.raw_path,
+                )
+                return web.Response(status=400, text="Open the game's page, not its websocket.\n")
+            # A student who reloads the page is back before their old game has quit.
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + PLACE_WAIT
+            while len(self.sessions) >= config.max_sessions and loop.time() < deadline:
+                await asyncio.sleep(0.1)
+            running = len(self.sessions)
+            if running >= config.max_sessions:
+                log.warning("the class is full: turned a browser away (%d games running)", running)
+                refused = web.WebSocketResponse()
+                await refused.prepare(request)
+                reason = class_full(running).encode("utf-8")
+                await refused.close(code=WSCloseCode.TRY_AGAIN_LATER, message=reason)
+                return refused
+            # Counted from here (no await in between) until its game has quit.
             task = asyncio.current_task()
             if task is not None:
                 self.sessions.add(task)
@@ -229,10 +412,7 @@ def serve(config: ServeConfig) -> int:
                     self.sessions.discard(task)
 
     with tempfile.TemporaryDirectory(prefix="offramp-serve-") as tmp:
-        server = OffRampServer()
-        templates = offline_templates(Path(tmp))
-        if templates is not None:
-            server.templates_path = templates
+        server = OffRampServer(page_template(Path(tmp)))
         try:
             server.serve()
         except OSError as exc:  # lost the race for the port since check_address

@@ -4,33 +4,49 @@ checks, a port in use, the page, a websocket session, Ctrl+C."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import re
 import shlex
 import signal
 import socket
 import subprocess
 import sys
-import urllib.request
+import time
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from game.cli import build_parser, main
+from game.lifeline import SERVER_PID, end_with_server
+from game.saves import load_save
 from game.serve import (
+    PLACE_WAIT,
     ServeConfig,
     ServeError,
     check_address,
+    default_max_sessions,
+    page_base,
+    page_template,
     play_argv,
     play_command,
     prepare,
+    websocket_url,
 )
 from tests.test_serve_e2e import ROOT, free_port, running_server, serve_log, write_exercise
+
+MINI = ROOT / "tests" / "fixtures" / "mini"
 
 
 def test_play_command_quotes_absolute_paths(tmp_path: Path) -> None:
     folder = tmp_path / "a folder; rm -rf ~"
     config = ServeConfig(saves=folder / "saves", exercise=folder / "class's.toml")
-    command = play_command(config, python="/opt/py thon/bin/python")
+    command = play_command(config, python="/opt/py thon/bin/python", server_pid=4321)
     assert shlex.split(command) == [
+        "OFFRAMP_SERVER_PID=4321",  # the game ends with its server (game.lifeline)
+        "exec",  # no shell between the server and its game
         "/opt/py thon/bin/python",
         "-m",
         "game.cli",
@@ -42,11 +58,73 @@ def test_play_command_quotes_absolute_paths(tmp_path: Path) -> None:
     ]
 
 
+def test_play_command_runs_the_game_as_the_shells_own_process(tmp_path: Path) -> None:
+    """What the shell runs sees the server's pid, with the shell's own pid: exec'd."""
+    config = ServeConfig(saves=tmp_path, scenario=tmp_path / "mini")
+    command = play_command(config, server_pid=4321)
+    script = "import os; print(os.environ['OFFRAMP_SERVER_PID'], os.getpid())"
+    command = command.replace(shlex.join(play_argv(config)), shlex.join(["python3", "-c", script]))
+    shell = subprocess.run(
+        ["/bin/sh", "-c", f"echo $$; {command}"], capture_output=True, text=True, timeout=30
+    )
+    shell_pid, server_pid, game_pid = shell.stdout.split()
+    assert server_pid == "4321" and game_pid == shell_pid
+
+
 def test_play_command_without_exercise_names_the_scenario(tmp_path: Path) -> None:
     config = ServeConfig(saves=tmp_path, scenario=tmp_path / "mini")
     argv = play_argv(config)
     assert argv[0] == sys.executable
     assert argv[-2:] == ["--scenario", str(tmp_path / "mini")]
+
+
+def test_a_game_started_by_no_server_runs_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SERVER_PID, raising=False)
+    end_with_server()  # nothing to do: `offramp play` in a terminal
+
+
+def test_a_game_whose_server_is_already_gone_does_not_start() -> None:
+    environ = {SERVER_PID: str(os.getppid() + 1)}  # not this process's parent
+    with pytest.raises(SystemExit):
+        end_with_server(environ)
+    assert SERVER_PID not in environ  # not passed on to the game's own children
+
+
+@pytest.mark.parametrize("pdeathsig", [True, False], ids=["prctl", "polling"])
+def test_a_game_ends_when_its_parent_is_killed(pdeathsig: bool) -> None:
+    """The lifeline with Linux's parent-death signal, and the polling used elsewhere."""
+    game = (
+        "import sys, time; import game.lifeline as lifeline\n"
+        "if sys.argv[1] == 'poll': lifeline.parent_death_signal = lambda signum: False\n"
+        "lifeline.end_with_server(); print('playing', flush=True); time.sleep(60)\n"
+    )
+    server = (
+        "import os, subprocess, sys, time\n"
+        f"env = dict(os.environ, {SERVER_PID}=str(os.getpid()))\n"
+        "game = subprocess.Popen([sys.executable, '-c', sys.argv[1], sys.argv[2]], env=env)\n"
+        "print(game.pid, flush=True); time.sleep(60)\n"
+    )
+    mode = "prctl" if pdeathsig else "poll"
+    with subprocess.Popen(
+        [sys.executable, "-c", server, game, mode],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as parent:
+        try:
+            assert parent.stdout is not None
+            child = int(parent.stdout.readline())
+            assert parent.stdout.readline() == "playing\n"
+            parent.kill()
+            parent.wait(timeout=10)
+            deadline = time.monotonic() + 10
+            while process_state(child) not in ("", "Z"):
+                assert time.monotonic() < deadline, "the game outlived its parent"
+                time.sleep(0.05)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(parent.pid, signal.SIGKILL)
 
 
 def test_defaults_listen_on_localhost_only() -> None:
@@ -61,6 +139,27 @@ def test_bad_port_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]
         main(["serve", "--port", port])
     assert exit_.value.code == 2
     assert "a port is a number from 1 to 65535" in capsys.readouterr().err
+
+
+def test_max_sessions_below_one_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--max-sessions", "0"]) == 2
+    assert "--max-sessions: at least 1 game, not 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("available_kib", "cap"), [(24_000_000, 40), (1_048_576, 17), (10_000, 1), (None, 40)]
+)
+def test_default_max_sessions_fits_the_memory(
+    available_kib: int | None, cap: int, tmp_path: Path
+) -> None:
+    """40 games, fewer if the memory available holds fewer at 60 MiB each (1 GiB: 17)."""
+    meminfo = tmp_path / "meminfo"
+    if available_kib is not None:
+        meminfo.write_text(
+            f"MemTotal:       32000000 kB\nMemFree:  100 kB\nMemAvailable: {available_kib} kB\n",
+            encoding="ascii",
+        )
+    assert default_max_sessions(meminfo) == cap
 
 
 def test_exercise_and_scenario_together_is_a_usage_error(
@@ -124,19 +223,62 @@ def test_prepare_checks_the_exercise_and_resolves_paths(tmp_path: Path) -> None:
     assert play_argv(config)[-2:] == ["--exercise", str(exercise.resolve())]
 
 
+def test_page_urls_follow_the_public_url_only() -> None:
+    """Behind a proxy every URL starts with --public-url; otherwise the page names paths,
+    which the browser resolves against the address it loaded the page from."""
+    config = ServeConfig(saves=Path("/s"), public_url="https://class.example/offramp")
+    assert page_base(config) == "https://class.example/offramp"
+    assert websocket_url(page_base(config)) == "wss://class.example/offramp/ws"
+    plain = ServeConfig(saves=Path("/s"), host="10.0.0.5", port=8123)
+    assert websocket_url(page_base(plain)) == "/ws"
+    # without Off-Ramp's page (a textual-serve whose template changed): the listening address
+    assert websocket_url(page_base(plain, own_page=False)) == "ws://10.0.0.5:8123/ws"
+
+
+@pytest.mark.parametrize("url", ["class.example", "ftp://x", "http://", "http://x/?a=1"])
+def test_bad_public_url_is_a_clear_error(url: str, tmp_path: Path) -> None:
+    with pytest.raises(ServeError, match="--public-url"):
+        prepare(saves=tmp_path, scenario=str(MINI), port=free_port(), public_url=url)
+
+
+def test_page_template_resolves_the_websocket_path(tmp_path: Path) -> None:
+    """The page turns its websocket path into a ws: URL before textual.js connects (on
+    window.onload, after every script in the page has run)."""
+    folder = page_template(tmp_path)
+    assert folder == tmp_path
+    page = (tmp_path / "app_index.html").read_text(encoding="utf-8")
+    assert "googleapis" not in page  # no web font to wait for on a closed network
+    assert "new URL(url, window.location.href)" in page
+
+
+def raw_request(url: str, request: bytes) -> str:
+    """The server's raw answer to the bytes of a request, as text."""
+    parts = urllib.parse.urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer.decode("utf-8", "replace")
+
+
+def raw_get(url: str, path: str, host: str) -> str:
+    """The raw HTTP answer to ``GET path`` with this ``Host`` header, as text."""
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    return raw_request(url, request.encode("ascii"))
+
+
 @pytest.mark.slow
 def test_server_page_session_and_ctrl_c(tmp_path: Path) -> None:
-    """The page points the browser's websocket at the address it asked for; a websocket
-    session runs the game; Ctrl+C stops the server and its sessions cleanly."""
-    mini = str(ROOT / "tests" / "fixtures" / "mini")
-    with running_server(tmp_path, "--scenario", mini) as (url, server):
-        request = urllib.request.Request(url, headers={"Host": "classroom.example:8123"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            page = response.read().decode()
-        assert 'data-session-websocket-url="ws://classroom.example:8123/ws"' in page
+    """The page names its script, styles and websocket without the request's Host header;
+    a websocket session runs the game; Ctrl+C stops the server and its sessions cleanly."""
+    with running_server(tmp_path, "--scenario", str(MINI)) as (url, server):
+        page = raw_get(url, "/", "evil.example:666")
+        assert page.startswith("HTTP/1.1 200 OK")
+        assert "evil.example" not in page
+        assert 'data-session-websocket-url="/ws"' in page
+        assert '<script src="/static/js/textual.js">' in page
         assert "<div>Off-Ramp</div>" in page
-        assert "googleapis" not in page  # no web font to wait for on a closed network
-        assert "js/textual.js" in page
         screen = asyncio.run(first_screen(url.replace("http", "ws") + "ws?width=100&height=30"))
         assert "New game" in screen, screen
         server.send_signal(signal.SIGINT)
@@ -146,6 +288,144 @@ def test_server_page_session_and_ctrl_c(tmp_path: Path) -> None:
     assert f"Saves go to {tmp_path / 'saves'}/" in log
     assert "server stopped" in log
     assert "Traceback" not in log
+
+
+@pytest.mark.slow
+def test_bad_requests_log_one_line_each(tmp_path: Path) -> None:
+    """`curl .../ws` (no websocket handshake), a malformed request and TLS sent to the
+    plain port each get a 400 and at most one line on the console, no traceback."""
+    with running_server(tmp_path, "--scenario", str(MINI)) as (url, _):
+        answer = raw_get(url, "/ws", "127.0.0.1")
+        assert answer.startswith("HTTP/1.1 400 ") and "Open the game's page" in answer
+        answer = raw_request(url, b"GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")
+        assert answer.startswith("HTTP/1.0 400 ")
+        answer = raw_request(url, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(64))
+        assert answer.startswith("HTTP/1.0 400 ")  # aiohttp does not log this one
+        assert raw_get(url, "/", "127.0.0.1").startswith("HTTP/1.1 200 OK")
+    said = serve_log(tmp_path)
+    problems = re.findall(r"(?m)^\d\d:\d\d:\d\d .*", said)
+    assert len(problems) == 2, said
+    assert "Traceback" not in said and not re.search(r"(?m)^\s", said), said
+    assert problems[0].endswith(
+        "WARNING bad request from 127.0.0.1: GET /ws without a websocket handshake"
+    )
+    assert "ERROR Error handling request from 127.0.0.1: BadHttpMessage: 400" in problems[1]
+    assert "Invalid header token" in problems[1]
+
+
+@pytest.mark.slow
+def test_a_full_class_turns_browsers_away_until_a_game_ends(tmp_path: Path) -> None:
+    """With --max-sessions 2, a third websocket is closed with the reason (the page shows
+    it); a game that ends frees its place at once (a student reloading the page)."""
+    with running_server(tmp_path, "--scenario", str(MINI), "--max-sessions", "2") as (url, _):
+        asyncio.run(class_of_two(url))
+    log = serve_log(tmp_path)
+    assert "At most 2 games at once" in log
+    assert log.count("the class is full: turned a browser away (2 games running)") == 1
+
+
+async def class_of_two(url: str) -> None:
+    import aiohttp
+
+    ws_url = url.replace("http", "ws") + "ws?width=100&height=30"
+    full = "The class is full (2 games running); ask your instructor."
+    async with aiohttp.ClientSession() as http:
+        first, second = await asyncio.gather(join(http, ws_url), join(http, ws_url))
+        async with http.get(url) as page:  # the page itself is always served
+            assert page.status == 200
+        async with http.ws_connect(ws_url) as third:
+            closing = await third.receive(timeout=PLACE_WAIT + 10)
+            assert closing.type == aiohttp.WSMsgType.CLOSE
+            assert (closing.data, closing.extra) == (aiohttp.WSCloseCode.TRY_AGAIN_LATER, full)
+        await first.close()  # and at once, before its game has quit: a new game starts
+        fourth = await join(http, ws_url)
+        await asyncio.gather(second.close(), fourth.close())
+
+
+@pytest.mark.slow
+def test_games_end_when_the_server_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the server: its session's game (its own child, no shell between) quits
+    within seconds rather than running on as an orphan; the game's autosave is intact."""
+    autosave = tmp_path / "saves" / "autosave.toml"
+    with running_server(tmp_path, "--scenario", str(MINI)) as (url, server):
+        play = asyncio.run(start_game_then_kill(url, server, autosave))
+        deadline = time.monotonic() + 10
+        while process_state(play) not in ("", "Z"):  # a zombie has ended (not yet reaped)
+            assert time.monotonic() < deadline, f"the game (pid {play}) outlived its server"
+            time.sleep(0.05)
+    loaded = load_save(autosave, MINI)  # replays the log and checks the snapshot
+    assert loaded.state.turn == 1
+    assert [p.name for p in autosave.parent.iterdir()] == ["autosave.toml"]  # no .tmp left
+
+
+async def start_game_then_kill(url: str, server: subprocess.Popen[str], autosave: Path) -> int:
+    """Start a free game over a websocket, wait for its autosave, then kill -9 the server
+    with the websocket still open; return the game's process id."""
+    import aiohttp
+
+    ws_url = url.replace("http", "ws") + "ws?width=100&height=30"
+    async with aiohttp.ClientSession() as http:
+        ws = await join(http, ws_url, until=b"Mini crisis")  # the scenario has loaded
+        await ws.send_json(["stdin", "n"])
+        await receive_until(ws, b"Start")
+        await ws.send_json(["stdin", "\x13"])  # ctrl+s: start the game; it autosaves
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while not autosave.exists():
+            assert loop.time() < deadline, "the game never autosaved"
+            await asyncio.sleep(0.05)
+        children = child_processes(server.pid)
+        assert len(children) == 1, children
+        play = children[0]
+        argv = Path(f"/proc/{play}/cmdline").read_bytes().split(b"\0")
+        assert argv[1:4] == [b"-m", b"game.cli", b"play"], argv
+        server.kill()
+        server.wait(timeout=10)
+        await ws.close()
+    return play
+
+
+def child_processes(parent: int) -> list[int]:
+    """The ids of the processes whose parent is ``parent`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def process_state(pid: int) -> str:
+    """A process's state letter (R, S, Z...), or '' when it no longer exists."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
+async def receive_until(ws: Any, wanted: bytes, timeout: float = 30) -> bytes:
+    """What a websocket session sends until ``wanted`` shows in it."""
+    import aiohttp
+
+    received = b""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while wanted not in received:
+        message = await ws.receive(timeout=max(0.1, deadline - loop.time()))
+        assert message.type == aiohttp.WSMsgType.BINARY, message
+        received += message.data
+    return received
+
+
+async def join(http: Any, ws_url: str, until: bytes = b"New game") -> Any:
+    """A websocket session left open once it shows the title screen (its menu)."""
+    ws = await http.ws_connect(ws_url)
+    await receive_until(ws, until)
+    return ws
 
 
 async def first_screen(ws_url: str, timeout: float = 30) -> str:

@@ -8,6 +8,8 @@ under saves/<class>/ and checks that its replayed log holds the inject.
 Needs Debian's Chromium (/usr/bin/chromium) and Playwright's Python package (a dev
 extra); `.ci/run` installs Chromium, so CI always runs this test.  Elsewhere it is skipped
 with the reason.  The helpers here are shared with benchmarks/bench_serve.py.
+
+A second test caps the class at one game: a second tab says the class is full.
 """
 
 from __future__ import annotations
@@ -328,4 +330,31 @@ def test_browser_plays_exercise_and_inject_is_saved(tmp_path: Path) -> None:
     assert sum(entry.kind == "card" for entry in log) >= 4
     assert loaded.meta.player == name
     assert (saves / "pols101" / "injects.log").read_text() == "peace_feeler\n"
+    assert "Traceback" not in serve_log(tmp_path)
+
+
+def test_a_browser_past_the_cap_is_told_the_class_is_full(tmp_path: Path) -> None:
+    """With --max-sessions 1, a second tab says the class is full instead of showing a
+    terminal; once the first tab's game has ended, its Restart button starts a game."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    mini = str(ROOT / "tests" / "fixtures" / "mini")
+    full = "The class is full (1 game running); ask your instructor."
+    with (
+        running_server(tmp_path, "--scenario", mini, "--max-sessions", "1") as (url, _),
+        sync_playwright() as playwright,
+    ):
+        browser = launch_browser(playwright)
+        try:
+            first = Screen(open_game(browser, url))
+            first.wait_for(r"New game")
+            second = open_game(browser, url)
+            said = second.locator(".closed-dialog .message").filter(has_text=full)
+            said.wait_for(timeout=30_000)  # visible: the page's "Session ended" dialog
+            first.page.close()
+            second.click(".closed-dialog button")
+            Screen(second).wait_for(r"New game")
+        finally:
+            browser.close()
     assert "Traceback" not in serve_log(tmp_path)
