@@ -76,7 +76,7 @@ MUTATIONS: list[tuple[str, str, str, str, str]] = [
         'cooldown = "soon"',
         'cooldown = "soon"',
         "cards[0].cooldown",
-        "valid integer",
+        "expected a whole number, found the string 'soon'",
     ),
     (
         'id = "push"',

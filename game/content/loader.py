@@ -119,9 +119,44 @@ def _describe(err: Any, model: type[BaseModel], loc: KeyPath) -> str:
     msg = str(err["msg"])
     if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == ID_PATTERN:
         return "ids use lower-case letters, digits and underscores only"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, found {_found(err.get('input'))}"
+    if kind == "finite_number":
+        return "must be a finite number (nan and inf are not allowed)"
     if kind.startswith("value_error"):
         msg = msg.removeprefix("Value error, ")
     return msg
+
+
+_EXPECTED = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string in quotes",
+}
+"""What a value of the wrong TOML type should have been (the models are strict)."""
+
+_QUOTED = re.compile(r"[+-]?[0-9][0-9_]*(\.[0-9_]+)?([eE][+-]?[0-9]+)?|true|false")
+"""A string that would be right without its quotes: `start = "70"`, `once = "true"`."""
+
+
+def _found(value: Any) -> str:
+    """Describe a TOML value of the wrong type, e.g. "the string '70'"."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        text = f"the string {shown!r}"
+        if _QUOTED.fullmatch(value.strip()):
+            text += " (write it without quotes)"
+        return text
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"  # TOML's only other kind of value
 
 
 def _allowed_hint(model: type[BaseModel], loc: KeyPath) -> str:

@@ -26,9 +26,21 @@ Text = Annotated[str, Field(max_length=20_000)]
 
 
 class Model(BaseModel):
-    """Base: unknown keys are mistakes, models are immutable once loaded."""
+    """Base: unknown keys are mistakes, models are immutable once loaded.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    Strict: a TOML string is never read as a number (`start = "70"`) nor a number or a
+    string as a boolean (`once = "yes"`), and `true` is not the whole number 1; only a
+    whole number may stand where a decimal is meant (`chance = 1`).  Decimals must be
+    finite: `nan` and `inf` would poison every sum the engine and the simulator make.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        strict=True,
+        allow_inf_nan=False,
+    )
 
 
 # --- words for people --------------------------------------------------------------
