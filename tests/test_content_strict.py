@@ -87,6 +87,7 @@ class TestStrictTypes:
                 "expected a whole number, found the string '50' (write it without quotes)",
             ),
             ("start = 50\nbands", "start = true\nbands", "meters[0].start", "found true"),
+            ("turn_limit = 6", 'turn_limit = "6"', "scenario.turn_limit", "the string '6'"),
             (
                 "cooldown = 0",
                 'cooldown = 0\nonce = "yes"',
@@ -152,3 +153,85 @@ class TestFiniteNumbers:
         edit(mini, old, new)
         line = changed_line(mini, old, new)
         assert_one(problems(mini), f"scenario.toml:{line}: {key}: ", "finite number")
+
+
+def split_off(folder: Path, table: str, name: str) -> Path:
+    """Move everything from the first ``table`` header on into its own file."""
+    text = (folder / "scenario.toml").read_text(encoding="utf-8")
+    head, sep, tail = text.partition(table)
+    rest, sep2, after = tail.partition("\n[[lenses]]")
+    (folder / "scenario.toml").write_text(head + sep2 + after, encoding="utf-8")
+    (folder / name).write_text(sep + rest, encoding="utf-8")
+    return folder / name
+
+
+class TestRootCauseOnly:
+    """A broken piece is reported once, not again as missing or as an unknown name."""
+
+    @pytest.mark.parametrize(
+        ("old", "new", "key", "fragment"),
+        [
+            ("turn_limit = 6", "turn_limit = 6\nbogus = 1", "scenario.bogus", "unknown key"),
+            ("turn_limit = 6", "turn_limit = 0", "scenario.turn_limit", "greater than or equal"),
+            ('start = "2022-11"', 'start = "2022-13"', "scenario.start", "match pattern"),
+            ("start = 0\nrungs", "start = 0\nrung = 1\nrungs", "ladder.rung", "unknown key"),
+            ('id = "pressure"', "id = 5", "cards[0].id", "expected a string"),
+        ],
+    )
+    def test_broken_table_is_not_also_missing(
+        self, mini: Path, old: str, new: str, key: str, fragment: str
+    ) -> None:
+        edit(mini, old, new)
+        assert_one(
+            problems(mini), f"scenario.toml:{changed_line(mini, old, new)}: {key}: ", fragment
+        )
+
+    def test_scenario_that_is_not_a_table(self, mini: Path) -> None:
+        edit(mini, "[scenario]\n", "scenario = 5\n[scenario_was]\n")
+        found = problems(mini)
+        assert any("scenario: [scenario] must be a table" in p for p in found), found
+        assert not any("no [scenario] table" in p for p in found), found
+
+    def test_the_only_card_broken_is_not_no_cards(self, tmp_path: Path) -> None:
+        folder = tmp_path / "mini"
+        shutil.copytree(MINI, folder)
+        split_off(folder, "[[cards]]", "cards.toml")
+        cards = folder / "cards.toml"
+        cards.write_text("[[cards]]\nid = 5\n", encoding="utf-8")
+        found = problems(folder)
+        assert not any("has no [[cards]]" in p for p in found), found
+
+    def test_unreadable_file_causes_no_unknown_names(self, mini: Path) -> None:
+        """Endings in a file with a syntax error: no 'unknown ending' anywhere else."""
+        endings = split_off(mini, "[[endings]]", "endings.toml")
+        endings.write_text(endings.read_text(encoding="utf-8") + "\n[[endings]\n")
+        found = problems(mini)
+        assert len(found) == 1 and "endings.toml:" in found[0] and "TOML syntax" in found[0]
+
+    def test_unreadable_meters_file(self, mini: Path) -> None:
+        meters = split_off(mini, "[[meters]]", "meters.toml")
+        meters.write_bytes(b"\xff" + meters.read_bytes())
+        found = problems(mini)
+        assert len(found) == 1 and "meters.toml:1: not UTF-8" in found[0], found
+
+    def test_broken_meter_is_a_known_name_for_a_lens_cancel(self, mini: Path) -> None:
+        edit(mini, 'visibility = "estimate"', 'visibility = "foggy"')
+        edit(mini, "scale = { stability = 1.5 }", 'cancel = ["morale"]')
+        assert_one(problems(mini), "meters[1].visibility: ", "'exact', 'estimate' or 'hidden'")
+
+    def test_broken_card_is_a_known_name_for_a_strategy(self, mini: Path) -> None:
+        edit(mini, "cooldown = 0", 'cooldown = "x"')
+        (mini / "strategies.toml").write_text(
+            '[[strategies]]\nid = "pusher"\noptions = { "pressure.push" = 1.0 }\n'
+        )
+        assert_one(problems(mini), "cards[0].cooldown: ", "expected a whole number")
+
+    def test_unreadable_file_keeps_real_problems_elsewhere(self, mini: Path) -> None:
+        """Names the broken file may declare are not errors; a syntax error still is."""
+        edit(mini, '[[flags]]\nid = "talks"', '[[flags]]\nid = "talks_elsewhere"')
+        (mini / "flags.toml").write_text('[[flags]]\nid = "talks"\nbroken = \n')
+        edit(mini, 'when = "stability < 45"', 'when = "stability <"')
+        found = problems(mini)
+        assert len(found) == 2, found
+        assert "flags.toml:3: TOML syntax error" in found[0]
+        assert "events[0].when: bad condition 'stability <': expected a number" in found[1]

@@ -251,8 +251,12 @@ class _Parts:
     raw_tags: set[str] = field(default_factory=set)
     loose: list[Located[Any]] = field(default_factory=list)
     """Valid options and lens rules inside items that failed: still cross-checked."""
+    broken: set[str] = field(default_factory=set)
+    """Tables and arrays with an item that failed validation (already reported), so that
+    they are not also reported missing."""
     unreadable: bool = False
-    """Some file could not be parsed at all: skip the checks for missing pieces."""
+    """Some file could not be parsed at all: what it holds is unknown, so skip the checks
+    for missing pieces and for unknown names, which would only be follow-on errors."""
 
     def remember(self, key: str, entry: dict[str, Any]) -> None:
         """Keep the names a broken item declares."""
@@ -270,22 +274,28 @@ def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: Collector) ->
         if key in _TABLES:
             if not isinstance(value, dict):
                 out.add(file, (key,), f"[{key}] must be a table")
+                parts.broken.add(key)
                 continue
             item = validate_model(_TABLES[key], value, file, (key,), out)
             if item is not None:
                 parts.tables[key].append(Located(item, file, (key,)))
+            else:
+                parts.broken.add(key)
         elif key in _ARRAYS:
             if not isinstance(value, list):
                 out.add(file, (key,), f"`{key}` must be an array of tables, written [[{key}]]")
+                parts.broken.add(key)
                 continue
             for i, entry in enumerate(value):
                 if not isinstance(entry, dict):
                     out.add(file, (key, i), "must be a table")
+                    parts.broken.add(key)
                     continue
                 item = validate_model(_ARRAYS[key], entry, file, (key, i), out)
                 if item is not None:
                     parts.arrays[key].append(Located(item, file, (key, i)))
                 else:
+                    parts.broken.add(key)
                     parts.remember(key, entry)
                     _salvage(key, entry, file, (key, i), parts)
         else:
@@ -360,6 +370,15 @@ def shown_path(path: Path) -> Path:
         return path
 
 
+def _missing(parts: _Parts, key: str) -> bool:
+    """Whether no file has ``key`` at all (a broken one has been reported already)."""
+    return (
+        key not in parts.broken
+        and not parts.unreadable
+        and not (parts.tables.get(key) or parts.arrays.get(key))
+    )
+
+
 def _single(parts: _Parts, key: str, out: Collector) -> Any:
     found = parts.tables[key]
     if len(found) > 1:
@@ -374,17 +393,16 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: Collector) ->
     info: ScenarioInfo | None = _single(parts, "scenario", out)
     ladder: Ladder | None = _single(parts, "ladder", out)
     briefing: Briefing = _single(parts, "briefing", out) or Briefing()
-    if info is None and not parts.tables["scenario"] and not parts.unreadable:
-        out.add(folder, (), "no [scenario] table in any file", None)
-    if ladder is None and not parts.tables["ladder"] and not parts.unreadable:
-        out.add(folder, (), "no [ladder] table in any file", None)
+    for key in ("scenario", "ladder"):
+        if _missing(parts, key):
+            out.add(folder, (), f"no [{key}] table in any file", None)
     arrays = parts.arrays
     for key in ("sources", "criteria", "meters", "flags", "endings", "lenses", "dynamics"):
         _unique(arrays[key], out, key.rstrip("s") if key != "criteria" else "criterion")
     _unique(arrays["cards"] + arrays["events"], out, "card or event")
     _unique(arrays["strategies"], out, "strategy")
     _unique(arrays["glossary"], out, "glossary term", key=lambda g: g.term.lower(), field="term")
-    if not arrays["cards"] and not parts.unreadable and "cards" not in parts.raw_ids:
+    if not arrays["cards"] and _missing(parts, "cards"):
         out.add(folder, (), "the scenario has no [[cards]]", None)
     if info is None or ladder is None:
         return None
@@ -473,6 +491,10 @@ def _unique(
         out.add(loc.file, (*loc.path, field), f"duplicate {what} {ident!r} (first at {where})")
 
 
+_UNKNOWN_NAME = re.compile(r"unknown (?:flag|rung|card or event|name) '([^']*)'")
+"""A condition's name that nothing declares (the engine's ConditionError message)."""
+
+
 class _Checker:
     """Cross-reference checks: every id mentioned anywhere must exist."""
 
@@ -489,6 +511,8 @@ class _Checker:
         self.meters = {m.id: m for m in meters}
         self.arrays = arrays
         self.raw = parts.raw_ids
+        self.partial = parts.unreadable
+        """A file could not be read: a name it may declare is not an error now."""
         self.sources: dict[str, Source] = {s.item.id: s.item for s in arrays["sources"]}
         self.conditions: dict[str, Condition] = {}
         self.option_tags = parts.raw_tags | {
@@ -497,6 +521,11 @@ class _Checker:
             for option in located.item.options
             for tag in option.tags
         }
+
+    def unknown(self, file: Path, path: KeyPath, message: str) -> None:
+        """Report a name that nothing declares, unless an unreadable file might."""
+        if not self.partial:
+            self.out.add(file, path, message)
 
     def known(self, kind: str, ident: str, valid: set[str] | dict[str, Any]) -> bool:
         """Whether ``ident`` names a valid item or one already reported as broken."""
@@ -507,12 +536,12 @@ class _Checker:
         endings = {e.item.id for e in arrays["endings"]}
         loc = parts.tables["scenario"][0]
         if not self.known("endings", info.default_ending, endings):
-            self.out.add(
+            self.unknown(
                 loc.file, (*loc.path, "default_ending"), f"unknown ending {info.default_ending!r}"
             )
         lloc = parts.tables["ladder"][0]
         if not self.known("endings", ladder.top_ending, endings):
-            self.out.add(
+            self.unknown(
                 lloc.file, (*lloc.path, "top_ending"), f"unknown ending {ladder.top_ending!r}"
             )
         for c in arrays["cards"]:
@@ -531,10 +560,10 @@ class _Checker:
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
             for key in e.item.scores:
                 if not self.known("criteria", key, criteria):
-                    self.out.add(e.file, (*e.path, "scores", key), f"unknown criterion {key!r}")
+                    self.unknown(e.file, (*e.path, "scores", key), f"unknown criterion {key!r}")
             for key in e.item.verdicts:
                 if not self.known("sources", key, self.sources):
-                    self.out.add(e.file, (*e.path, "verdicts", key), f"unknown source {key!r}")
+                    self.unknown(e.file, (*e.path, "verdicts", key), f"unknown source {key!r}")
         for d in arrays["dynamics"]:
             self.dynamic(d.item, d.file, d.path)
         for lens in arrays["lenses"]:
@@ -563,7 +592,11 @@ class _Checker:
         try:
             self.conditions[text] = parse_condition(text, self.names)
         except ConditionError as exc:
-            self.out.add(file, path, f"bad condition {text!r}: {exc}")
+            name = _UNKNOWN_NAME.match(exc.message)
+            if name and re.fullmatch(ID_PATTERN, name.group(1)):  # could be declared elsewhere
+                self.unknown(file, path, f"bad condition {text!r}: {exc}")
+            else:
+                self.out.add(file, path, f"bad condition {text!r}: {exc}")
 
     def options(self, options: list[Option], file: Path, path: KeyPath) -> None:
         for i, option in enumerate(options):
@@ -600,19 +633,19 @@ class _Checker:
             for key in ("set_flag", "clear_flag"):
                 flag = getattr(effect, key)
                 if flag is not None and flag not in self.names.flags:  # raw flags included
-                    self.out.add(file, (*where, key), f"unknown flag {flag!r}")
+                    self.unknown(file, (*where, key), f"unknown flag {flag!r}")
 
     def meter_ref(self, ident: str, file: Path, path: KeyPath) -> None:
         if not self.known("meters", ident, self.meters):
             known = ", ".join(self.meters)
-            self.out.add(file, path, f"unknown meter {ident!r} (known: {known})")
+            self.unknown(file, path, f"unknown meter {ident!r} (known: {known})")
 
     def citations(self, citations: Iterable[Citation], file: Path, path: KeyPath) -> None:
         for i, cite in enumerate(citations):
             source = self.sources.get(cite.source)
             if source is None:
                 if not self.known("sources", cite.source, self.sources):
-                    self.out.add(file, (*path, i, "source"), f"unknown source {cite.source!r}")
+                    self.unknown(file, (*path, i, "source"), f"unknown source {cite.source!r}")
                 continue
             for p in cite.paragraphs:
                 if p < 1 or (source.paragraphs is not None and p > source.paragraphs):
@@ -630,7 +663,7 @@ class _Checker:
 
     def lens(self, lens: Lens, file: Path, path: KeyPath) -> None:
         if not self.known("sources", lens.source, self.sources):
-            self.out.add(file, (*path, "source"), f"unknown source {lens.source!r}")
+            self.unknown(file, (*path, "source"), f"unknown source {lens.source!r}")
         _unique(
             [Located(r, file, (*path, "rules", i)) for i, r in enumerate(lens.rules)],
             self.out,
@@ -645,14 +678,14 @@ class _Checker:
         self.condition(rule.when, file, (*where, "when"))
         for j, tag in enumerate(rule.tags):
             if tag not in self.option_tags:
-                self.out.add(
+                self.unknown(
                     file,
                     (*where, "tags", j),
                     f"no option has the tag {tag!r}, so this rule never applies",
                 )
         for j, target in enumerate(rule.cancel):
-            if target not in self.meters and target not in self.names.flags:
-                self.out.add(file, (*where, "cancel", j), f"unknown meter or flag {target!r}")
+            if not self.known("meters", target, self.meters) and target not in self.names.flags:
+                self.unknown(file, (*where, "cancel", j), f"unknown meter or flag {target!r}")
         for target in rule.scale:
             self.meter_ref(target, file, (*where, "scale", target))
         self.effects(rule.effects, file, (*where, "effects"))
@@ -661,15 +694,16 @@ class _Checker:
     def strategy(self, strategy: StrategyModel, file: Path, path: KeyPath) -> None:
         for tag in strategy.tags:
             if tag not in self.option_tags:
-                self.out.add(file, (*path, "tags", tag), f"no option has the tag {tag!r}")
+                self.unknown(file, (*path, "tags", tag), f"no option has the tag {tag!r}")
         known = {
             f"{c.item.id}.{o.id}"
             for c in self.arrays["cards"] + self.arrays["events"]
             for o in c.item.options
         }
+        broken = self.raw.get("cards", set()) | self.raw.get("events", set())
         for key in strategy.options:
-            if key not in known:
-                self.out.add(
+            if key not in known and key.partition(".")[0] not in broken:
+                self.unknown(
                     file,
                     (*path, "options", key),
                     f"unknown option {key!r} (write it as card_id.option_id)",
