@@ -235,3 +235,98 @@ class TestRootCauseOnly:
         assert len(found) == 2, found
         assert "flags.toml:3: TOML syntax error" in found[0]
         assert "events[0].when: bad condition 'stability <': expected a number" in found[1]
+
+
+BIG = 2**61  # above 2**60, where the compiled engine's range tests stop being exact
+
+
+class TestBounds:
+    """Every number the engine computes with has a stated range; the rest is refused."""
+
+    @pytest.mark.parametrize(
+        ("old", "new", "key", "fragment"),
+        [
+            ("start = 50\nbands", f"start = 50\nmax = {BIG}\nbands", "meters[0].max", "1000000"),
+            ("start = 50\nbands", "start = 50\nmin = -1000001\nbands", "meters[0].min", "-1000000"),
+            ("start = 50\nbands", f"start = {BIG}\nbands", "meters[0].start", "1000000"),
+            ("{ min = 30,", f"{{ min = {BIG},", "meters[0].bands[1].min", "1000000"),
+            ("uncertainty = 10", f"uncertainty = {BIG}", "meters[1].uncertainty", "1000000"),
+            ("add = -10", f"add = -{BIG}", "cards[0].options[0].effects[0].add", "-1000000"),
+            ("priority = 5", f"priority = {BIG}", "endings[2].priority", "1000000"),
+            ("turn_limit = 6", "turn_limit = 201", "scenario.turn_limit", "200"),
+            ("start = 0\nrungs", "start = 40\nrungs", "ladder.start", "39"),
+            ("cooldown = 0", "cooldown = 0\nweight = 1001", "cards[0].weight", "1000"),
+            ("paragraphs = 10", "paragraphs = 100001", "sources[0].paragraphs", "100000"),
+            ('title = "Essay A"', 'title = "Essay A"\nyear = 10000', "sources[0].year", "9999"),
+            (
+                "paragraph = 3",
+                "paragraph = [2, 0]",
+                "cards[0].options[1].citations[0].paragraph",
+                "paragraph numbers are 1..100,000, not 0",
+            ),
+            (
+                'when = "stability < 45"',
+                f'when = "stability < {BIG}"',
+                "events[0].when",
+                f"{str(BIG)[:12]}… is out of range (at most 1,000,000) (at column 13)",
+            ),
+        ],
+    )
+    def test_out_of_range(self, mini: Path, old: str, new: str, key: str, fragment: str) -> None:
+        edit(mini, old, new)
+        assert_one(
+            problems(mini), f"scenario.toml:{changed_line(mini, old, new)}: {key}: ", fragment
+        )
+
+    def test_the_bounds_themselves_are_fine(self, mini: Path) -> None:
+        edit(mini, "start = 50\nbands", "min = -1000000\nmax = 1000000\nstart = 1000000\nbands")
+        edit(mini, "add = -10", "add = -1000000")
+        edit(mini, 'when = "stability < 45"', 'when = "stability < 1000000 and turn <= 200"')
+        edit(mini, "turn_limit = 6", "turn_limit = 200")
+        scenario = load_scenario(mini)
+        assert scenario.meter["stability"].max == 1_000_000
+        assert scenario.info.turn_limit == 200
+
+    def test_strategy_weight(self, mini: Path) -> None:
+        (mini / "strategies.toml").write_text(
+            '[[strategies]]\nid = "odd"\noptions = { "pressure.push" = 1e300 }\n'
+        )
+        assert_one(
+            problems(mini), "strategies.toml:3: strategies[0].options.pressure.push: ", "1000000"
+        )
+
+    @pytest.mark.parametrize(
+        ("fields", "extra", "key", "fragment"),
+        [
+            ({"seed": "-1"}, "", "exercise.seed", "greater than or equal to 0"),
+            ({"seed": str(2**63)}, "", "exercise.seed", "less than 9223372036854775808"),
+            ({"turn_limit": "201"}, "", "exercise.turn_limit", "200"),
+            ({}, '[[injects]]\nturn = 201\nevent = "summit"\n', "injects[0].turn", "200"),
+        ],
+    )
+    def test_exercise_out_of_range(
+        self, mini: Path, fields: dict[str, str], extra: str, key: str, fragment: str
+    ) -> None:
+        path = exercise(mini, extra, **fields)
+        assert_one(
+            problems(path),
+            f"exercise.toml:{line_of(mini.parent, key.split('.')[-1], 'exercise.toml')}: {key}: ",
+            fragment,
+        )
+
+    def test_largest_seed_is_fine(self, mini: Path) -> None:
+        assert load_exercise(exercise(mini, seed=str(2**63 - 1))).info.seed == 2**63 - 1
+
+    def test_schema_and_guide_state_the_ranges(self) -> None:
+        from game.content.models import MAX_TURNS, MAX_VALUE
+        from game.content.schema import content_schema
+
+        from .conftest import ROOT
+
+        meter = content_schema()["$defs"]["Meter"]["properties"]["max"]
+        assert (meter["minimum"], meter["maximum"]) == (-MAX_VALUE, MAX_VALUE)
+        guide = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+        numbers = guide.split("## Numbers")[1].split("\n## ")[0]
+        assert f"−{MAX_VALUE:,}..{MAX_VALUE:,}" in numbers
+        assert f"| 1..{MAX_TURNS} |" in numbers
+        assert f"`max` | int (-{MAX_VALUE:_}..{MAX_VALUE:_})" in guide

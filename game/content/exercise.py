@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from game.content.errors import ContentError, Problem
 from game.content.loader import Collector, load_scenario, read_toml, shown_path, validate_model
-from game.content.models import Id, Model
+from game.content.models import MAX_TURNS, Id, Model
 from game.content.scenario import Scenario
 
 CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -38,7 +38,7 @@ ClassCode = Annotated[str, AfterValidator(_class_code)]
 class ScheduledInject(Model):
     """An event forced at a turn, for everyone in the class."""
 
-    turn: int = Field(ge=1)
+    turn: int = Field(ge=1, le=MAX_TURNS)
     """The turn at whose news the event fires."""
     event: Id
     """The event id."""
@@ -51,13 +51,13 @@ class ExerciseInfo(Model):
     """Shown to students on the title screen."""
     scenario: str
     """Scenario name under content/, or a folder path relative to this file."""
-    seed: int
-    """The seed everyone plays with: the same crisis for the whole class."""
+    seed: int = Field(ge=0, lt=2**63)
+    """The seed everyone plays with (0 to 2**63 - 1): the same crisis for the whole class."""
     lens: str = "hidden"
     """A lens id, or "hidden" to draw one from the seed and reveal it in the debrief."""
     hidden: bool | None = None
     """Hide a named lens from students (default: hidden only when lens = "hidden")."""
-    turn_limit: int | None = Field(default=None, ge=1, le=200)
+    turn_limit: int | None = Field(default=None, ge=1, le=MAX_TURNS)
     """Override the scenario's turn limit."""
     allowed_cards: list[Id] | None = None
     """Only these cards are dealt."""

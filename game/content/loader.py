@@ -21,6 +21,7 @@ from game.content.errors import ContentError, KeyPath, Problem
 from game.content.locate import find_line, key_lines
 from game.content.models import (
     ID_PATTERN,
+    MAX_VALUE,
     Briefing,
     Card,
     Citation,
@@ -491,6 +492,18 @@ def _unique(
         out.add(loc.file, (*loc.path, field), f"duplicate {what} {ident!r} (first at {where})")
 
 
+_CONDITION_NUMBER = re.compile(r"(?<!\w)\d+")
+"""A number in a condition (digits that do not end a name)."""
+
+
+def _numbers_in_range(text: str) -> None:
+    """Keep a condition's numbers in the meters' range, far inside the engine's 64-bit tests."""
+    for m in _CONDITION_NUMBER.finditer(text):
+        if int(m.group()) > MAX_VALUE:  # at most 2,000 digits: int() takes them
+            shown = m.group() if len(m.group()) <= 12 else m.group()[:12] + "…"
+            raise ConditionError(f"{shown} is out of range (at most {MAX_VALUE:,})", m.start())
+
+
 _UNKNOWN_NAME = re.compile(r"unknown (?:flag|rung|card or event|name) '([^']*)'")
 """A condition's name that nothing declares (the engine's ConditionError message)."""
 
@@ -590,7 +603,9 @@ class _Checker:
         if text in self.conditions:
             return
         try:
-            self.conditions[text] = parse_condition(text, self.names)
+            parsed = parse_condition(text, self.names)
+            _numbers_in_range(text)
+            self.conditions[text] = parsed
         except ConditionError as exc:
             name = _UNKNOWN_NAME.match(exc.message)
             if name and re.fullmatch(ID_PATTERN, name.group(1)):  # could be declared elsewhere
@@ -648,7 +663,7 @@ class _Checker:
                     self.unknown(file, (*path, i, "source"), f"unknown source {cite.source!r}")
                 continue
             for p in cite.paragraphs:
-                if p < 1 or (source.paragraphs is not None and p > source.paragraphs):
+                if source.paragraphs is not None and p > source.paragraphs:
                     limit = source.paragraphs or "?"
                     self.out.add(
                         file,

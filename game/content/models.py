@@ -24,6 +24,26 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 
 Text = Annotated[str, Field(max_length=20_000)]
 
+# --- bounds ------------------------------------------------------------------------
+# Every whole number the engine computes with has a stated range, far inside the 64-bit
+# machine integers of the compiled engine (its range tests treat 2**60 as "no bound").
+
+MAX_VALUE = 1_000_000
+"""Meter values (min, max, start, bands) and effect amounts lie in -MAX_VALUE..MAX_VALUE."""
+MAX_TURNS = 200
+"""The longest game: turn limits and scheduled turns are 1..MAX_TURNS."""
+MAX_RUNGS = 40
+"""The most rungs a ladder may have."""
+MAX_PARAGRAPHS = 100_000
+"""The highest paragraph number a citation may give."""
+
+Value = Annotated[int, Field(ge=-MAX_VALUE, le=MAX_VALUE)]
+"""A meter value or an amount: -1,000,000..1,000,000."""
+Weight = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE)]
+"""A strategy's preference: a finite number in -1,000,000..1,000,000."""
+Paragraph = Annotated[int, Field(ge=1, le=MAX_PARAGRAPHS)]
+"""A paragraph number, 1..100,000."""
+
 
 class Model(BaseModel):
     """Base: unknown keys are mistakes, models are immutable once loaded.
@@ -51,12 +71,24 @@ class Citation(Model):
 
     source: Id
     """Id of a source declared in `[[sources]]`, e.g. "000"."""
-    paragraph: int | list[int] = Field(union_mode="left_to_right")
+    paragraph: Paragraph | list[Paragraph] = Field(union_mode="left_to_right")
     """Paragraph number (¶) in the numbered essay, or a list of them."""
     quote: Annotated[str, Field(max_length=200)] = ""
     """A short exact quote from that paragraph (under ~25 words), shown on demand."""
     stance: Literal["for", "against", "context"] = "for"
     """Whether the passage argues for the option, against it, or only informs it."""
+
+    @field_validator("paragraph", mode="before")
+    @classmethod
+    def _paragraph_numbers(cls, value: object) -> object:
+        """One clear message, rather than one per member of the union (number or list)."""
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, int) or isinstance(item, bool):
+                raise ValueError("expected a paragraph number or an array of them, like [8, 12]")
+            if not 1 <= item <= MAX_PARAGRAPHS:
+                raise ValueError(f"paragraph numbers are 1..{MAX_PARAGRAPHS:,}, not {item}")
+        return value
 
     @property
     def paragraphs(self) -> tuple[int, ...]:
@@ -82,11 +114,11 @@ class Source(Model):
     """Where it was published."""
     author: str = ""
     """Author, where known."""
-    year: int | None = None
+    year: int | None = Field(default=None, ge=-9999, le=9999)
     """Year of publication."""
     stance: str = ""
     """The essay's argument in one line."""
-    paragraphs: int | None = Field(default=None, ge=1)
+    paragraphs: int | None = Field(default=None, ge=1, le=MAX_PARAGRAPHS)
     """How many numbered paragraphs the essay has; citations beyond it are errors."""
 
 
@@ -127,7 +159,7 @@ class Criterion(Model):
 class Band(Model):
     """A named range of a meter, e.g. 'Shaky' from 30 up."""
 
-    min: int
+    min: Value
     """Lowest value (inclusive) of this band; the band runs up to the next band's min."""
     label: str
     """Name of the band, shown beside the number."""
@@ -142,15 +174,15 @@ class Meter(Model):
     """Name shown to players."""
     description: str = ""
     """What it measures, for the briefing and help."""
-    min: int = 0
+    min: Value = 0
     """Lowest value; effects clamp here."""
-    max: int = 100
+    max: Value = 100
     """Highest value; effects clamp here."""
-    start: int
+    start: Value
     """Value at the start of the game."""
     visibility: Literal["exact", "estimate", "hidden"] = "exact"
     """exact: shown as is; estimate: shown with an uncertainty band; hidden: not shown."""
-    uncertainty: int = Field(default=0, ge=0)
+    uncertainty: int = Field(default=0, ge=0, le=MAX_VALUE)
     """For estimates: half-width of the band at the start; effects on `uncertainty` change it."""
     bands: list[Band] = []
     """Optional named ranges, lowest first."""
@@ -198,11 +230,11 @@ class Ladder(Model):
     """Meter id of the ladder in effects and conditions."""
     label: str = "Escalation"
     """Name shown to players."""
-    start: int = 0
+    start: int = Field(default=0, ge=0, le=MAX_RUNGS - 1)
     """Rung number (0 = the first rung) at the start."""
     top_ending: Id
     """Ending that fires when the top rung is reached."""
-    rungs: list[Rung] = Field(min_length=2, max_length=40)
+    rungs: list[Rung] = Field(min_length=2, max_length=MAX_RUNGS)
     """The rungs, lowest first; reaching the last one ends the game."""
 
 
@@ -231,9 +263,9 @@ class Effect(Model):
     """Meter (or the ladder) to change."""
     uncertainty: Id | None = None
     """Estimated meter whose uncertainty band to change (with `add`; intelligence lowers it)."""
-    add: int | None = None
+    add: Value | None = None
     """Amount to add (negative to subtract)."""
-    set: int | None = None
+    set: Value | None = None
     """Value to set the meter to."""
     scale: float | None = Field(default=None, ge=0, le=10)
     """Factor to multiply the meter by (rounded to a whole number)."""
@@ -360,7 +392,7 @@ class Ending(Model):
     """What happened, told in the debrief."""
     when: str = "false"
     """Condition that ends the game (checked after the news and after each decision)."""
-    priority: int = 0
+    priority: Value = 0
     """When several endings hold at once, the highest priority wins."""
     scores: dict[Id, Annotated[int, Field(ge=0, le=10)]] = {}
     """Score from 0 to 10 on each criterion id."""
@@ -449,7 +481,7 @@ class ScenarioInfo(Model):
     """Start month as YYYY-MM."""
     months_per_turn: int = Field(default=1, ge=1, le=12)
     """Months that pass each turn."""
-    turn_limit: int = Field(ge=1, le=200)
+    turn_limit: int = Field(ge=1, le=MAX_TURNS)
     """Last turn; after it the default ending fires."""
     default_ending: Id
     """Ending used when the turn limit is reached."""
@@ -475,9 +507,9 @@ class StrategyModel(Model):
     """Id used with `offramp simulate --strategy`."""
     description: str = ""
     """What the strategy is meant to represent."""
-    tags: dict[Id, float] = {}
+    tags: dict[Id, Weight] = {}
     """Preference per option tag (positive favours, negative avoids)."""
-    options: dict[str, float] = {}
+    options: dict[str, Weight] = {}
     """Preference per option, keyed "card_id.option_id"."""
 
 
