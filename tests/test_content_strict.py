@@ -330,3 +330,89 @@ class TestBounds:
         assert f"−{MAX_VALUE:,}..{MAX_VALUE:,}" in numbers
         assert f"| 1..{MAX_TURNS} |" in numbers
         assert f"`max` | int (-{MAX_VALUE:_}..{MAX_VALUE:_})" in guide
+
+
+class TestControlCharacters:
+    """Text reaches the player's terminal: control characters and escapes are refused."""
+
+    @pytest.mark.parametrize(
+        ("old", "new", "key", "code"),
+        [
+            ('title = "Pressure"', r'title = "Pre\u001b[2Jssure"', "cards[0].title", "001B"),
+            ('text = "Push hard"', r'text = "Push\rhard"', "cards[0].options[0].text", "000D"),
+            ('why = "Pressure bites"', r'why = "bites\u0007"', ".effects[0].why", "0007"),
+            ('label = "Stability"', r'label = "Stab\u009b31m"', "meters[0].label", "009B"),
+            ('label = "Shaky"', r'label = "Sh\u007fky"', "meters[0].bands[1].label", "007F"),
+            ('b = "Too risky."', r'b = "Too\u0085risky"', "endings[2].verdicts.b", "0085"),
+            ('when = "stability < 45"', r'when = "stability < 45\u001f"', "events[0].when", "001F"),
+            (
+                'definition = "The escalation ladder."',
+                'definition = "The escalation ladder."\naliases = ["ok", "e\\u001b]0;x\\u0007"]',
+                "glossary[0].aliases[1]",
+                "001B",
+            ),
+            ('name = "Calm"', r'name = "C\u001bcalm"', "ladder.rungs[0].name", "001B"),
+            (
+                'title = "Essay A"',
+                r'title = "Essay A"' + '\nauthor = "A\\bB"',
+                "sources[0].author",
+                "0008",
+            ),
+        ],
+    )
+    def test_control_character_in_text(
+        self, mini: Path, old: str, new: str, key: str, code: str
+    ) -> None:
+        edit(mini, old, new)
+        line = changed_line(mini, old, new)
+        [problem] = problems(mini)
+        assert (
+            f"scenario.toml:{line}: " in problem and f"{key}: control character U+{code}" in problem
+        )
+        assert "terminal escapes" in problem
+
+    def test_newlines_tabs_and_any_script_are_text(self, mini: Path) -> None:
+        edit(mini, 'text = "Push or wait?"', 'text = """Push\n\tor wait? Да. 是. نعم."""')
+        assert load_scenario(mini).card["pressure"].text == "Push\n\tor wait? Да. 是. نعم."
+
+    def test_strategy_option_key(self, mini: Path) -> None:
+        (mini / "strategies.toml").write_text(
+            '[[strategies]]\nid = "s"\n\noptions = { "pressure.push\\u001b[0m" = 1 }\n'
+        )
+        [problem] = problems(mini)
+        assert "strategies.toml:4: strategies[0].options.pressure.push\\x1b[0m: control" in problem
+
+    def test_problems_themselves_print_no_escapes(self, mini: Path) -> None:
+        """An unknown key holding an escape or a newline is shown inert, on one line."""
+        edit(mini, 'title = "Pressure"', 'title = "Pressure"\n"x\\u001b[2J\\ny" = 1')
+        [problem] = problems(mini)
+        line = line_of(mini, '"x\\u001b')
+        assert f"scenario.toml:{line}: cards[0].x\\x1b[2J\\x0ay: unknown key (allowed:" in problem
+        assert "\x1b" not in problem and "\n" not in problem
+
+    def test_exercise_text(self, mini: Path) -> None:
+        path = exercise(mini, title='"Seminar\\u001b]0;owned\\u0007"', briefing='"ok"')
+        [problem] = problems(path)
+        assert "exercise.toml:2: exercise.title: control character U+001B at character 8" in problem
+
+
+class TestPrintable:
+    """`printable` cleans text that never passed validation (save metadata, names)."""
+
+    @pytest.mark.parametrize(
+        ("raw", "clean"),
+        [
+            ("Ann\x1b[31m Smith\x1b[0m", "Ann Smith"),
+            ("a\x1b]0;window title\x07b", "ab"),
+            ("a\x1b]8;;https://x.example\x1b\\link\x1b]8;;\x1b\\b", "alinkb"),
+            ("x\x9b2Jy", "xy"),
+            ("bell\x07 del\x7f nel\x85 cr\r", "bell del nel cr"),
+            ("lone escape\x1b", "lone escape"),
+            ("keeps\nlines\tand tabs, é, 日本", "keeps\nlines\tand tabs, é, 日本"),
+        ],
+    )
+    def test_printable(self, raw: str, clean: str) -> None:
+        from game.content import printable
+
+        assert printable(raw) == clean
+        assert printable(clean) == clean

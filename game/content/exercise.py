@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from game.content.errors import ContentError, Problem
 from game.content.loader import Collector, load_scenario, read_toml, shown_path, validate_model
-from game.content.models import MAX_TURNS, Id, Model
+from game.content.models import MAX_TURNS, Id, Model, Text
 from game.content.scenario import Scenario
 
 CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -47,13 +47,13 @@ class ScheduledInject(Model):
 class ExerciseInfo(Model):
     """The `[exercise]` table."""
 
-    title: str
+    title: Text
     """Shown to students on the title screen."""
-    scenario: str
+    scenario: Text
     """Scenario name under content/, or a folder path relative to this file."""
     seed: int = Field(ge=0, lt=2**63)
     """The seed everyone plays with (0 to 2**63 - 1): the same crisis for the whole class."""
-    lens: str = "hidden"
+    lens: Text = "hidden"
     """A lens id, or "hidden" to draw one from the seed and reveal it in the debrief."""
     hidden: bool | None = None
     """Hide a named lens from students (default: hidden only when lens = "hidden")."""
@@ -67,7 +67,7 @@ class ExerciseInfo(Model):
     """The class's code: saves go to saves/<class_code>/, injects are pushed to it."""
     ask_name: bool = True
     """Ask each student's name at the start (stored in the save, sanitised)."""
-    briefing: str = ""
+    briefing: Text = ""
     """An extra paragraph from the instructor, shown before the scenario's briefing."""
 
     @model_validator(mode="after")

@@ -43,6 +43,7 @@ from game.content.models import (
     StrategyModel,
 )
 from game.content.scenario import Scenario, ScenarioNames
+from game.content.text import PRINTABLE, first_control
 from game.engine.conditions import Condition, ConditionError, parse_condition
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -118,8 +119,15 @@ def _describe(err: Any, model: type[BaseModel], loc: KeyPath) -> str:
     if kind == "missing":
         return "missing required key"
     msg = str(err["msg"])
-    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == ID_PATTERN:
+    pattern = err.get("ctx", {}).get("pattern") if kind == "string_pattern_mismatch" else None
+    if pattern == ID_PATTERN:
         return "ids use lower-case letters, digits and underscores only"
+    if pattern == PRINTABLE:
+        at = first_control(err["input"]) or 0
+        return (
+            f"control character U+{ord(err['input'][at]):04X} at character {at + 1}: text may "
+            "not hold control characters or terminal escapes (newlines and tabs are fine)"
+        )
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, found {_found(err.get('input'))}"
     if kind == "finite_number":
@@ -194,8 +202,9 @@ def validate_model(
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
-            # pydantic reports union members as loc parts; keep only real keys
-            loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+            # pydantic marks an error in a dict's key with a '[key]' part after the key
+            # (the models' one union, a citation's paragraph, reports its own errors)
+            loc = tuple(p for p in loc if p != "[key]")
             out.add(file, (*path, *loc), _describe(err, model, loc))
         return None
     except RecursionError:

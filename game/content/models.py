@@ -18,11 +18,17 @@ from pydantic import (
     model_validator,
 )
 
+from game.content.text import PRINTABLE
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 """Ids are lower-case letters, digits and underscores, starting with a letter or digit."""
 
-Text = Annotated[str, Field(max_length=20_000)]
+Text = Annotated[str, Field(max_length=20_000, pattern=PRINTABLE)]
+"""Text for people: no control characters or terminal escapes (newlines and tabs are fine)."""
+When = Annotated[str, Field(pattern=PRINTABLE)]
+"""A condition's text; the loader parses it (the engine limits it to 2,000 characters)."""
+
 
 # --- bounds ------------------------------------------------------------------------
 # Every whole number the engine computes with has a stated range, far inside the 64-bit
@@ -73,7 +79,7 @@ class Citation(Model):
     """Id of a source declared in `[[sources]]`, e.g. "000"."""
     paragraph: Paragraph | list[Paragraph] = Field(union_mode="left_to_right")
     """Paragraph number (¶) in the numbered essay, or a list of them."""
-    quote: Annotated[str, Field(max_length=200)] = ""
+    quote: Annotated[str, Field(max_length=200, pattern=PRINTABLE)] = ""
     """A short exact quote from that paragraph (under ~25 words), shown on demand."""
     stance: Literal["for", "against", "context"] = "for"
     """Whether the passage argues for the option, against it, or only informs it."""
@@ -110,13 +116,13 @@ class Source(Model):
     """Short id used in citations, e.g. "000"."""
     title: Text
     """Title as printed (or a descriptive title where the text has none)."""
-    outlet: str = ""
+    outlet: Text = ""
     """Where it was published."""
-    author: str = ""
+    author: Text = ""
     """Author, where known."""
     year: int | None = Field(default=None, ge=-9999, le=9999)
     """Year of publication."""
-    stance: str = ""
+    stance: Text = ""
     """The essay's argument in one line."""
     paragraphs: int | None = Field(default=None, ge=1, le=MAX_PARAGRAPHS)
     """How many numbered paragraphs the essay has; citations beyond it are errors."""
@@ -125,18 +131,18 @@ class Source(Model):
 class GlossaryEntry(Model):
     """A term a player may look up from any screen."""
 
-    term: str = Field(min_length=1, max_length=80)
+    term: str = Field(min_length=1, max_length=80, pattern=PRINTABLE)
     """The term as it appears in text, e.g. "FSB"."""
     definition: Text
     """A plain explanation for a first-year student."""
-    aliases: list[str] = []
+    aliases: list[Text] = []
     """Other spellings that should find this entry."""
 
 
 class BriefingSection(Model):
     """One section of the opening briefing."""
 
-    heading: str
+    heading: Text
     """Section heading."""
     text: Text
     """Section body (plain text, blank lines separate paragraphs)."""
@@ -147,9 +153,9 @@ class Criterion(Model):
 
     id: Id
     """Id used in `scores` tables."""
-    label: str
+    label: Text
     """Name shown to players, e.g. "Ukraine's sovereignty"."""
-    description: str = ""
+    description: Text = ""
     """What a high score means."""
 
 
@@ -161,7 +167,7 @@ class Band(Model):
 
     min: Value
     """Lowest value (inclusive) of this band; the band runs up to the next band's min."""
-    label: str
+    label: Text
     """Name of the band, shown beside the number."""
 
 
@@ -170,9 +176,9 @@ class Meter(Model):
 
     id: Id
     """Id used in effects and conditions."""
-    label: str
+    label: Text
     """Name shown to players."""
-    description: str = ""
+    description: Text = ""
     """What it measures, for the briefing and help."""
     min: Value = 0
     """Lowest value; effects clamp here."""
@@ -217,7 +223,7 @@ class Rung(Model):
 
     id: Id
     """Id usable in conditions as `rung.ID`."""
-    name: str
+    name: Text
     """Name shown to players, e.g. "Nuclear signalling"."""
     description: Text = ""
     """What this rung means and what follows from it."""
@@ -228,7 +234,7 @@ class Ladder(Model):
 
     id: Id = "escalation"
     """Meter id of the ladder in effects and conditions."""
-    label: str = "Escalation"
+    label: Text = "Escalation"
     """Name shown to players."""
     start: int = Field(default=0, ge=0, le=MAX_RUNGS - 1)
     """Rung number (0 = the first rung) at the start."""
@@ -243,7 +249,7 @@ class Flag(Model):
 
     id: Id
     """Id used in effects (`set_flag`, `clear_flag`) and conditions (`flag.ID`)."""
-    description: str = ""
+    description: Text = ""
     """What it means while set."""
     start: bool = False
     """Whether it is set at the start."""
@@ -327,11 +333,11 @@ class Card(Model):
 
     id: Id
     """Id recorded in saves."""
-    title: str
+    title: Text
     """Card title."""
     text: Text
     """The situation, as the President's advisers put it."""
-    when: str = "true"
+    when: When = "true"
     """Condition under which the card can be dealt."""
     weight: int = Field(default=10, ge=1, le=1000)
     """Relative chance of being dealt among eligible cards."""
@@ -350,11 +356,11 @@ class Event(Model):
 
     id: Id
     """Id recorded in saves and used by injects."""
-    title: str
+    title: Text
     """Headline."""
     text: Text
     """What happened."""
-    when: str = "true"
+    when: When = "true"
     """Condition under which it may fire."""
     chance: float = Field(default=1.0, ge=0, le=1)
     """Probability of firing on a turn when its condition holds."""
@@ -386,17 +392,17 @@ class Ending(Model):
 
     id: Id
     """Id recorded in saves."""
-    title: str
+    title: Text
     """Name of the ending."""
     text: Text
     """What happened, told in the debrief."""
-    when: str = "false"
+    when: When = "false"
     """Condition that ends the game (checked after the news and after each decision)."""
     priority: Value = 0
     """When several endings hold at once, the highest priority wins."""
     scores: dict[Id, Annotated[int, Field(ge=0, le=10)]] = {}
     """Score from 0 to 10 on each criterion id."""
-    verdicts: dict[Id, Annotated[str, Field(max_length=400)]] = {}
+    verdicts: dict[Id, Annotated[str, Field(max_length=400, pattern=PRINTABLE)]] = {}
     """One-line verdict per source id: what that author would say of this ending."""
     questions: list[Text] = []
     """Discussion questions for the debrief."""
@@ -409,9 +415,9 @@ class Dynamic(Model):
 
     id: Id
     """Id shown as the cause of its changes."""
-    label: str = ""
+    label: Text = ""
     """Short name shown as the cause, e.g. "Sanctions erode war capacity"."""
-    when: str = "true"
+    when: When = "true"
     """Condition under which it applies this turn."""
     effects: list[Effect] = Field(min_length=1)
     """What it does each turn."""
@@ -431,7 +437,7 @@ class LensRule(Model):
     """Id unique within the lens, shown as the cause of its changes."""
     tags: list[Id] = Field(min_length=1)
     """The rule applies to options carrying any of these tags."""
-    when: str = "true"
+    when: When = "true"
     """And only while this condition holds."""
     replace: bool = False
     """Drop all of the option's own effects."""
@@ -452,7 +458,7 @@ class Lens(Model):
 
     id: Id
     """Id used on the command line and in saves."""
-    name: str
+    name: Text
     """Name shown to players, e.g. "Restraint"."""
     source: Id
     """The source essay whose argument this is."""
@@ -471,7 +477,7 @@ class ScenarioInfo(Model):
 
     id: Id
     """Id of the scenario, recorded in saves."""
-    title: str
+    title: Text
     """Title shown on the title screen."""
     summary: Text = ""
     """One paragraph for the title screen."""
@@ -494,7 +500,7 @@ class ScenarioInfo(Model):
 class Briefing(Model):
     """The opening briefing shown before turn one."""
 
-    title: str = "Briefing"
+    title: Text = "Briefing"
     """Heading of the briefing screen."""
     sections: list[BriefingSection] = []
     """The sections, in order."""
@@ -505,11 +511,11 @@ class StrategyModel(Model):
 
     id: Id
     """Id used with `offramp simulate --strategy`."""
-    description: str = ""
+    description: Text = ""
     """What the strategy is meant to represent."""
     tags: dict[Id, Weight] = {}
     """Preference per option tag (positive favours, negative avoids)."""
-    options: dict[str, Weight] = {}
+    options: dict[Text, Weight] = {}
     """Preference per option, keyed "card_id.option_id"."""
 
 
