@@ -4,7 +4,13 @@ traceback and never a follow-on error."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import stat
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -416,3 +422,82 @@ class TestPrintable:
 
         assert printable(raw) == clean
         assert printable(clean) == clean
+
+
+class TestByteOrderMark:
+    """A UTF-8 byte-order mark, as some Windows editors write, is not a syntax error."""
+
+    def test_scenario_file_with_bom(self, mini: Path) -> None:
+        path = mini / "scenario.toml"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        assert load_scenario(mini).id == "mini"
+
+    def test_lines_stay_right(self, mini: Path) -> None:
+        edit(mini, "cooldown = 0", 'cooldown = "x"')
+        path = mini / "scenario.toml"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        line = line_of(mini, 'cooldown = "x"')
+        assert_one(problems(mini), f"scenario.toml:{line}: cards[0].cooldown: ", "whole number")
+
+    def test_bom_on_the_first_line_of_a_table(self, mini: Path) -> None:
+        (mini / "more.toml").write_bytes(b'\xef\xbb\xbf[[flags]]\nid = "extra"\n')
+        assert "extra" in {f.id for f in load_scenario(mini).flags}
+
+    def test_exercise_with_bom(self, mini: Path) -> None:
+        path = exercise(mini)
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        assert load_exercise(path).info.seed == 7
+
+
+def load_within(path: Path, seconds: float = 10) -> list[str]:
+    """The problems of ``path``, failing (not hanging) if loading blocks."""
+    found: list[str] = []
+    worker = threading.Thread(target=lambda: found.extend(problems(path)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    for pipe in path.parent.rglob("*.toml") if path.is_dir() else [path]:
+        if stat.S_ISFIFO(pipe.lstat().st_mode):  # release a reader stuck on it, if any
+            with contextlib.suppress(OSError):
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+    assert not worker.is_alive(), "loading blocked"
+    return found
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+class TestOnlyRegularFiles:
+    """Pipes, devices and dangling links are refused by name; nothing blocks or fills memory."""
+
+    def test_named_pipe_in_a_scenario(self, mini: Path) -> None:
+        os.mkfifo(mini / "pipe.toml")
+        found = load_within(mini)
+        assert len(found) == 1 and "pipe.toml: not a regular file (a named pipe)" in found[0]
+
+    @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+    def test_link_to_dev_zero(self, mini: Path) -> None:
+        (mini / "zero.toml").symlink_to("/dev/zero")
+        found = load_within(mini)
+        assert len(found) == 1 and "zero.toml: not a regular file (a device)" in found[0]
+
+    def test_dangling_link(self, mini: Path) -> None:
+        (mini / "gone.toml").symlink_to(mini / "nowhere")
+        found = load_within(mini)
+        assert len(found) == 1 and "gone.toml: cannot read file: No such file" in found[0]
+
+    def test_exercise_that_is_a_pipe(self, tmp_path: Path) -> None:
+        os.mkfifo(tmp_path / "exercise.toml")
+        found = load_within(tmp_path / "exercise.toml")
+        assert len(found) == 1
+        assert found[0].endswith(
+            "exercise.toml: not a regular file (a named pipe): content files must be ordinary files"
+        )
+
+    def test_validate_names_the_pipe(self, tmp_path: Path) -> None:
+        """`offramp validate PIPE.toml` says what is wrong with it, not 'not a folder'."""
+        os.mkfifo(tmp_path / "exercise.toml")
+        result = subprocess.run(
+            [sys.executable, "-m", "game.cli", "validate", str(tmp_path / "exercise.toml")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2 and "not a regular file (a named pipe)" in result.stderr

@@ -131,8 +131,11 @@ class Exercise:
 
 
 def is_exercise_file(path: Path) -> bool:
-    """Whether ``path`` is a single TOML file (an exercise) rather than a scenario folder."""
-    return path.is_file() and path.suffix == ".toml"
+    """Whether ``path`` is a single TOML file (an exercise) rather than a scenario folder.
+
+    A pipe or a device named ``*.toml`` counts, so that loading it says why it is refused.
+    """
+    return path.suffix == ".toml" and path.exists() and not path.is_dir()
 
 
 def load_exercise(path: str | Path) -> Exercise:

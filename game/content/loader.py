@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,11 +86,12 @@ class Located(Generic[T]):
 
 
 class _Source:
-    """One TOML file: its text, data and a lazily built key -> line map."""
+    """One TOML file: its bytes, text and a lazily built key -> line map."""
 
-    def __init__(self, path: Path, shown: Path, text: str) -> None:
+    def __init__(self, path: Path, shown: Path, raw: bytes, text: str) -> None:
         self.path = path
         self.shown = shown
+        self.raw = raw
         self.text = text
         self._lines: dict[KeyPath, int] | None = None
 
@@ -215,18 +218,58 @@ def validate_model(
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[str, Any]] | None:
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode is refused (a device or a pipe never ends), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not an ordinary file")
+    return f"not a regular file ({kind}): content files must be ordinary files"
+
+
+def read_file(path: Path) -> bytes | str:
+    """The bytes of a regular file of at most 2 MiB, or why it cannot be read.
+
+    The file is checked before it is opened (a symlink to /dev/zero would fill memory, a
+    named pipe would wait forever), opened without blocking, checked again in case it
+    was swapped meanwhile, and read no further than the limit.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            out.add(shown, (), f"file is too large ({size:,} bytes; the limit is 2 MiB)", 1)
-            return None
-        raw = path.read_bytes()
+        info = os.stat(path)
+        refused = _not_regular(info.st_mode)
+        if refused:
+            return refused
+        if info.st_size > MAX_FILE_BYTES:
+            return f"file is too large ({info.st_size:,} bytes; the limit is 2 MiB)"
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb") as fh:
+            refused = _not_regular(os.fstat(fd).st_mode)
+            if refused:
+                return refused
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        out.add(shown, (), f"cannot read file: {exc.strerror or exc}", None)
+        return f"cannot read file: {exc.strerror or exc}"
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the check
+        return "file is too large (the limit is 2 MiB)"
+    return raw
+
+
+def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[str, Any]] | None:
+    raw = read_file(path)
+    if isinstance(raw, str):
+        out.add(shown, (), raw, None)
         return None
     try:
-        text = raw.decode("utf-8")
+        # a byte-order mark, as some Windows editors write: not part of the TOML
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         out.add(shown, (), f"not UTF-8 text (byte {exc.start}: {exc.reason})", line)
@@ -235,7 +278,7 @@ def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[st
         line = text[: text.index("\x00")].count("\n") + 1
         out.add(shown, (), "not a text file (contains NUL bytes)", line)
         return None
-    src = _Source(path, shown, text)
+    src = _Source(path, shown, raw, text)
     out.sources[shown] = src
     try:
         data = tomli.loads(text)
@@ -329,20 +372,19 @@ def _salvage(key: str, entry: dict[str, Any], file: Path, path: KeyPath, parts: 
 
 
 def toml_files(folder: Path) -> list[Path]:
-    """The scenario's TOML files, in a stable order."""
+    """The scenario's TOML files, in a stable order (pipes and devices too: refused later)."""
     return sorted(
-        (p for p in folder.rglob("*.toml") if p.is_file()),
+        (p for p in folder.rglob("*.toml") if not p.is_dir()),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
 
 
-def fingerprint(folder: Path, files: Iterable[Path]) -> str:
-    """SHA-256 over every file's relative path and bytes."""
+def fingerprint(folder: Path, files: Iterable[tuple[Path, bytes]]) -> str:
+    """SHA-256 over every file's relative path and bytes (as read, never read again)."""
     h = hashlib.sha256()
-    for p in files:
+    for p, raw in files:
         h.update(p.relative_to(folder).as_posix().encode() + b"\0")
-        with contextlib.suppress(OSError):
-            h.update(p.read_bytes())
+        h.update(raw)
         h.update(b"\0")
     return h.hexdigest()
 
@@ -366,7 +408,7 @@ def load_scenario(folder: str | Path) -> Scenario:
             parts.unreadable = True
         else:
             _split(*read, parts, out)
-    scenario = _assemble(folder, files, parts, out)
+    scenario = _assemble(folder, parts, out)
     if out.problems or scenario is None:
         raise ContentError(out.problems)
     return scenario
@@ -399,7 +441,7 @@ def _single(parts: _Parts, key: str, out: Collector) -> Any:
     return found[0].item
 
 
-def _assemble(folder: Path, files: list[Path], parts: _Parts, out: Collector) -> Scenario | None:
+def _assemble(folder: Path, parts: _Parts, out: Collector) -> Scenario | None:
     info: ScenarioInfo | None = _single(parts, "scenario", out)
     ladder: Ladder | None = _single(parts, "ladder", out)
     briefing: Briefing = _single(parts, "briefing", out) or Briefing()
@@ -460,7 +502,8 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: Collector) ->
     )
     checker = _Checker(out, names, meters, arrays, parts)
     checker.run(info, ladder, parts)
-
+    if out.problems:
+        return None
     return Scenario(
         info=info,
         briefing=briefing,
@@ -477,7 +520,7 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: Collector) ->
         glossary=tuple(g.item for g in arrays["glossary"]),
         strategies=tuple(s.item for s in arrays["strategies"]),
         conditions=checker.conditions,
-        fingerprint=fingerprint(folder, files),
+        fingerprint=fingerprint(folder, [(src.path, src.raw) for src in out.sources.values()]),
         folder=folder,
     )
 
