@@ -501,3 +501,65 @@ class TestOnlyRegularFiles:
             timeout=60,
         )
         assert result.returncode == 2 and "not a regular file (a named pipe)" in result.stderr
+
+
+def offramp(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "game.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
+
+
+class TestWholeNames:
+    """A name is checked whole: '$' before a final newline lets no 'pols101\\n' through."""
+
+    def test_exercise_class_code(self, mini: Path) -> None:
+        path = exercise(mini, class_code='"pols101\\n"')
+        assert_one(problems(path), "exercise.toml:5: exercise.class_code: ", "a class code is")
+
+    def test_class_dir(self, tmp_path: Path) -> None:
+        from game.classroom import class_dir
+
+        assert class_dir(tmp_path, "pols101") == tmp_path / "pols101"
+        for bad in ("pols101\n", "\npols101", "../x", "x" * 41, ""):
+            with pytest.raises(ValueError, match="bad class code"):
+                class_dir(tmp_path, bad)
+
+    def test_inject_class(self, tmp_path: Path) -> None:
+        from .conftest import ROOT
+
+        exercise_file = ROOT / "content" / "exercises" / "seminar.toml"
+        result = offramp(
+            "inject", "--class", "pols101\n", "--exercise", str(exercise_file),
+            "--saves", str(tmp_path), "border_incident", cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode != 0 and "bad class code 'pols101\\n'" in result.stderr
+        assert not any(tmp_path.iterdir())
+
+    def test_new_scenario_name(self, tmp_path: Path) -> None:
+        from game.content.scaffold import ScaffoldError, new_scenario
+
+        for bad in ("zz\n", "zz\n\n", "Zz", "z" * 65):
+            with pytest.raises(ScaffoldError, match="not a valid scenario id"):
+                new_scenario(bad, tmp_path)
+        assert new_scenario("z" * 64, tmp_path).name == "z" * 64
+        result = offramp("new", "zz\n", "--dir", str(tmp_path / "cli"), cwd=tmp_path)
+        assert result.returncode != 0 and "not a valid scenario id" in result.stderr
+        assert not (tmp_path / "cli").exists()
+
+    @pytest.mark.parametrize(
+        ("old", "new", "key"),
+        [
+            ('id = "pressure"', 'id = "pressure\\n"', "cards[0].id"),
+            ('start = "2022-11"', 'start = "2022-11\\n"', "scenario.start"),
+            ('tags = ["hawk"]', 'tags = ["hawk\\n"]', "cards[0].options[0].tags[0]"),
+        ],
+    )
+    def test_ids_and_start_month(self, mini: Path, old: str, new: str, key: str) -> None:
+        edit(mini, old, new)
+        found = problems(mini)
+        line = changed_line(mini, old, new)
+        assert any(f"scenario.toml:{line}: {key}: " in p for p in found), found

@@ -19,11 +19,12 @@ from game.content.loader import Collector, load_scenario, read_toml, shown_path,
 from game.content.models import MAX_TURNS, Id, Model, Text
 from game.content.scenario import Scenario
 
-CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+CLASS_CODE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
+"""A class code, checked with ``CLASS_CODE.fullmatch`` (``$`` would let 'pols101\\n' pass)."""
 
 
 def _class_code(value: str) -> str:
-    if not CLASS_CODE.match(value):
+    if not CLASS_CODE.fullmatch(value):
         raise ValueError(
             "a class code is 1-40 letters, digits, '-' or '_' (it names the class's save "
             "folder, so it cannot contain '/' or '.')"
