@@ -563,3 +563,53 @@ class TestWholeNames:
         found = problems(mini)
         line = changed_line(mini, old, new)
         assert any(f"scenario.toml:{line}: {key}: " in p for p in found), found
+
+
+class TestExerciseReportsEverything:
+    """An exercise's problems come all together: an unknown key hides none of the others."""
+
+    def test_unknown_key_with_unknown_lens_card_and_event(self, mini: Path) -> None:
+        injects = '[[injects]]\nturn = 2\nevent = "nope"\n[[injects]]\nturn = 3\nevent = "summit"\n'
+        path = exercise(
+            mini, injects, lens='"nope"', colour='"red"', banned_cards='["pressure", "zz"]'
+        )
+        found = problems(path)
+        expected = [
+            "exercise.lens: unknown lens 'nope'",
+            "exercise.colour: unknown key",
+            "exercise.banned_cards[1]: unknown card 'zz'",
+            "injects[0].event: unknown event 'nope'",
+        ]
+        for fragment in expected:
+            assert any(fragment in p for p in found), (fragment, found)
+        assert len(found) == len(expected), found
+
+    def test_a_broken_inject_hides_nothing(self, mini: Path) -> None:
+        injects = '[[injects]]\nturn = "2"\nevent = "summit"\n[[injects]]\nturn = 3\nevent = "x"\n'
+        found = problems(exercise(mini, injects, bogus="1"))
+        expected = [
+            "exercise.bogus: unknown key",
+            "injects[0].turn: expected a whole number",
+            "injects[1].event: unknown event 'x'",
+        ]
+        assert [next(f for f in expected if f in p) for p in found] == expected, found
+
+    def test_unknown_top_level_table(self, mini: Path) -> None:
+        found = problems(exercise(mini, "[settings]\nx = 1\n", lens='"nope"'))
+        assert len(found) == 2, found
+        assert any(": settings: unknown key (allowed: exercise, injects)" in p for p in found)
+        assert any("unknown lens 'nope'" in p for p in found)
+
+    def test_bad_turn_limit_is_not_also_an_early_inject(self, mini: Path) -> None:
+        """With turn_limit = "14" the scenario's 6 is not the limit: no 'after the limit'."""
+        path = exercise(mini, '[[injects]]\nturn = 10\nevent = "summit"\n', turn_limit='"14"')
+        assert_one(problems(path), "exercise.turn_limit: ", "the string '14'")
+
+    def test_missing_scenario_still_reports_the_rest(self, mini: Path) -> None:
+        path = exercise(mini, "[[injects]]\nturn = 0\nevent = 'summit'\n", scenario="5")
+        found = problems(path)
+        assert len(found) == 2, found
+        assert any("exercise.scenario: expected a string" in p for p in found)
+        assert any(
+            "injects[0].turn: Input should be greater than or equal to 1" in p for p in found
+        )

@@ -7,14 +7,15 @@ each student's name.  Problems are reported as ``file:LINE: key.path: message``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 
-from game.content.errors import ContentError, Problem
+from game.content.errors import ContentError, KeyPath, Problem
 from game.content.loader import Collector, load_scenario, read_toml, shown_path, validate_model
 from game.content.models import MAX_TURNS, Id, Model, Text
 from game.content.scenario import Scenario
@@ -149,49 +150,79 @@ def load_exercise(path: str | Path) -> Exercise:
     read = read_toml(path, shown, out)
     if read is None:
         raise ContentError(out.problems)
-    source, data = read
-    doc = validate_model(ExerciseFile, data, shown, (), out)
-    if doc is None:
+    failed: set[KeyPath] = set()
+    doc = validate_model(ExerciseFile, read[1], shown, (), out, failed)
+    # A broken file is still checked against its scenario, with the settings that are
+    # fine: an unknown key must not hide an unknown lens or event.
+    settings, injects = _usable(doc, read[1], failed)
+    name = settings.get("scenario")
+    if name is None:
         raise ContentError(out.problems)
-    info = doc.exercise
-    relative = path.parent / info.scenario
-    folder = relative if relative.is_dir() else resolve_scenario_dir(info.scenario)
+    relative = path.parent / name
+    folder = relative if relative.is_dir() else resolve_scenario_dir(name)
     try:
         scenario = load_scenario(folder)
     except ContentError as exc:
         out.add(
             shown,
             ("exercise", "scenario"),
-            f"scenario {info.scenario!r} does not load "
+            f"scenario {name!r} does not load "
             f"from {folder} ({len(exc.problems)} problems; run offramp validate {folder})",
         )
         raise ContentError(out.problems + exc.problems) from exc
-    if info.lens != "hidden" and info.lens not in scenario.lens:
+    lens = settings.get("lens", "hidden")
+    if lens != "hidden" and lens not in scenario.lens:
         out.add(
             shown,
             ("exercise", "lens"),
-            f"unknown lens {info.lens!r} (lenses: hidden, {', '.join(scenario.lens)})",
+            f"unknown lens {lens!r} (lenses: hidden, {', '.join(scenario.lens)})",
         )
     for key in ("allowed_cards", "banned_cards"):
-        for i, card in enumerate(getattr(info, key) or []):
+        for i, card in enumerate(settings.get(key) or []):
             if card not in scenario.card:
                 out.add(shown, ("exercise", key, i), f"unknown card {card!r}")
-    if info.allowed_cards is not None and not info.allowed_cards:
+    if settings.get("allowed_cards") == []:
         out.add(shown, ("exercise", "allowed_cards"), "no cards allowed: the game needs a deck")
-    limit = info.turn_limit or scenario.info.turn_limit
-    for i, inject in enumerate(doc.injects):
+    limit = settings.get("turn_limit", 0) or scenario.info.turn_limit
+    for i, inject in injects:
         if inject.event not in scenario.event:
             out.add(shown, ("injects", i, "event"), f"unknown event {inject.event!r}")
-        if inject.turn > limit:
+        if "turn_limit" in settings and inject.turn > limit:  # a bad limit: no follow-on
             out.add(
                 shown,
                 ("injects", i, "turn"),
                 f"turn {inject.turn} is after the turn limit ({limit})",
             )
-    if out.problems:
+    if out.problems or doc is None:
         raise ContentError(out.problems)
-    del source
-    return Exercise(path, info, tuple(doc.injects), scenario)
+    return Exercise(path, doc.exercise, tuple(doc.injects), scenario)
+
+
+def _usable(
+    doc: ExerciseFile | None, data: dict[str, Any], failed: set[KeyPath]
+) -> tuple[dict[str, Any], list[tuple[int, ScheduledInject]]]:
+    """The exercise's settings and injects, or of a broken file those that passed.
+
+    The models are strict, so a setting without an error is already its checked value.
+    """
+    if doc is not None:
+        info = doc.exercise
+        return {k: getattr(info, k) for k in type(info).model_fields}, list(enumerate(doc.injects))
+    bad = {loc[1] for loc in failed if len(loc) > 1 and loc[0] == "exercise"}
+    raw = data.get("exercise")
+    raw = raw if isinstance(raw, dict) else {}
+    settings: dict[str, Any] = {}
+    for key, field in ExerciseInfo.model_fields.items():
+        if key in raw and key not in bad:
+            settings[key] = raw[key]
+        elif key not in raw and not field.is_required():
+            settings[key] = field.get_default()
+    entries = data.get("injects")
+    injects = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        with contextlib.suppress(ValidationError, RecursionError):  # reported already
+            injects.append((i, ScheduledInject.model_validate(entry)))
+    return settings, injects
 
 
 def problems_of(path: Path) -> list[Problem]:

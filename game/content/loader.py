@@ -198,8 +198,15 @@ def _model_in(annotation: Any) -> Any:
 
 
 def validate_model(
-    model: type[M], data: Any, file: Path, path: KeyPath, out: Collector
+    model: type[M],
+    data: Any,
+    file: Path,
+    path: KeyPath,
+    out: Collector,
+    failed: set[KeyPath] | None = None,
 ) -> M | None:
+    """``data`` as a ``model``, or None with every problem added to ``out`` (and the key
+    path of each, relative to ``path``, to ``failed``)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -209,6 +216,8 @@ def validate_model(
             # (the models' one union, a citation's paragraph, reports its own errors)
             loc = tuple(p for p in loc if p != "[key]")
             out.add(file, (*path, *loc), _describe(err, model, loc))
+            if failed is not None:
+                failed.add(loc)
         return None
     except RecursionError:
         out.add(file, path, "nested too deeply")
