@@ -271,6 +271,12 @@ class TestBounds:
                 "paragraph numbers are 1..100,000, not 0",
             ),
             (
+                "paragraph = 3",
+                "paragraph = []",
+                "cards[0].options[1].citations[0].paragraph",
+                "a citation needs at least one paragraph",
+            ),
+            (
                 'when = "stability < 45"',
                 f'when = "stability < {BIG}"',
                 "events[0].when",

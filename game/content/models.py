@@ -77,7 +77,9 @@ class Citation(Model):
 
     source: Id
     """Id of a source declared in `[[sources]]`, e.g. "000"."""
-    paragraph: Paragraph | list[Paragraph] = Field(union_mode="left_to_right")
+    paragraph: Paragraph | Annotated[list[Paragraph], Field(min_length=1)] = Field(
+        union_mode="left_to_right"
+    )
     """Paragraph number (¶) in the numbered essay, or a list of them."""
     quote: Annotated[str, Field(max_length=200, pattern=PRINTABLE)] = ""
     """A short exact quote from that paragraph (under ~25 words), shown on demand."""
@@ -89,6 +91,8 @@ class Citation(Model):
     def _paragraph_numbers(cls, value: object) -> object:
         """One clear message, rather than one per member of the union (number or list)."""
         items = value if isinstance(value, list) else [value]
+        if not items:
+            raise ValueError("a citation needs at least one paragraph")
         for item in items:
             if not isinstance(item, int) or isinstance(item, bool):
                 raise ValueError("expected a paragraph number or an array of them, like [8, 12]")
