@@ -237,7 +237,7 @@ _KINDS = (
 
 
 def _not_regular(mode: int) -> str | None:
-    """Why a file of this mode is refused (a device or a pipe never ends), or None."""
+    """Why a file of this mode is refused (reading a device or a pipe may never end)."""
     if stat.S_ISREG(mode):
         return None
     kind = next((name for test, name in _KINDS if test(mode)), "not an ordinary file")
