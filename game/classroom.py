@@ -29,7 +29,11 @@ _RESERVED = frozenset(
 
 def class_dir(saves: Path, class_code: str) -> Path:
     """The folder of a class's saves (the code is checked when the exercise loads)."""
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", class_code):
+    # Deferred: game.content.exercise imports pydantic and the loader (~140 ms), which
+    # every caller has loaded already with its exercise; importing classroom need not.
+    from game.content.exercise import CLASS_CODE
+
+    if not CLASS_CODE.fullmatch(class_code):
         raise ValueError(f"bad class code {class_code!r}")
     return saves / class_code
 

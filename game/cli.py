@@ -168,7 +168,7 @@ def cmd_inject(args: argparse.Namespace) -> int:
     from game.classroom import push_inject
     from game.content.exercise import CLASS_CODE, load_exercise
 
-    if not CLASS_CODE.match(args.class_code):
+    if not CLASS_CODE.fullmatch(args.class_code):
         raise UsageError(f"bad class code {args.class_code!r}")
     if args.exercise:
         scenario = load_exercise(Path(args.exercise)).scenario

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
-from game.content import ContentError, load_scenario
+from game.content import ContentError, Scenario, load_scenario
 from game.content.locate import find_line, key_lines
+from game.content.models import MAX_VALUE
+from game.content.text import first_control
+from game.sim import default_strategy_names, play_one
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PROBLEM_LINE = re.compile(r"^.+\.toml:\d+: \S+: .+$")
@@ -76,7 +82,7 @@ MUTATIONS: list[tuple[str, str, str, str, str]] = [
         'cooldown = "soon"',
         'cooldown = "soon"',
         "cards[0].cooldown",
-        "valid integer",
+        "expected a whole number, found the string 'soon'",
     ),
     (
         'id = "push"',
@@ -247,7 +253,13 @@ class TestLocator:
 
 
 _values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.integers()  # beyond every bound, beyond 64 bits too
+    | st.floats()  # nan and inf included
+    | st.text(max_size=8)  # control characters included
+    | st.from_regex(r"-?[0-9]{1,3}", fullmatch=True),  # a number in quotes
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
     ),
@@ -322,3 +334,121 @@ class TestNeverATraceback:
             assert exc.problems
             for problem in exc.problems:
                 assert problem.message
+
+
+STRATEGIES = '[[strategies]]\nid = "hawkish"\ntags = { hawk = 2.0, dove = -1 }\n'
+STRATEGIES += 'options = { "talks_card.keep" = 0.5 }\n'
+
+_NUMBER_OR_BOOL = re.compile(r"(?<=[\w\"] = )(-?[0-9][0-9_.]*|true|false)(?=[ ,}\n])")
+"""A number or a bool given as a key's value: what the strict-type property replaces."""
+_STRING = re.compile(r'(?<== ")(?=[^"\n]*")')
+"""Where a string value's text begins: where the control-character property inserts."""
+
+
+def _hostile_value() -> st.SearchStrategy[tuple[str, bool]]:
+    """A TOML value and whether no number or bool field could accept it."""
+
+    def floats(x: float) -> tuple[str, bool]:
+        return tomli_w.dumps({"x": x})[4:].strip(), x != x or x in (math.inf, -math.inf)
+
+    return st.one_of(
+        st.integers(-(2**70), 2**70).map(lambda n: (str(n), False)),
+        st.integers(-(10**6) - 10, 10**6 + 10).map(lambda n: (str(n), False)),
+        st.floats().map(floats),
+        st.booleans().map(lambda b: (str(b).lower(), False)),
+        st.from_regex(r"-?[0-9]{1,4}(\.[0-9])?", fullmatch=True).map(lambda v: (f'"{v}"', True)),
+        st.sampled_from(['"yes"', '"true"', "1979-05-27", "[]", "{}"]).map(lambda v: (v, True)),
+    )
+
+
+def _walk(value: object) -> Iterator[object]:
+    """Every value inside a loaded model, recursively."""
+    yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _walk(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _walk(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _walk(item)
+
+
+def _assert_sound(scenario: Scenario) -> None:
+    """A scenario that loads holds only bounded whole numbers, finite decimals and
+    printable text, and plays to an end under every strategy and lens."""
+    parts = [scenario.info, scenario.ladder, scenario.meters, scenario.cards, scenario.events]
+    parts += [scenario.endings, scenario.lenses, scenario.dynamics, scenario.strategies]
+    parts += [scenario.sources, scenario.glossary, scenario.briefing]
+    for value in _walk(parts):
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            assert -MAX_VALUE <= value <= MAX_VALUE, value
+        elif isinstance(value, float):
+            assert math.isfinite(value), value
+        elif isinstance(value, str):
+            assert first_control(value) is None, value
+    for name in default_strategy_names(scenario):
+        for lens in scenario.lenses:
+            record = play_one(scenario, name, lens.id, seed=3)
+            assert record.turns <= scenario.info.turn_limit
+
+
+class TestStrictProperties:
+    """Hostile numbers, bools and text in otherwise valid content: a located problem at
+    the changed line, or a scenario that is sound and plays (issue: reliability)."""
+
+    @settings(
+        max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.data())
+    def test_hostile_number_or_bool(
+        self, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+    ) -> None:
+        folder = tmp_path_factory.mktemp("num")
+        shutil.copytree(MINI, folder, dirs_exist_ok=True)
+        (folder / "strategies.toml").write_text(STRATEGIES)
+        name = data.draw(st.sampled_from(["scenario.toml", "strategies.toml"]))
+        text = (folder / name).read_text()
+        spots = list(_NUMBER_OR_BOOL.finditer(text))
+        spot = data.draw(st.sampled_from(spots))
+        value, wrong = data.draw(_hostile_value())
+        wrong = wrong or (spot.group() in ("true", "false")) != (value in ("true", "false"))
+        (folder / name).write_text(text[: spot.start()] + value + text[spot.end() :])
+        line = text[: spot.start()].count("\n") + 1
+        try:
+            scenario = load_scenario(folder)
+        except ContentError as exc:
+            event("refused")
+            found = [str(p) for p in exc.problems]
+            assert all(PROBLEM_LINE.match(p) for p in found), found
+            if wrong:
+                assert any(f"{name}:{line}: " in p for p in found), (line, value, found)
+        else:
+            event("loads and plays")
+            assert not wrong, (line, value)
+            _assert_sound(scenario)
+
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.data())
+    def test_control_character_in_any_string(
+        self, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+    ) -> None:
+        folder = tmp_path_factory.mktemp("ctl")
+        shutil.copytree(MINI, folder, dirs_exist_ok=True)
+        text = (folder / "scenario.toml").read_text()
+        spot = data.draw(st.sampled_from(list(_STRING.finditer(text))))
+        code = data.draw(st.sampled_from([*range(0, 9), *range(11, 32), *range(127, 160)]))
+        escaped = f"\\u{code:04X}"
+        (folder / "scenario.toml").write_text(text[: spot.start()] + escaped + text[spot.end() :])
+        line = text[: spot.start()].count("\n") + 1
+        with pytest.raises(ContentError) as info:
+            load_scenario(folder)
+        found = [str(p) for p in info.value.problems]
+        assert any(f"scenario.toml:{line}: " in p for p in found), (line, escaped, found)
+        assert all("\x1b" not in p and "\n" not in p for p in found)

@@ -14,12 +14,14 @@ if TYPE_CHECKING:
     from game.content.errors import ContentError, Problem
     from game.content.loader import load_scenario
     from game.content.scenario import Scenario
+    from game.content.text import printable
 
 _LAZY = {
     "ContentError": "game.content.errors",
     "Problem": "game.content.errors",
     "load_scenario": "game.content.loader",
     "Scenario": "game.content.scenario",
+    "printable": "game.content.text",
 }
 
 
@@ -68,6 +70,7 @@ __all__ = [
     "Problem",
     "Scenario",
     "load_scenario",
+    "printable",
     "resolve_scenario_dir",
     "shipped_scenario_dir",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.content.text import one_line
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -31,7 +33,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
         key = format_key_path(self.key_path)
-        return f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+        text = f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+        return one_line(text)  # a key or a file name may hold escapes: print them inert
 
 
 class ContentError(Exception):

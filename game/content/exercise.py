@@ -7,26 +7,28 @@ each student's name.  Problems are reported as ``file:LINE: key.path: message``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 
-from game.content.errors import ContentError, Problem
+from game.content.errors import ContentError, KeyPath, Problem
 from game.content.loader import Collector, load_scenario, read_toml, shown_path, validate_model
-from game.content.models import Id, Model
+from game.content.models import MAX_TURNS, Id, Model, Text
 from game.content.scenario import Scenario
 
 if TYPE_CHECKING:
     from game.engine.setup import Setup
 
-CLASS_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+CLASS_CODE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
+"""A class code, checked with ``CLASS_CODE.fullmatch`` (``$`` would let 'pols101\\n' pass)."""
 
 
 def _class_code(value: str) -> str:
-    if not CLASS_CODE.match(value):
+    if not CLASS_CODE.fullmatch(value):
         raise ValueError(
             "a class code is 1-40 letters, digits, '-' or '_' (it names the class's save "
             "folder, so it cannot contain '/' or '.')"
@@ -41,7 +43,7 @@ ClassCode = Annotated[str, AfterValidator(_class_code)]
 class ScheduledInject(Model):
     """An event forced at a turn, for everyone in the class."""
 
-    turn: int = Field(ge=1)
+    turn: int = Field(ge=1, le=MAX_TURNS)
     """The turn at whose news the event fires."""
     event: Id
     """The event id."""
@@ -50,17 +52,17 @@ class ScheduledInject(Model):
 class ExerciseInfo(Model):
     """The `[exercise]` table."""
 
-    title: str
+    title: Text
     """Shown to students on the title screen."""
-    scenario: str
+    scenario: Text
     """Scenario name under content/, or a folder path relative to this file."""
-    seed: int
-    """The seed everyone plays with: the same crisis for the whole class."""
-    lens: str = "hidden"
+    seed: int = Field(ge=0, lt=2**63)
+    """The seed everyone plays with (0 to 2**63 - 1): the same crisis for the whole class."""
+    lens: Text = "hidden"
     """A lens id, or "hidden" to draw one from the seed and reveal it in the debrief."""
     hidden: bool | None = None
     """Hide a named lens from students (default: hidden only when lens = "hidden")."""
-    turn_limit: int | None = Field(default=None, ge=1, le=200)
+    turn_limit: int | None = Field(default=None, ge=1, le=MAX_TURNS)
     """Override the scenario's turn limit."""
     allowed_cards: list[Id] | None = None
     """Only these cards are dealt."""
@@ -70,7 +72,7 @@ class ExerciseInfo(Model):
     """The class's code: saves go to saves/<class_code>/, injects are pushed to it."""
     ask_name: bool = True
     """Ask each student's name at the start (stored in the save, sanitised)."""
-    briefing: str = ""
+    briefing: Text = ""
     """An extra paragraph from the instructor, shown before the scenario's briefing."""
 
     @model_validator(mode="after")
@@ -148,8 +150,11 @@ class Exercise:
 
 
 def is_exercise_file(path: Path) -> bool:
-    """Whether ``path`` is a single TOML file (an exercise) rather than a scenario folder."""
-    return path.is_file() and path.suffix == ".toml"
+    """Whether ``path`` is a single TOML file (an exercise) rather than a scenario folder.
+
+    A pipe or a device named ``*.toml`` counts, so that loading it says why it is refused.
+    """
+    return path.suffix == ".toml" and path.exists() and not path.is_dir()
 
 
 def load_exercise(path: str | Path) -> Exercise:
@@ -162,49 +167,79 @@ def load_exercise(path: str | Path) -> Exercise:
     read = read_toml(path, shown, out)
     if read is None:
         raise ContentError(out.problems)
-    source, data = read
-    doc = validate_model(ExerciseFile, data, shown, (), out)
-    if doc is None:
+    failed: set[KeyPath] = set()
+    doc = validate_model(ExerciseFile, read[1], shown, (), out, failed)
+    # A broken file is still checked against its scenario, with the settings that are
+    # fine: an unknown key must not hide an unknown lens or event.
+    settings, injects = _usable(doc, read[1], failed)
+    name = settings.get("scenario")
+    if name is None:
         raise ContentError(out.problems)
-    info = doc.exercise
-    relative = path.parent / info.scenario
-    folder = relative if relative.is_dir() else resolve_scenario_dir(info.scenario)
+    relative = path.parent / name
+    folder = relative if relative.is_dir() else resolve_scenario_dir(name)
     try:
         scenario = load_scenario(folder)
     except ContentError as exc:
         out.add(
             shown,
             ("exercise", "scenario"),
-            f"scenario {info.scenario!r} does not load "
+            f"scenario {name!r} does not load "
             f"from {folder} ({len(exc.problems)} problems; run offramp validate {folder})",
         )
         raise ContentError(out.problems + exc.problems) from exc
-    if info.lens != "hidden" and info.lens not in scenario.lens:
+    lens = settings.get("lens", "hidden")
+    if lens != "hidden" and lens not in scenario.lens:
         out.add(
             shown,
             ("exercise", "lens"),
-            f"unknown lens {info.lens!r} (lenses: hidden, {', '.join(scenario.lens)})",
+            f"unknown lens {lens!r} (lenses: hidden, {', '.join(scenario.lens)})",
         )
     for key in ("allowed_cards", "banned_cards"):
-        for i, card in enumerate(getattr(info, key) or []):
+        for i, card in enumerate(settings.get(key) or []):
             if card not in scenario.card:
                 out.add(shown, ("exercise", key, i), f"unknown card {card!r}")
-    if info.allowed_cards is not None and not info.allowed_cards:
+    if settings.get("allowed_cards") == []:
         out.add(shown, ("exercise", "allowed_cards"), "no cards allowed: the game needs a deck")
-    limit = info.turn_limit or scenario.info.turn_limit
-    for i, inject in enumerate(doc.injects):
+    limit = settings.get("turn_limit", 0) or scenario.info.turn_limit
+    for i, inject in injects:
         if inject.event not in scenario.event:
             out.add(shown, ("injects", i, "event"), f"unknown event {inject.event!r}")
-        if inject.turn > limit:
+        if "turn_limit" in settings and inject.turn > limit:  # a bad limit: no follow-on
             out.add(
                 shown,
                 ("injects", i, "turn"),
                 f"turn {inject.turn} is after the turn limit ({limit})",
             )
-    if out.problems:
+    if out.problems or doc is None:
         raise ContentError(out.problems)
-    del source
-    return Exercise(path, info, tuple(doc.injects), scenario)
+    return Exercise(path, doc.exercise, tuple(doc.injects), scenario)
+
+
+def _usable(
+    doc: ExerciseFile | None, data: dict[str, Any], failed: set[KeyPath]
+) -> tuple[dict[str, Any], list[tuple[int, ScheduledInject]]]:
+    """The exercise's settings and injects, or of a broken file those that passed.
+
+    The models are strict, so a setting without an error is already its checked value.
+    """
+    if doc is not None:
+        info = doc.exercise
+        return {k: getattr(info, k) for k in type(info).model_fields}, list(enumerate(doc.injects))
+    bad = {loc[1] for loc in failed if len(loc) > 1 and loc[0] == "exercise"}
+    raw = data.get("exercise")
+    raw = raw if isinstance(raw, dict) else {}
+    settings: dict[str, Any] = {}
+    for key, field in ExerciseInfo.model_fields.items():
+        if key in raw and key not in bad:
+            settings[key] = raw[key]
+        elif key not in raw and not field.is_required():
+            settings[key] = field.get_default()
+    entries = data.get("injects")
+    injects = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        with contextlib.suppress(ValidationError, RecursionError):  # reported already
+            injects.append((i, ScheduledInject.model_validate(entry)))
+    return settings, injects
 
 
 def problems_of(path: Path) -> list[Problem]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from game.content.errors import ContentError, KeyPath, Problem
 from game.content.locate import find_line, key_lines
 from game.content.models import (
     ID_PATTERN,
+    MAX_VALUE,
     Briefing,
     Card,
     Citation,
@@ -42,6 +45,7 @@ from game.content.models import (
     StrategyModel,
 )
 from game.content.scenario import Scenario, ScenarioNames
+from game.content.text import PRINTABLE, first_control
 from game.engine.conditions import Condition, ConditionError, parse_condition
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -82,11 +86,12 @@ class Located(Generic[T]):
 
 
 class _Source:
-    """One TOML file: its text, data and a lazily built key -> line map."""
+    """One TOML file: its bytes, text and a lazily built key -> line map."""
 
-    def __init__(self, path: Path, shown: Path, text: str) -> None:
+    def __init__(self, path: Path, shown: Path, raw: bytes, text: str) -> None:
         self.path = path
         self.shown = shown
+        self.raw = raw
         self.text = text
         self._lines: dict[KeyPath, int] | None = None
 
@@ -117,11 +122,53 @@ def _describe(err: Any, model: type[BaseModel], loc: KeyPath) -> str:
     if kind == "missing":
         return "missing required key"
     msg = str(err["msg"])
-    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == ID_PATTERN:
+    pattern = err.get("ctx", {}).get("pattern") if kind == "string_pattern_mismatch" else None
+    if pattern == ID_PATTERN:
         return "ids use lower-case letters, digits and underscores only"
+    if pattern == PRINTABLE:
+        at = first_control(err["input"]) or 0
+        return (
+            f"control character U+{ord(err['input'][at]):04X} at character {at + 1}: text may "
+            "not hold control characters or terminal escapes (newlines and tabs are fine)"
+        )
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, found {_found(err.get('input'))}"
+    if kind == "finite_number":
+        return "must be a finite number (nan and inf are not allowed)"
     if kind.startswith("value_error"):
         msg = msg.removeprefix("Value error, ")
     return msg
+
+
+_EXPECTED = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string in quotes",
+}
+"""What a value of the wrong TOML type should have been (the models are strict)."""
+
+_QUOTED = re.compile(r"[+-]?[0-9][0-9_]*(\.[0-9_]+)?([eE][+-]?[0-9]+)?|true|false")
+"""A string that would be right without its quotes: `start = "70"`, `once = "true"`."""
+
+
+def _found(value: Any) -> str:
+    """Describe a TOML value of the wrong type, e.g. "the string '70'"."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        text = f"the string {shown!r}"
+        if _QUOTED.fullmatch(value.strip()):
+            text += " (write it without quotes)"
+        return text
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"  # TOML's only other kind of value
 
 
 def _allowed_hint(model: type[BaseModel], loc: KeyPath) -> str:
@@ -151,16 +198,26 @@ def _model_in(annotation: Any) -> Any:
 
 
 def validate_model(
-    model: type[M], data: Any, file: Path, path: KeyPath, out: Collector
+    model: type[M],
+    data: Any,
+    file: Path,
+    path: KeyPath,
+    out: Collector,
+    failed: set[KeyPath] | None = None,
 ) -> M | None:
+    """``data`` as a ``model``, or None with every problem added to ``out`` (and the key
+    path of each, relative to ``path``, to ``failed``)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
-            # pydantic reports union members as loc parts; keep only real keys
-            loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+            # pydantic marks an error in a dict's key with a '[key]' part after the key
+            # (the models' one union, a citation's paragraph, reports its own errors)
+            loc = tuple(p for p in loc if p != "[key]")
             out.add(file, (*path, *loc), _describe(err, model, loc))
+            if failed is not None:
+                failed.add(loc)
         return None
     except RecursionError:
         out.add(file, path, "nested too deeply")
@@ -170,18 +227,58 @@ def validate_model(
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[str, Any]] | None:
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode is refused (reading a device or a pipe may never end)."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not an ordinary file")
+    return f"not a regular file ({kind}): content files must be ordinary files"
+
+
+def read_file(path: Path) -> bytes | str:
+    """The bytes of a regular file of at most 2 MiB, or why it cannot be read.
+
+    The file is checked before it is opened (a symlink to /dev/zero would fill memory, a
+    named pipe would wait forever), opened without blocking, checked again in case it
+    was swapped meanwhile, and read no further than the limit.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            out.add(shown, (), f"file is too large ({size:,} bytes; the limit is 2 MiB)", 1)
-            return None
-        raw = path.read_bytes()
+        info = os.stat(path)
+        refused = _not_regular(info.st_mode)
+        if refused:
+            return refused
+        if info.st_size > MAX_FILE_BYTES:
+            return f"file is too large ({info.st_size:,} bytes; the limit is 2 MiB)"
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb") as fh:
+            refused = _not_regular(os.fstat(fd).st_mode)
+            if refused:
+                return refused
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        out.add(shown, (), f"cannot read file: {exc.strerror or exc}", None)
+        return f"cannot read file: {exc.strerror or exc}"
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the check
+        return "file is too large (the limit is 2 MiB)"
+    return raw
+
+
+def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[str, Any]] | None:
+    raw = read_file(path)
+    if isinstance(raw, str):
+        out.add(shown, (), raw, None)
         return None
     try:
-        text = raw.decode("utf-8")
+        # a byte-order mark, as some Windows editors write: not part of the TOML
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         out.add(shown, (), f"not UTF-8 text (byte {exc.start}: {exc.reason})", line)
@@ -190,7 +287,7 @@ def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[st
         line = text[: text.index("\x00")].count("\n") + 1
         out.add(shown, (), "not a text file (contains NUL bytes)", line)
         return None
-    src = _Source(path, shown, text)
+    src = _Source(path, shown, raw, text)
     out.sources[shown] = src
     try:
         data = tomli.loads(text)
@@ -216,8 +313,12 @@ class _Parts:
     raw_tags: set[str] = field(default_factory=set)
     loose: list[Located[Any]] = field(default_factory=list)
     """Valid options and lens rules inside items that failed: still cross-checked."""
+    broken: set[str] = field(default_factory=set)
+    """Tables and arrays with an item that failed validation (already reported), so that
+    they are not also reported missing."""
     unreadable: bool = False
-    """Some file could not be parsed at all: skip the checks for missing pieces."""
+    """Some file could not be parsed at all: what it holds is unknown, so skip the checks
+    for missing pieces and for unknown names, which would only be follow-on errors."""
 
     def remember(self, key: str, entry: dict[str, Any]) -> None:
         """Keep the names a broken item declares."""
@@ -235,22 +336,28 @@ def _split(src: _Source, data: dict[str, Any], parts: _Parts, out: Collector) ->
         if key in _TABLES:
             if not isinstance(value, dict):
                 out.add(file, (key,), f"[{key}] must be a table")
+                parts.broken.add(key)
                 continue
             item = validate_model(_TABLES[key], value, file, (key,), out)
             if item is not None:
                 parts.tables[key].append(Located(item, file, (key,)))
+            else:
+                parts.broken.add(key)
         elif key in _ARRAYS:
             if not isinstance(value, list):
                 out.add(file, (key,), f"`{key}` must be an array of tables, written [[{key}]]")
+                parts.broken.add(key)
                 continue
             for i, entry in enumerate(value):
                 if not isinstance(entry, dict):
                     out.add(file, (key, i), "must be a table")
+                    parts.broken.add(key)
                     continue
                 item = validate_model(_ARRAYS[key], entry, file, (key, i), out)
                 if item is not None:
                     parts.arrays[key].append(Located(item, file, (key, i)))
                 else:
+                    parts.broken.add(key)
                     parts.remember(key, entry)
                     _salvage(key, entry, file, (key, i), parts)
         else:
@@ -274,20 +381,19 @@ def _salvage(key: str, entry: dict[str, Any], file: Path, path: KeyPath, parts: 
 
 
 def toml_files(folder: Path) -> list[Path]:
-    """The scenario's TOML files, in a stable order."""
+    """The scenario's TOML files, in a stable order (pipes and devices too: refused later)."""
     return sorted(
-        (p for p in folder.rglob("*.toml") if p.is_file()),
+        (p for p in folder.rglob("*.toml") if not p.is_dir()),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
 
 
-def fingerprint(folder: Path, files: Iterable[Path]) -> str:
-    """SHA-256 over every file's relative path and bytes."""
+def fingerprint(folder: Path, files: Iterable[tuple[Path, bytes]]) -> str:
+    """SHA-256 over every file's relative path and bytes (as read, never read again)."""
     h = hashlib.sha256()
-    for p in files:
+    for p, raw in files:
         h.update(p.relative_to(folder).as_posix().encode() + b"\0")
-        with contextlib.suppress(OSError):
-            h.update(p.read_bytes())
+        h.update(raw)
         h.update(b"\0")
     return h.hexdigest()
 
@@ -311,7 +417,7 @@ def load_scenario(folder: str | Path) -> Scenario:
             parts.unreadable = True
         else:
             _split(*read, parts, out)
-    scenario = _assemble(folder, files, parts, out)
+    scenario = _assemble(folder, parts, out)
     if out.problems or scenario is None:
         raise ContentError(out.problems)
     return scenario
@@ -325,6 +431,15 @@ def shown_path(path: Path) -> Path:
         return path
 
 
+def _missing(parts: _Parts, key: str) -> bool:
+    """Whether no file has ``key`` at all (a broken one has been reported already)."""
+    return (
+        key not in parts.broken
+        and not parts.unreadable
+        and not (parts.tables.get(key) or parts.arrays.get(key))
+    )
+
+
 def _single(parts: _Parts, key: str, out: Collector) -> Any:
     found = parts.tables[key]
     if len(found) > 1:
@@ -335,21 +450,20 @@ def _single(parts: _Parts, key: str, out: Collector) -> Any:
     return found[0].item
 
 
-def _assemble(folder: Path, files: list[Path], parts: _Parts, out: Collector) -> Scenario | None:
+def _assemble(folder: Path, parts: _Parts, out: Collector) -> Scenario | None:
     info: ScenarioInfo | None = _single(parts, "scenario", out)
     ladder: Ladder | None = _single(parts, "ladder", out)
     briefing: Briefing = _single(parts, "briefing", out) or Briefing()
-    if info is None and not parts.tables["scenario"] and not parts.unreadable:
-        out.add(folder, (), "no [scenario] table in any file", None)
-    if ladder is None and not parts.tables["ladder"] and not parts.unreadable:
-        out.add(folder, (), "no [ladder] table in any file", None)
+    for key in ("scenario", "ladder"):
+        if _missing(parts, key):
+            out.add(folder, (), f"no [{key}] table in any file", None)
     arrays = parts.arrays
     for key in ("sources", "criteria", "meters", "flags", "endings", "lenses", "dynamics"):
         _unique(arrays[key], out, key.rstrip("s") if key != "criteria" else "criterion")
     _unique(arrays["cards"] + arrays["events"], out, "card or event")
     _unique(arrays["strategies"], out, "strategy")
     _unique(arrays["glossary"], out, "glossary term", key=lambda g: g.term.lower(), field="term")
-    if not arrays["cards"] and not parts.unreadable and "cards" not in parts.raw_ids:
+    if not arrays["cards"] and _missing(parts, "cards"):
         out.add(folder, (), "the scenario has no [[cards]]", None)
     if info is None or ladder is None:
         return None
@@ -397,7 +511,8 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: Collector) ->
     )
     checker = _Checker(out, names, meters, arrays, parts)
     checker.run(info, ladder, parts)
-
+    if out.problems:
+        return None
     return Scenario(
         info=info,
         briefing=briefing,
@@ -414,7 +529,7 @@ def _assemble(folder: Path, files: list[Path], parts: _Parts, out: Collector) ->
         glossary=tuple(g.item for g in arrays["glossary"]),
         strategies=tuple(s.item for s in arrays["strategies"]),
         conditions=checker.conditions,
-        fingerprint=fingerprint(folder, files),
+        fingerprint=fingerprint(folder, [(src.path, src.raw) for src in out.sources.values()]),
         folder=folder,
     )
 
@@ -438,6 +553,22 @@ def _unique(
         out.add(loc.file, (*loc.path, field), f"duplicate {what} {ident!r} (first at {where})")
 
 
+_CONDITION_NUMBER = re.compile(r"(?<!\w)\d+")
+"""A number in a condition (digits that do not end a name)."""
+
+
+def _numbers_in_range(text: str) -> None:
+    """Keep a condition's numbers in the meters' range, far inside the engine's 64-bit tests."""
+    for m in _CONDITION_NUMBER.finditer(text):
+        if int(m.group()) > MAX_VALUE:  # at most 2,000 digits: int() takes them
+            shown = m.group() if len(m.group()) <= 12 else m.group()[:12] + "…"
+            raise ConditionError(f"{shown} is out of range (at most {MAX_VALUE:,})", m.start())
+
+
+_UNKNOWN_NAME = re.compile(r"unknown (?:flag|rung|card or event|name) '([^']*)'")
+"""A condition's name that nothing declares (the engine's ConditionError message)."""
+
+
 class _Checker:
     """Cross-reference checks: every id mentioned anywhere must exist."""
 
@@ -454,6 +585,8 @@ class _Checker:
         self.meters = {m.id: m for m in meters}
         self.arrays = arrays
         self.raw = parts.raw_ids
+        self.partial = parts.unreadable
+        """A file could not be read: a name it may declare is not an error now."""
         self.sources: dict[str, Source] = {s.item.id: s.item for s in arrays["sources"]}
         self.conditions: dict[str, Condition] = {}
         self.option_tags = parts.raw_tags | {
@@ -462,6 +595,11 @@ class _Checker:
             for option in located.item.options
             for tag in option.tags
         }
+
+    def unknown(self, file: Path, path: KeyPath, message: str) -> None:
+        """Report a name that nothing declares, unless an unreadable file might."""
+        if not self.partial:
+            self.out.add(file, path, message)
 
     def known(self, kind: str, ident: str, valid: set[str] | dict[str, Any]) -> bool:
         """Whether ``ident`` names a valid item or one already reported as broken."""
@@ -472,12 +610,12 @@ class _Checker:
         endings = {e.item.id for e in arrays["endings"]}
         loc = parts.tables["scenario"][0]
         if not self.known("endings", info.default_ending, endings):
-            self.out.add(
+            self.unknown(
                 loc.file, (*loc.path, "default_ending"), f"unknown ending {info.default_ending!r}"
             )
         lloc = parts.tables["ladder"][0]
         if not self.known("endings", ladder.top_ending, endings):
-            self.out.add(
+            self.unknown(
                 lloc.file, (*lloc.path, "top_ending"), f"unknown ending {ladder.top_ending!r}"
             )
         for c in arrays["cards"]:
@@ -496,10 +634,10 @@ class _Checker:
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
             for key in e.item.scores:
                 if not self.known("criteria", key, criteria):
-                    self.out.add(e.file, (*e.path, "scores", key), f"unknown criterion {key!r}")
+                    self.unknown(e.file, (*e.path, "scores", key), f"unknown criterion {key!r}")
             for key in e.item.verdicts:
                 if not self.known("sources", key, self.sources):
-                    self.out.add(e.file, (*e.path, "verdicts", key), f"unknown source {key!r}")
+                    self.unknown(e.file, (*e.path, "verdicts", key), f"unknown source {key!r}")
         for d in arrays["dynamics"]:
             self.dynamic(d.item, d.file, d.path)
         for lens in arrays["lenses"]:
@@ -526,9 +664,15 @@ class _Checker:
         if text in self.conditions:
             return
         try:
-            self.conditions[text] = parse_condition(text, self.names)
+            parsed = parse_condition(text, self.names)
+            _numbers_in_range(text)
+            self.conditions[text] = parsed
         except ConditionError as exc:
-            self.out.add(file, path, f"bad condition {text!r}: {exc}")
+            name = _UNKNOWN_NAME.match(exc.message)
+            if name and re.fullmatch(ID_PATTERN, name.group(1)):  # could be declared elsewhere
+                self.unknown(file, path, f"bad condition {text!r}: {exc}")
+            else:
+                self.out.add(file, path, f"bad condition {text!r}: {exc}")
 
     def options(self, options: list[Option], file: Path, path: KeyPath) -> None:
         for i, option in enumerate(options):
@@ -565,22 +709,22 @@ class _Checker:
             for key in ("set_flag", "clear_flag"):
                 flag = getattr(effect, key)
                 if flag is not None and flag not in self.names.flags:  # raw flags included
-                    self.out.add(file, (*where, key), f"unknown flag {flag!r}")
+                    self.unknown(file, (*where, key), f"unknown flag {flag!r}")
 
     def meter_ref(self, ident: str, file: Path, path: KeyPath) -> None:
         if not self.known("meters", ident, self.meters):
             known = ", ".join(self.meters)
-            self.out.add(file, path, f"unknown meter {ident!r} (known: {known})")
+            self.unknown(file, path, f"unknown meter {ident!r} (known: {known})")
 
     def citations(self, citations: Iterable[Citation], file: Path, path: KeyPath) -> None:
         for i, cite in enumerate(citations):
             source = self.sources.get(cite.source)
             if source is None:
                 if not self.known("sources", cite.source, self.sources):
-                    self.out.add(file, (*path, i, "source"), f"unknown source {cite.source!r}")
+                    self.unknown(file, (*path, i, "source"), f"unknown source {cite.source!r}")
                 continue
             for p in cite.paragraphs:
-                if p < 1 or (source.paragraphs is not None and p > source.paragraphs):
+                if source.paragraphs is not None and p > source.paragraphs:
                     limit = source.paragraphs or "?"
                     self.out.add(
                         file,
@@ -595,7 +739,7 @@ class _Checker:
 
     def lens(self, lens: Lens, file: Path, path: KeyPath) -> None:
         if not self.known("sources", lens.source, self.sources):
-            self.out.add(file, (*path, "source"), f"unknown source {lens.source!r}")
+            self.unknown(file, (*path, "source"), f"unknown source {lens.source!r}")
         _unique(
             [Located(r, file, (*path, "rules", i)) for i, r in enumerate(lens.rules)],
             self.out,
@@ -610,14 +754,14 @@ class _Checker:
         self.condition(rule.when, file, (*where, "when"))
         for j, tag in enumerate(rule.tags):
             if tag not in self.option_tags:
-                self.out.add(
+                self.unknown(
                     file,
                     (*where, "tags", j),
                     f"no option has the tag {tag!r}, so this rule never applies",
                 )
         for j, target in enumerate(rule.cancel):
-            if target not in self.meters and target not in self.names.flags:
-                self.out.add(file, (*where, "cancel", j), f"unknown meter or flag {target!r}")
+            if not self.known("meters", target, self.meters) and target not in self.names.flags:
+                self.unknown(file, (*where, "cancel", j), f"unknown meter or flag {target!r}")
         for target in rule.scale:
             self.meter_ref(target, file, (*where, "scale", target))
         self.effects(rule.effects, file, (*where, "effects"))
@@ -626,15 +770,16 @@ class _Checker:
     def strategy(self, strategy: StrategyModel, file: Path, path: KeyPath) -> None:
         for tag in strategy.tags:
             if tag not in self.option_tags:
-                self.out.add(file, (*path, "tags", tag), f"no option has the tag {tag!r}")
+                self.unknown(file, (*path, "tags", tag), f"no option has the tag {tag!r}")
         known = {
             f"{c.item.id}.{o.id}"
             for c in self.arrays["cards"] + self.arrays["events"]
             for o in c.item.options
         }
+        broken = self.raw.get("cards", set()) | self.raw.get("events", set())
         for key in strategy.options:
-            if key not in known:
-                self.out.add(
+            if key not in known and key.partition(".")[0] not in broken:
+                self.unknown(
                     file,
                     (*path, "options", key),
                     f"unknown option {key!r} (write it as card_id.option_id)",

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import re
 
+import tomli
+
 from game.content.errors import KeyPath
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _unescape(raw: str) -> str:
+    """A quoted key's escapes decoded (``"a\\u001b"`` is the key 'a\\x1b'), as TOML does."""
+    try:
+        return str(tomli.loads(f'k = "{raw}"')["k"])
+    except tomli.TOMLDecodeError:
+        return raw
 
 
 class _Scanner:
@@ -71,7 +81,8 @@ class _Scanner:
             self.skip_ws(newlines=False)
             c = self.peek()
             if c in ('"', "'"):
-                parts.append(self.skip_string())
+                raw = self.skip_string()
+                parts.append(_unescape(raw) if c == '"' and "\\" in raw else raw)
             else:
                 m = _BARE.match(self.text, self.pos)
                 if not m:

@@ -18,17 +18,55 @@ from pydantic import (
     model_validator,
 )
 
+from game.content.text import PRINTABLE
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 """Ids are lower-case letters, digits and underscores, starting with a letter or digit."""
 
-Text = Annotated[str, Field(max_length=20_000)]
+Text = Annotated[str, Field(max_length=20_000, pattern=PRINTABLE)]
+"""Text for people: no control characters or terminal escapes (newlines and tabs are fine)."""
+When = Annotated[str, Field(pattern=PRINTABLE)]
+"""A condition's text; the loader parses it (the engine limits it to 2,000 characters)."""
+
+
+# --- bounds ------------------------------------------------------------------------
+# Every whole number the engine computes with has a stated range, far inside the 64-bit
+# machine integers of the compiled engine (its range tests treat 2**60 as "no bound").
+
+MAX_VALUE = 1_000_000
+"""Meter values (min, max, start, bands) and effect amounts lie in -MAX_VALUE..MAX_VALUE."""
+MAX_TURNS = 200
+"""The longest game: turn limits and scheduled turns are 1..MAX_TURNS."""
+MAX_RUNGS = 40
+"""The most rungs a ladder may have."""
+MAX_PARAGRAPHS = 100_000
+"""The highest paragraph number a citation may give."""
+
+Value = Annotated[int, Field(ge=-MAX_VALUE, le=MAX_VALUE)]
+"""A meter value or an amount: -1,000,000..1,000,000."""
+Weight = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE)]
+"""A strategy's preference: a finite number in -1,000,000..1,000,000."""
+Paragraph = Annotated[int, Field(ge=1, le=MAX_PARAGRAPHS)]
+"""A paragraph number, 1..100,000."""
 
 
 class Model(BaseModel):
-    """Base: unknown keys are mistakes, models are immutable once loaded."""
+    """Base: unknown keys are mistakes, models are immutable once loaded.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    Strict: a TOML string is never read as a number (`start = "70"`) nor a number or a
+    string as a boolean (`once = "yes"`), and `true` is not the whole number 1; only a
+    whole number may stand where a decimal is meant (`chance = 1`).  Decimals must be
+    finite: `nan` and `inf` would poison every sum the engine and the simulator make.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        strict=True,
+        allow_inf_nan=False,
+    )
 
 
 # --- words for people --------------------------------------------------------------
@@ -39,12 +77,28 @@ class Citation(Model):
 
     source: Id
     """Id of a source declared in `[[sources]]`, e.g. "000"."""
-    paragraph: int | list[int] = Field(union_mode="left_to_right")
+    paragraph: Paragraph | Annotated[list[Paragraph], Field(min_length=1)] = Field(
+        union_mode="left_to_right"
+    )
     """Paragraph number (¶) in the numbered essay, or a list of them."""
-    quote: Annotated[str, Field(max_length=200)] = ""
+    quote: Annotated[str, Field(max_length=200, pattern=PRINTABLE)] = ""
     """A short exact quote from that paragraph (under ~25 words), shown on demand."""
     stance: Literal["for", "against", "context"] = "for"
     """Whether the passage argues for the option, against it, or only informs it."""
+
+    @field_validator("paragraph", mode="before")
+    @classmethod
+    def _paragraph_numbers(cls, value: object) -> object:
+        """One clear message, rather than one per member of the union (number or list)."""
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            raise ValueError("a citation needs at least one paragraph")
+        for item in items:
+            if not isinstance(item, int) or isinstance(item, bool):
+                raise ValueError("expected a paragraph number or an array of them, like [8, 12]")
+            if not 1 <= item <= MAX_PARAGRAPHS:
+                raise ValueError(f"paragraph numbers are 1..{MAX_PARAGRAPHS:,}, not {item}")
+        return value
 
     @property
     def paragraphs(self) -> tuple[int, ...]:
@@ -66,33 +120,33 @@ class Source(Model):
     """Short id used in citations, e.g. "000"."""
     title: Text
     """Title as printed (or a descriptive title where the text has none)."""
-    outlet: str = ""
+    outlet: Text = ""
     """Where it was published."""
-    author: str = ""
+    author: Text = ""
     """Author, where known."""
-    year: int | None = None
+    year: int | None = Field(default=None, ge=-9999, le=9999)
     """Year of publication."""
-    stance: str = ""
+    stance: Text = ""
     """The essay's argument in one line."""
-    paragraphs: int | None = Field(default=None, ge=1)
+    paragraphs: int | None = Field(default=None, ge=1, le=MAX_PARAGRAPHS)
     """How many numbered paragraphs the essay has; citations beyond it are errors."""
 
 
 class GlossaryEntry(Model):
     """A term a player may look up from any screen."""
 
-    term: str = Field(min_length=1, max_length=80)
+    term: str = Field(min_length=1, max_length=80, pattern=PRINTABLE)
     """The term as it appears in text, e.g. "FSB"."""
     definition: Text
     """A plain explanation for a first-year student."""
-    aliases: list[str] = []
+    aliases: list[Text] = []
     """Other spellings that should find this entry."""
 
 
 class BriefingSection(Model):
     """One section of the opening briefing."""
 
-    heading: str
+    heading: Text
     """Section heading."""
     text: Text
     """Section body (plain text, blank lines separate paragraphs)."""
@@ -103,9 +157,9 @@ class Criterion(Model):
 
     id: Id
     """Id used in `scores` tables."""
-    label: str
+    label: Text
     """Name shown to players, e.g. "Ukraine's sovereignty"."""
-    description: str = ""
+    description: Text = ""
     """What a high score means."""
 
 
@@ -115,9 +169,9 @@ class Criterion(Model):
 class Band(Model):
     """A named range of a meter, e.g. 'Shaky' from 30 up."""
 
-    min: int
+    min: Value
     """Lowest value (inclusive) of this band; the band runs up to the next band's min."""
-    label: str
+    label: Text
     """Name of the band, shown beside the number."""
 
 
@@ -126,19 +180,19 @@ class Meter(Model):
 
     id: Id
     """Id used in effects and conditions."""
-    label: str
+    label: Text
     """Name shown to players."""
-    description: str = ""
+    description: Text = ""
     """What it measures, for the briefing and help."""
-    min: int = 0
+    min: Value = 0
     """Lowest value; effects clamp here."""
-    max: int = 100
+    max: Value = 100
     """Highest value; effects clamp here."""
-    start: int
+    start: Value
     """Value at the start of the game."""
     visibility: Literal["exact", "estimate", "hidden"] = "exact"
     """exact: shown as is; estimate: shown with an uncertainty band; hidden: not shown."""
-    uncertainty: int = Field(default=0, ge=0)
+    uncertainty: int = Field(default=0, ge=0, le=MAX_VALUE)
     """For estimates: half-width of the band at the start; effects on `uncertainty` change it."""
     bands: list[Band] = []
     """Optional named ranges, lowest first."""
@@ -173,7 +227,7 @@ class Rung(Model):
 
     id: Id
     """Id usable in conditions as `rung.ID`."""
-    name: str
+    name: Text
     """Name shown to players, e.g. "Nuclear signalling"."""
     description: Text = ""
     """What this rung means and what follows from it."""
@@ -184,13 +238,13 @@ class Ladder(Model):
 
     id: Id = "escalation"
     """Meter id of the ladder in effects and conditions."""
-    label: str = "Escalation"
+    label: Text = "Escalation"
     """Name shown to players."""
-    start: int = 0
+    start: int = Field(default=0, ge=0, le=MAX_RUNGS - 1)
     """Rung number (0 = the first rung) at the start."""
     top_ending: Id
     """Ending that fires when the top rung is reached."""
-    rungs: list[Rung] = Field(min_length=2, max_length=40)
+    rungs: list[Rung] = Field(min_length=2, max_length=MAX_RUNGS)
     """The rungs, lowest first; reaching the last one ends the game."""
 
 
@@ -199,7 +253,7 @@ class Flag(Model):
 
     id: Id
     """Id used in effects (`set_flag`, `clear_flag`) and conditions (`flag.ID`)."""
-    description: str = ""
+    description: Text = ""
     """What it means while set."""
     start: bool = False
     """Whether it is set at the start."""
@@ -219,9 +273,9 @@ class Effect(Model):
     """Meter (or the ladder) to change."""
     uncertainty: Id | None = None
     """Estimated meter whose uncertainty band to change (with `add`; intelligence lowers it)."""
-    add: int | None = None
+    add: Value | None = None
     """Amount to add (negative to subtract)."""
-    set: int | None = None
+    set: Value | None = None
     """Value to set the meter to."""
     scale: float | None = Field(default=None, ge=0, le=10)
     """Factor to multiply the meter by (rounded to a whole number)."""
@@ -283,11 +337,11 @@ class Card(Model):
 
     id: Id
     """Id recorded in saves."""
-    title: str
+    title: Text
     """Card title."""
     text: Text
     """The situation, as the President's advisers put it."""
-    when: str = "true"
+    when: When = "true"
     """Condition under which the card can be dealt."""
     weight: int = Field(default=10, ge=1, le=1000)
     """Relative chance of being dealt among eligible cards."""
@@ -306,11 +360,11 @@ class Event(Model):
 
     id: Id
     """Id recorded in saves and used by injects."""
-    title: str
+    title: Text
     """Headline."""
     text: Text
     """What happened."""
-    when: str = "true"
+    when: When = "true"
     """Condition under which it may fire."""
     chance: float = Field(default=1.0, ge=0, le=1)
     """Probability of firing on a turn when its condition holds."""
@@ -342,17 +396,17 @@ class Ending(Model):
 
     id: Id
     """Id recorded in saves."""
-    title: str
+    title: Text
     """Name of the ending."""
     text: Text
     """What happened, told in the debrief."""
-    when: str = "false"
+    when: When = "false"
     """Condition that ends the game (checked after the news and after each decision)."""
-    priority: int = 0
+    priority: Value = 0
     """When several endings hold at once, the highest priority wins."""
     scores: dict[Id, Annotated[int, Field(ge=0, le=10)]] = {}
     """Score from 0 to 10 on each criterion id."""
-    verdicts: dict[Id, Annotated[str, Field(max_length=400)]] = {}
+    verdicts: dict[Id, Annotated[str, Field(max_length=400, pattern=PRINTABLE)]] = {}
     """One-line verdict per source id: what that author would say of this ending."""
     questions: list[Text] = []
     """Discussion questions for the debrief."""
@@ -365,9 +419,9 @@ class Dynamic(Model):
 
     id: Id
     """Id shown as the cause of its changes."""
-    label: str = ""
+    label: Text = ""
     """Short name shown as the cause, e.g. "Sanctions erode war capacity"."""
-    when: str = "true"
+    when: When = "true"
     """Condition under which it applies this turn."""
     effects: list[Effect] = Field(min_length=1)
     """What it does each turn."""
@@ -387,7 +441,7 @@ class LensRule(Model):
     """Id unique within the lens, shown as the cause of its changes."""
     tags: list[Id] = Field(min_length=1)
     """The rule applies to options carrying any of these tags."""
-    when: str = "true"
+    when: When = "true"
     """And only while this condition holds."""
     replace: bool = False
     """Drop all of the option's own effects."""
@@ -408,7 +462,7 @@ class Lens(Model):
 
     id: Id
     """Id used on the command line and in saves."""
-    name: str
+    name: Text
     """Name shown to players, e.g. "Restraint"."""
     source: Id
     """The source essay whose argument this is."""
@@ -427,7 +481,7 @@ class ScenarioInfo(Model):
 
     id: Id
     """Id of the scenario, recorded in saves."""
-    title: str
+    title: Text
     """Title shown on the title screen."""
     summary: Text = ""
     """One paragraph for the title screen."""
@@ -437,7 +491,7 @@ class ScenarioInfo(Model):
     """Start month as YYYY-MM."""
     months_per_turn: int = Field(default=1, ge=1, le=12)
     """Months that pass each turn."""
-    turn_limit: int = Field(ge=1, le=200)
+    turn_limit: int = Field(ge=1, le=MAX_TURNS)
     """Last turn; after it the default ending fires."""
     default_ending: Id
     """Ending used when the turn limit is reached."""
@@ -450,7 +504,7 @@ class ScenarioInfo(Model):
 class Briefing(Model):
     """The opening briefing shown before turn one."""
 
-    title: str = "Briefing"
+    title: Text = "Briefing"
     """Heading of the briefing screen."""
     sections: list[BriefingSection] = []
     """The sections, in order."""
@@ -461,11 +515,11 @@ class StrategyModel(Model):
 
     id: Id
     """Id used with `offramp simulate --strategy`."""
-    description: str = ""
+    description: Text = ""
     """What the strategy is meant to represent."""
-    tags: dict[Id, float] = {}
+    tags: dict[Id, Weight] = {}
     """Preference per option tag (positive favours, negative avoids)."""
-    options: dict[str, float] = {}
+    options: dict[Text, Weight] = {}
     """Preference per option, keyed "card_id.option_id"."""
 
 

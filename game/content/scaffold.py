@@ -8,7 +8,8 @@ from pathlib import Path
 
 from game.content.loader import load_scenario
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+NAME = re.compile(r"\A[a-z0-9][a-z0-9_]{0,63}\Z")
+"""A scenario id, checked with ``NAME.fullmatch`` (``$`` would let 'zz\\n' pass)."""
 
 
 class ScaffoldError(ValueError):
@@ -17,7 +18,7 @@ class ScaffoldError(ValueError):
 
 def new_scenario(name: str, root: Path) -> Path:
     """Create ``root/name`` from the template and check that it loads; return the folder."""
-    if not NAME.match(name) or len(name) > 64:
+    if not NAME.fullmatch(name):
         raise ScaffoldError(
             f"{name!r} is not a valid scenario id: use lower-case letters, digits and "
             "underscores, starting with a letter or digit"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import annotated_types
 
 from game.content.models import Fragment
 
@@ -22,11 +25,35 @@ def content_schema_json() -> str:
     return json.dumps(content_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
+def _bounds(metadata: Iterable[Any]) -> str:
+    """A field's range from its constraints, e.g. ' (1..200)'; '' when it has none."""
+    ge = gt = le = lt = None
+    for item in metadata:
+        for c in getattr(item, "metadata", [item]):  # a Field() inside Annotated holds its own
+            if isinstance(c, annotated_types.Ge):
+                ge = c.ge
+            elif isinstance(c, annotated_types.Gt):
+                gt = c.gt
+            elif isinstance(c, annotated_types.Le):
+                le = c.le
+            elif isinstance(c, annotated_types.Lt):
+                lt = c.lt
+    if ge is not None and le is not None:
+        return f" ({ge:_}..{le:_})"
+    parts = [
+        *([f"{ge:_} or more"] if ge is not None else []),
+        *([f"more than {gt:_}"] if gt is not None else []),
+        *([f"up to {le:_}"] if le is not None else []),
+        *([f"less than {lt:_}"] if lt is not None else []),
+    ]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def _type_name(annotation: Any) -> str:
-    """A short, readable name for a field's type: 'list[Effect]', 'int or none'."""
+    """A short, readable name for a field's type: 'list[Effect]', 'int (1..200) or none'."""
     origin, args = get_origin(annotation), get_args(annotation)
     if origin is Annotated:
-        return _type_name(args[0])
+        return _type_name(args[0]) + _bounds(args[1:])
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in args)
     if origin in (Union, UnionType):
@@ -82,7 +109,7 @@ def reference_markdown() -> str:
         for name, field in model.model_fields.items():
             default = "required" if field.is_required() else repr(field.get_default())
             desc = (field.description or "").replace("\n", " ").replace("|", "\\|")
-            kind = _type_name(field.annotation)
+            kind = _type_name(field.annotation) + _bounds(field.metadata)
             lines.append(f"| `{name}` | {kind} | {default} | {desc} |")
         lines.append("")
     return "\n".join(lines)

@@ -478,10 +478,12 @@ class OffRampApp(App[int]):
             doc = read_save_document(path)
         except SaveError:
             return None
-        meta = doc.meta
+        from game.content import printable
+
+        meta = doc.meta  # from a file: shown only once stripped of control characters
         lens = "hidden" if doc.lens_hidden else doc.lens
         where = " · ".join(x for x in (f"turn {meta.get('turn', '?')}", meta.get("date")) if x)
-        return f"{where} · seed {doc.seed} · lens {lens}"
+        return printable(f"{where} · seed {doc.seed} · lens {lens}")
 
     # --- global actions -------------------------------------------------------------
 
