@@ -186,7 +186,9 @@ def _timeline(scenario: Scenario, steps: Sequence[Step], final: GameState) -> li
     entries = []
     for step in steps:
         entry = step.entry
-        item = scenario.card.get(entry.id) if entry.kind == "card" else scenario.event.get(entry.id)
+        # an inject's log entry names the event the instructor pushed
+        kind = "event" if entry.kind == "inject" else entry.kind
+        item = scenario.item(kind, entry.id)
         report = step.report
         changes: tuple[str, ...] = ()
         news: tuple[str, ...] = ()
@@ -410,7 +412,7 @@ def tag_profile(scenario: Scenario, log: Iterable[LogEntry]) -> dict[str, int]:
     for entry in log:
         if entry.kind == "inject":
             continue
-        item = scenario.card.get(entry.id) if entry.kind == "card" else scenario.event.get(entry.id)
+        item = scenario.item(entry.kind, entry.id)
         for option in item.options if item else ():
             if option.id == entry.option:
                 counts.update(dict.fromkeys(option.tags, 1))

@@ -11,7 +11,7 @@ from game.engine.replay import Step
 
 def option_text(scenario: Scenario, kind: str, owner: str, option: str) -> str:
     """The text of an option of a card or event."""
-    item = scenario.card.get(owner) if kind == "card" else scenario.event.get(owner)
+    item = scenario.item(kind, owner)
     if item is None:
         return option
     for o in item.options:
@@ -103,7 +103,7 @@ def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
                 f"Turn {entry.turn}: instructor inject — {event.title if event else entry.id}"
             )
             continue
-        item = scenario.card.get(entry.id) if entry.kind == "card" else scenario.event.get(entry.id)
+        item = scenario.item(entry.kind, entry.id)
         title = item.title if item else entry.id
         lines.append(f"Turn {entry.turn}: {title}")
         lines.append(f"  chose: {option_text(scenario, entry.kind, entry.id, entry.option)}")

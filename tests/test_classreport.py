@@ -208,7 +208,8 @@ class TestChoices:
     def test_titles_and_every_option(self, klass: Klass) -> None:
         cuba = scenario_at(CUBA)
         for card in klass.report.choices:
-            item = cuba.card[card.id] if card.kind == "card" else cuba.event[card.id]
+            item = cuba.item(card.kind, card.id)
+            assert item is not None
             assert card.title == item.title
             assert [o.text for o in card.options] == [o.text for o in item.options]
 

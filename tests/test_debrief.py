@@ -349,7 +349,7 @@ class TestCounterfactuals:
         profile: Counter[str] = Counter()
         for e in st.log:
             if e.kind != "inject":
-                item = sc.card[e.id] if e.kind == "card" else sc.event[e.id]
+                item = sc.item(e.kind, e.id)
                 profile.update(set(next(o for o in item.options if o.id == e.option).tags))
         for lens in sc.lenses:
             played = play_counterfactual(sc, st, lens.id)
@@ -367,7 +367,7 @@ class TestCounterfactuals:
                     assert e.option == mine.option
                     continue
                 substituted += 1
-                item = sc.card[e.id] if e.kind == "card" else sc.event[e.id]
+                item = sc.item(e.kind, e.id)
                 scores = [sum(profile[t] for t in set(o.tags)) for o in item.options]
                 assert e.option == item.options[scores.index(max(scores))].id
             assert played.substituted == substituted

@@ -388,7 +388,7 @@ def _disambiguate(students: list[StudentResult]) -> None:
 
 
 def _item_title(scenario: Scenario, kind: str, item_id: str) -> str:
-    item = scenario.card.get(item_id) if kind == "card" else scenario.event.get(item_id)
+    item = scenario.item(kind, item_id)
     return item.title if item else item_id
 
 
