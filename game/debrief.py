@@ -138,7 +138,7 @@ def build_debrief(scenario: Scenario, state: GameState) -> Debrief:
     steps = replay(scenario, setup, state.log)
     first = steps[0].before if steps else start(scenario, setup)
     final = steps[-1].after if steps else first
-    if final.ending != state.ending or final.meters != state.meters:
+    if outcome(scenario, final) != result or final.meters != state.meters:
         raise ValueError("the choice log does not reproduce this game")
     ending = result.ending
     lens = scenario.lens.get(state.lens)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from game.content.scenario import Scenario
-from game.engine import Change, GameState
+from game.engine import Change, GameState, outcome
 from game.engine.replay import Step
 
 
@@ -118,8 +118,9 @@ def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
         for event_id in report.news:
             event = scenario.event.get(event_id)
             lines.append(f"  news, turn {step.after.turn}: {event.title if event else event_id}")
-    if last is not None and last.ending:
-        ending = scenario.ending[last.ending]
+    result = outcome(scenario, last) if last is not None else None
+    if last is not None and result is not None:
+        ending = result.ending
         lines += ["", f"Ending (turn {last.turn}): {ending.title}", f"  {ending.text}"]
         lens = scenario.lens.get(last.lens)
         if lens:

@@ -97,7 +97,7 @@ class Klass:
 
     @property
     def finished(self) -> list[Student]:
-        return [s for s in self.students if s.state.ending is not None]
+        return [s for s in self.students if is_over(s.state)]
 
 
 def make_class_folder(folder: Path) -> list[Student]:

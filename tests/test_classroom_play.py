@@ -11,7 +11,7 @@ from game.classroom import Inbox, free_save_path, push_inject, read_injects, san
 from game.cli import main
 from game.content import load_scenario
 from game.content.exercise import Exercise, load_exercise
-from game.engine import choices
+from game.engine import choices, is_over
 from game.plain import play_plain
 from game.saves import LoadedSave, load_save
 from game.timeline import describe_change
@@ -102,7 +102,7 @@ class TestPlainExercise:
     ) -> None:
         plain(exercise, tmp_path, "1\n" * 50)
         first = tmp_path / "c1" / "Ann.toml"
-        assert load(first).state.ending is not None
+        assert is_over(load(first).state)
         before = first.read_bytes()
         plain(exercise, tmp_path, "1\n")
         assert first.read_bytes() == before

@@ -145,7 +145,7 @@ class TestEnding:
     def test_questions_ending_then_lens(self, game: Game, debriefs: dict[str, Debrief]) -> None:
         """Questions are the ending's, then the lens's."""
         sc, st = game.scenario, game.state
-        assert st.ending is not None
+        assert is_over(st)
         expected = [*sc.ending[st.ending].questions, *sc.lens[st.lens].questions]
         assert list(debriefs[game.label].questions) == expected
 

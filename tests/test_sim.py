@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from game.content import Scenario
 from game.content.models import Option
-from game.engine import GameState, choices, choose, new_game
+from game.engine import GameState, choices, choose, current_decision, is_over, new_game
 from game.sim import default_strategy_names, make_strategy, simulate
 from game.sim.report import BEST_FRACTION, build_report, wilson
 from game.sim.strategies import StrategyError
@@ -337,7 +337,7 @@ def visited_states(scenario: Scenario, games: int = 60) -> Iterator[GameState]:
         rnd = random.Random(seed)
         schedule = {1 + seed % 5: injects} if injects and seed % 3 == 0 else None
         state = new_game(scenario, seed, lens, schedule=schedule)
-        while state.ending is None:
+        while not is_over(state):
             yield state
             options = choices(scenario, state)
             state, _ = choose(scenario, state, rnd.choice(options).id)
@@ -370,7 +370,7 @@ class TestStrategies:
             chosen = next(o for o in options if o.id == pick(cuba, f"advocate:{source}", state, i))
             if any("for" in stances(o, source) for o in options):
                 argued += 1
-                assert "for" in stances(chosen, source), (state.pending[0], chosen.id)
+                assert "for" in stances(chosen, source), (current_decision(state), chosen.id)
             # never an option the source argues against while another is not
             if any("against" not in stances(o, source) for o in options):
                 assert "against" not in stances(chosen, source)
@@ -433,7 +433,9 @@ class TestStrategies:
             )
 
         for i, state in enumerate(states):
-            owner = state.pending[0].id
+            decision = current_decision(state)
+            assert decision is not None
+            owner = decision.id
             options = choices(cuba, state)
             chosen = next(o for o in options if o.id == pick(cuba, "firm_line", state, i))
             assert score(owner, chosen) == max(score(owner, o) for o in options)
