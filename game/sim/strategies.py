@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from game.content.models import Option
 from game.content.scenario import Scenario
-from game.engine import GameState, choices, choose, current_decision, outcome
+from game.engine import GameState, choose, current_decision, outcome
 
 
 class StrategyError(ValueError):
@@ -160,13 +160,3 @@ def default_strategy_names(scenario: Scenario) -> list[str]:
     if len(scenario.meters) > 1:
         names.append(f"greedy:{scenario.meters[1].id}:high")
     return names
-
-
-def play_game(
-    scenario: Scenario, strategy: Strategy, state: GameState, rnd: random.Random
-) -> GameState:
-    """Play ``state`` to its end with ``strategy`` (used by tests and tools)."""
-    while state.ending is None:
-        options = choices(scenario, state)
-        state, _ = choose(scenario, state, strategy.pick(scenario, state, options, rnd))
-    return state
