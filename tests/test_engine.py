@@ -23,6 +23,7 @@ from game.engine import (
     new_game,
     outcome,
 )
+from game.engine.conditions import compile_condition
 from game.engine.replay import Setup, final_state, replay
 from game.engine.rules import rules_for
 from game.engine.view import view
@@ -55,6 +56,23 @@ def check_invariants(scenario: Scenario, state: GameState) -> None:
     else:
         assert state.ending in scenario.ending
         assert choices(scenario, state) == ()
+        check_termination(scenario, state)
+
+
+def check_termination(scenario: Scenario, state: GameState) -> None:
+    """A finished game says how it ended, and that is what happened."""
+    result = outcome(scenario, state)
+    assert result is not None
+    if result.termination == "turn_limit":
+        assert result.ending.id == scenario.info.default_ending
+        assert state.turn == state.turn_limit
+    elif result.termination == "ladder_top":
+        assert result.ending.id == scenario.ladder.top_ending
+        assert state.meters[0] == len(scenario.ladder.rungs) - 1
+    else:
+        assert result.termination == "condition"
+        condition = scenario.conditions[result.ending.when]
+        assert compile_condition(condition, scenario.names).holds(state)
 
 
 def play(scenario: Scenario, state: GameState, picks: st.DataObject) -> GameState:
@@ -173,6 +191,8 @@ class TestTurn:
             state, _ = choose(mini, state, "push")
         assert state.ending == "war"
         assert state.meters[0] == len(mini.ladder.rungs) - 1
+        result = outcome(mini, state)
+        assert result is not None and result.termination == "ladder_top"
 
     def test_turn_limit_gives_default_ending(self, mini: Scenario) -> None:
         state = new_game(mini, 5, "hawkish", turn_limit=2)
@@ -182,7 +202,7 @@ class TestTurn:
             state, _ = choose(mini, state, dove[0].id)
         assert state.ending == mini.info.default_ending
         result = outcome(mini, state)
-        assert result is not None and result.by_turn_limit
+        assert result is not None and result.termination == "turn_limit"
 
     def test_hidden_lens_is_not_in_the_view(self, mini: Scenario) -> None:
         state = new_game(mini, 3, None, hidden=True)
@@ -209,6 +229,8 @@ class TestTurn:
         steps = replay(mini, Setup.of(state), state.log)
         assert [s.entry for s in steps] == state.log
         assert steps[-1].after.ending == state.ending
+        assert state.termination is not None
+        assert steps[-1].after.termination == state.termination
 
 
 SCRIPT = """
