@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -26,8 +27,9 @@ from game.engine import (
 from game.engine.conditions import compile_condition
 from game.engine.replay import Setup, final_state, replay
 from game.engine.rules import rules_for
-from game.engine.view import view
+from game.engine.view import lens_is_hidden, meter_visibility, view
 from game.saves import dumps_save
+from game.timeline import describe_change
 
 from .conftest import ROOT
 
@@ -212,6 +214,31 @@ class TestTurn:
         while not is_over(state_over):
             state_over, _ = choose(mini, state_over, "push")
         assert view(mini, state_over).lens in names
+
+    def test_what_is_hidden_is_revealed_at_the_end(self, mini: Scenario) -> None:
+        state = new_game(mini, 3, None, hidden=True)
+        morale = mini.meter["morale"]
+        assert lens_is_hidden(state) and meter_visibility(state, morale) == "estimate"
+        while not is_over(state):
+            state, _ = choose(mini, state, "push")
+        assert not lens_is_hidden(state) and meter_visibility(state, morale) == "exact"
+
+    def test_the_timeline_says_no_more_than_the_view(self, scenario: Scenario) -> None:
+        """A change to a meter the view hides gives no numbers; a hidden lens no name."""
+        for seed in range(10):
+            rnd = random.Random(seed)
+            state = new_game(scenario, seed, None, hidden=True)
+            while not is_over(state):
+                state, report = choose(scenario, state, rnd.choice(choices(scenario, state)).id)
+                v = view(scenario, state)
+                unseen = {m.id for m in v.meters if m.value is None}
+                name = f"lens {scenario.lens[state.lens].name}"
+                for change in report.changes:
+                    text = describe_change(scenario, state, change)
+                    if change.id in unseen:
+                        assert "→" not in text, text
+                    if v.lens == "hidden":
+                        assert name not in text, text
 
     def test_estimates_show_a_band_containing_the_truth(self, mini: Scenario) -> None:
         for seed in range(30):

@@ -24,6 +24,9 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 
 Text = Annotated[str, Field(max_length=20_000)]
 
+Visibility = Literal["exact", "estimate", "hidden"]
+"""How a meter is shown while the game goes on (see game.engine.view)."""
+
 
 class Model(BaseModel):
     """Base: unknown keys are mistakes, models are immutable once loaded."""
@@ -136,7 +139,7 @@ class Meter(Model):
     """Highest value; effects clamp here."""
     start: int
     """Value at the start of the game."""
-    visibility: Literal["exact", "estimate", "hidden"] = "exact"
+    visibility: Visibility = "exact"
     """exact: shown as is; estimate: shown with an uncertainty band; hidden: not shown."""
     uncertainty: int = Field(default=0, ge=0)
     """For estimates: half-width of the band at the start; effects on `uncertainty` change it."""
