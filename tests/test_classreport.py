@@ -7,10 +7,7 @@ from __future__ import annotations
 import html
 import random
 import re
-import subprocess
-import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +15,6 @@ import pytest
 
 from game.content import Scenario
 from game.content.exercise import load_exercise
-from game.content.models import Option
 from game.debrief import build_debrief
 from game.engine import GameState, choices, choose, inject, is_over, new_game
 from game.saves import write_save
@@ -33,15 +29,12 @@ from game.sim.classreport import (
     clean_name,
 )
 
-from .conftest import MINI, ROOT, scenario_at
+from .helpers import CUBA, MINI, Picker, anyone, first, last, offramp, scenario_at
 
-CUBA = ROOT / "tests" / "fixtures" / "cuba"
 SEED, LENS = 1, "dove"
 RUNS = 30
 EVIL = "<script>alert(1)</script>"
 BAD_FILES = {"corrupt.toml", "foreign.toml", "half.toml"}
-
-Picker = Callable[[Sequence[Option], random.Random], Option]
 
 
 @dataclass(frozen=True)
@@ -73,18 +66,6 @@ def play(
             state = inject(scenario, state, inject_at[1])
         state, _ = choose(scenario, state, pick(choices(scenario, state), rnd).id)
     return state
-
-
-def first(options: Sequence[Option], rnd: random.Random) -> Option:
-    return options[0]
-
-
-def last(options: Sequence[Option], rnd: random.Random) -> Option:
-    return options[-1]
-
-
-def anyone(options: Sequence[Option], rnd: random.Random) -> Option:
-    return rnd.choice(options)
 
 
 @dataclass(frozen=True)
@@ -373,16 +354,6 @@ class TestRenderers:
         for name in BAD_FILES:
             assert name in text
         assert "random" in text and "advocate:hawks" in text
-
-
-def offramp(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "game.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 class TestCommand:

@@ -21,9 +21,9 @@ from game.ui.screens.name import NameScreen
 from game.ui.screens.turn import TurnScreen
 from game.ui.session import Session
 from game.ui.widgets.prose import Prose
-from tests.test_ui_app import loaded, run
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+from .helpers import MINI
+from .ui_helpers import async_test, settle
 
 
 def load(path: Path) -> LoadedSave:
@@ -210,11 +210,11 @@ class TestCommand:
 class TestApp:
     """The Textual app joined to an exercise."""
 
-    @run
+    @async_test
     async def test_join_play_inject_resume(self, exercise: Exercise, tmp_path: Path) -> None:
         app = OffRampApp(MINI, tmp_path, exercise=exercise)
         async with app.run_test(size=(100, 32)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("n")
             await pilot.pause()
             assert isinstance(app.screen, NameScreen)
@@ -239,7 +239,7 @@ class TestApp:
 
         app = OffRampApp(MINI, tmp_path, exercise=exercise)
         async with app.run_test(size=(100, 32)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("c")
             await pilot.pause()
             for key in "Eve":

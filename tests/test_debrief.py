@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from game.content import Scenario
-from game.content.models import Option
 from game.debrief import (
     Debrief,
     build_debrief,
@@ -26,23 +25,7 @@ from game.debrief import (
 from game.engine import GameState, choices, choose, inject, is_over, new_game, outcome
 from game.engine.replay import Setup, replay
 
-from .conftest import MINI, ROOT, scenario_at
-
-CUBA = ROOT / "tests" / "fixtures" / "cuba"
-
-Picker = Callable[[Sequence[Option], random.Random], Option]
-
-
-def first(options: Sequence[Option], rnd: random.Random) -> Option:
-    return options[0]
-
-
-def last(options: Sequence[Option], rnd: random.Random) -> Option:
-    return options[-1]
-
-
-def anyone(options: Sequence[Option], rnd: random.Random) -> Option:
-    return rnd.choice(options)
+from .helpers import CUBA, MINI, Picker, anyone, first, last, scenario_at
 
 
 @dataclass(frozen=True)

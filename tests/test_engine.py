@@ -31,7 +31,7 @@ from game.engine.view import lens_is_hidden, meter_visibility, view
 from game.saves import dumps_save
 from game.timeline import describe_change
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 PLAYS = settings(max_examples=40, deadline=None)
 

@@ -27,7 +27,7 @@ from game.engine.conditions import (
 )
 from game.engine.state import GameState
 
-from .conftest import context
+from .helpers import context
 
 
 @dataclass

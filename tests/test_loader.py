@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from game.content import ContentError, load_scenario
 from game.content.locate import find_line, key_lines
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+from .helpers import MINI
+
 PROBLEM_LINE = re.compile(r"^.+\.toml:\d+: \S+: .+$")
 
 
