@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.content import Scenario
+from game.content.conditions import names_used
 from game.engine import choices, choose, current_decision, is_over, new_game, outcome
-from game.engine.conditions import names_used
 from game.engine.rules import rules_for
 from game.sim import default_strategy_names
 

@@ -10,8 +10,9 @@ import pytest
 from textual.pilot import Pilot
 
 from game.content import load_scenario
-from game.content.watch import ScenarioWatcher, rebase
+from game.content.watch import ScenarioWatcher
 from game.engine import EngineError, choices, choose, new_game
+from game.engine.replay import rebase
 from game.ui.app import OffRampApp
 from game.ui.screens.turn import TurnScreen
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from game.content.conditions import Condition
 from game.content.models import (
     Briefing,
     Card,
@@ -24,7 +25,6 @@ from game.content.models import (
     Source,
     StrategyModel,
 )
-from game.engine.conditions import Condition
 
 
 @dataclass(frozen=True, slots=True)

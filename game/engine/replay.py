@@ -1,4 +1,5 @@
-"""Replaying a game from its setup and choice log: the basis of saves, replay and debrief."""
+"""Replaying a game from its setup and choice log: the basis of saves, replay, debrief and
+hot reload (:func:`rebase`)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,18 @@ def final_state(scenario: Scenario, setup: Setup, log: Iterable[LogEntry]) -> Ga
     for entry in log:
         state = apply_entry(scenario, state, entry).after
     return state
+
+
+def rebase(scenario: Scenario, state: GameState) -> GameState:
+    """The same game (setup and choice log) replayed on new content.
+
+    Raises EngineError when the log no longer fits the content (a card or option it
+    names was removed, or the new rules deal different cards): the caller then keeps
+    the old content for this game.
+    """
+    if state.scenario_id != scenario.id:
+        raise EngineError(f"the scenario id changed from {state.scenario_id!r} to {scenario.id!r}")
+    try:
+        return final_state(scenario, Setup.of(state), state.log)
+    except (EngineError, KeyError, IndexError) as exc:
+        raise EngineError(f"this game no longer replays on the edited content: {exc}") from exc
