@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from game.engine.core import EngineError, choose, inject, new_game, open_game
+from game.engine.core import EngineError, choose, current_decision, inject, new_game, open_game
 from game.engine.state import GameState, LogEntry, TurnReport
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def apply_entry(scenario: Scenario, state: GameState, entry: LogEntry) -> Step:
         raise EngineError(f"log entry for turn {entry.turn} found at turn {state.turn}")
     if entry.kind == "inject":
         return Step(state, entry, None, inject(scenario, state, entry.id))
-    pending = state.pending[0] if state.pending and state.ending is None else None
+    pending = current_decision(state)
     if pending is None or (pending.kind, pending.id) != (entry.kind, entry.id):
         expected = f"{pending.kind} {pending.id!r}" if pending else "no decision (game over)"
         raise EngineError(
