@@ -2,8 +2,9 @@
 
 The engine stays ordinary, type-checked Python.  mypyc (mypy's own compiler, which
 also builds black, mypy and tomli) turns the modules below into C extensions that run
-the same code two to three times faster: it is what lets the engine reach its speed
-targets (issue 2: 50,000 turns a second; issue 4: 10,000 simulated games in 5 s).
+the same code about five times faster (benchmarks/bench_core.py, compiled against pure;
+see docs/engine-speed.md): it is what lets the engine reach its speed targets (issue 2:
+50,000 turns a second; issue 4: 10,000 simulated games in 5 s).
 
 Everything else about the package lives in pyproject.toml.  With no C compiler, or
 with ``OFFRAMP_PURE=1`` in the environment, the same modules install uncompiled and

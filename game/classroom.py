@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from game.content.exercise import Exercise
     from game.content.scenario import Scenario
     from game.engine import GameState, TurnReport
+    from game.exercise import Exercise
     from game.saves import LoadedSave
 
 INBOX = "injects.log"
@@ -29,9 +29,9 @@ _RESERVED = frozenset(
 
 def class_dir(saves: Path, class_code: str) -> Path:
     """The folder of a class's saves (the code is checked when the exercise loads)."""
-    # Deferred: game.content.exercise imports pydantic and the loader (~140 ms), which
+    # Deferred: game.exercise imports pydantic and the loader (~140 ms), which
     # every caller has loaded already with its exercise; importing classroom need not.
-    from game.content.exercise import CLASS_CODE
+    from game.exercise import CLASS_CODE
 
     if not CLASS_CODE.fullmatch(class_code):
         raise ValueError(f"bad class code {class_code!r}")

@@ -17,6 +17,10 @@ from game.buildcheck import REBUILD, stale_extensions
 from game.content import resolve_scenario_dir
 from game.content.errors import ContentError
 
+# Stdlib only, but asyncio among it: about 25 ms more at every start (`offramp --help`
+# 40 -> 65 ms, `validate` 200 -> 225 ms), the price of defining the defaults once.
+from game.serve import DEFAULT_HOST, DEFAULT_PORT
+
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
 
@@ -40,7 +44,7 @@ def _print_problems(exc: ContentError) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a scenario folder and report every problem."""
     folder = resolve_scenario_dir(args.scenario)
-    from game.content.exercise import is_exercise_file, load_exercise
+    from game.exercise import is_exercise_file, load_exercise
 
     if is_exercise_file(folder):
         exercise = load_exercise(folder)
@@ -166,7 +170,7 @@ def _progress(total: int) -> Any:
 def cmd_inject(args: argparse.Namespace) -> int:
     """Push an event to every running session of a class (applied at their next turn)."""
     from game.classroom import push_inject
-    from game.content.exercise import CLASS_CODE, load_exercise
+    from game.exercise import CLASS_CODE, load_exercise
 
     if not CLASS_CODE.fullmatch(args.class_code):
         raise UsageError(f"bad class code {args.class_code!r}")
@@ -205,7 +209,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     end_with_server()  # a game `offramp serve` started ends with the server
     exercise = None
     if args.exercise:
-        from game.content.exercise import load_exercise
+        from game.exercise import load_exercise
 
         clash = [
             f
@@ -258,7 +262,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Turn a class's folder of saves into a report (unreadable saves are listed and skipped)."""
-    from game.content.exercise import load_exercise
+    from game.exercise import load_exercise
     from game.sim.classreport import (
         build_class_report,
         class_report_html,
@@ -333,26 +337,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    # Options several commands share, each declared once and given through `parents`.
+    scenario_option = argparse.ArgumentParser(add_help=False)
+    scenario_option.add_argument(
+        "--scenario",
+        help="scenario folder, or name under content/ "
+        "(default: the one the exercise or save names, else the shipped scenario)",
+    )
+    exercise_option = argparse.ArgumentParser(add_help=False)
+    exercise_option.add_argument(
+        "--exercise",
+        metavar="FILE",
+        help="the class's exercise file (it sets the scenario, seed, lens and deck)",
+    )
+    saves_option = argparse.ArgumentParser(add_help=False)
+    saves_option.add_argument("--saves", default="saves", help="save folder (default: saves/)")
+
     def add(
-        name: str, func: Callable[[argparse.Namespace], int], help: str
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help: str,
+        *parents: argparse.ArgumentParser,
+        epilog: str | None = None,
     ) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
+        p = sub.add_parser(name, help=help, description=help, epilog=epilog, parents=list(parents))
         p.set_defaults(func=func)
         return p
 
-    play = add("play", cmd_play, "play the game (the default command)")
-    play.add_argument("--scenario", help="scenario folder or name under content/")
+    play = add(
+        "play",
+        cmd_play,
+        "play the game (the default command)",
+        scenario_option,
+        exercise_option,
+        saves_option,
+        epilog="With --exercise you join a class exercise; your saves go to <saves>/<class>/.",
+    )
     play.add_argument(
         "--seed", type=_seed, default=None, help="random seed, 0 to 2**63-1 (default: random)"
     )
     play.add_argument("--lens", default=None, help="lens id (default: hidden, drawn by seed)")
     play.add_argument("--plain", action="store_true", help="plain text on stdin/stdout")
-    play.add_argument("--saves", default="saves", help="save folder (default: saves/)")
-    play.add_argument(
-        "--exercise",
-        metavar="FILE",
-        help="join a class exercise (its scenario, seed, lens, deck; saves in saves/<class>/)",
-    )
     play.add_argument("--name", help="the student's name in an exercise (else asked)")
     resume = play.add_mutually_exclusive_group()
     resume.add_argument(
@@ -394,12 +419,18 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--markdown", action="store_true", help="Markdown output")
     simulate.add_argument("-o", "--output", help="write to this file instead of stdout")
 
-    serve = add("serve", cmd_serve, "serve the game to browsers (one game per tab)")
-    serve.add_argument("--exercise", metavar="FILE", help="the class's exercise file")
-    serve.add_argument("--scenario", help="scenario folder or name, if no exercise is given")
-    serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
-    serve.add_argument("--saves", default="saves", help="save folder (default: saves/)")
+    serve = add(
+        "serve",
+        cmd_serve,
+        "serve the game to browsers (one game per tab)",
+        exercise_option,
+        scenario_option,
+        saves_option,
+    )
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address (default: %(default)s)")
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help="port (default: %(default)s)"
+    )
     serve.add_argument(
         "--public-url", metavar="URL", help="the address browsers use, behind a proxy"
     )
@@ -411,27 +442,36 @@ def build_parser() -> argparse.ArgumentParser:
         "holds fewer at 60 MiB each)",
     )
 
-    inj = add("inject", cmd_inject, "push an event live to every session of a class")
+    inj = add(
+        "inject",
+        cmd_inject,
+        "push an event live to every session of a class",
+        exercise_option,
+        scenario_option,
+        saves_option,
+        epilog="The event is checked against the exercise's scenario, or --scenario.",
+    )
     inj.add_argument("event", help="event id")
     inj.add_argument("--class", dest="class_code", required=True, help="the class code")
-    inj.add_argument("--exercise", help="the class's exercise file (to check the event)")
-    inj.add_argument("--scenario", help="scenario folder or name, if no exercise is given")
-    inj.add_argument("--saves", default="saves", help="save folder (default: saves/)")
 
     new = add("new", cmd_new, "create a new scenario folder from a commented template")
     new.add_argument("name", help="scenario id (lower-case letters, digits, underscores)")
     new.add_argument("--dir", help="parent folder (default: the content/ folder)")
 
-    replay = add("replay", cmd_replay, "print a saved game's timeline, turn by turn")
-    replay.add_argument("save", help="save file (.toml)")
-    replay.add_argument("--scenario", help="scenario folder, if not the one the save names")
-
-    report = add("report", cmd_report, "turn a folder of student saves into a class report")
-    report.add_argument("folder", help="the class's save folder, e.g. saves/<class>/")
-    report.add_argument(
-        "--exercise", metavar="FILE", help="the class's exercise file (for the baseline)"
+    replay = add(
+        "replay", cmd_replay, "print a saved game's timeline, turn by turn", scenario_option
     )
-    report.add_argument("--scenario", help="scenario folder, if not the one the saves name")
+    replay.add_argument("save", help="save file (.toml)")
+
+    report = add(
+        "report",
+        cmd_report,
+        "turn a folder of student saves into a class report",
+        exercise_option,
+        scenario_option,
+        epilog="With --exercise, the baseline games are played under the exercise's settings.",
+    )
+    report.add_argument("folder", help="the class's save folder, e.g. saves/<class>/")
     report.add_argument(
         "--baseline-runs",
         metavar="N",

@@ -139,7 +139,7 @@ def build_debrief(scenario: Scenario, state: GameState) -> Debrief:
     steps = replay(scenario, setup, state.log)
     first = steps[0].before if steps else start(scenario, setup)
     final = steps[-1].after if steps else first
-    if final.ending != state.ending or final.meters != state.meters:
+    if outcome(scenario, final) != result or final.meters != state.meters:
         raise ValueError("the choice log does not reproduce this game")
     ending = result.ending
     lens = scenario.lens.get(state.lens)
@@ -187,7 +187,9 @@ def _timeline(scenario: Scenario, steps: Sequence[Step], final: GameState) -> li
     entries = []
     for step in steps:
         entry = step.entry
-        item = scenario.card.get(entry.id) if entry.kind == "card" else scenario.event.get(entry.id)
+        # an inject's log entry names the event the instructor pushed
+        kind = "event" if entry.kind == "inject" else entry.kind
+        item = scenario.item(kind, entry.id)
         report = step.report
         changes: tuple[str, ...] = ()
         news: tuple[str, ...] = ()
@@ -411,7 +413,7 @@ def tag_profile(scenario: Scenario, log: Iterable[LogEntry]) -> dict[str, int]:
     for entry in log:
         if entry.kind == "inject":
             continue
-        item = scenario.card.get(entry.id) if entry.kind == "card" else scenario.event.get(entry.id)
+        item = scenario.item(entry.kind, entry.id)
         for option in item.options if item else ():
             if option.id == entry.option:
                 counts.update(dict.fromkeys(option.tags, 1))

@@ -20,7 +20,7 @@ from game.session import Session, anonymous_player, free_setup
 from game.timeline import describe_change
 
 if TYPE_CHECKING:
-    from game.content.exercise import Exercise
+    from game.exercise import Exercise
 
 
 def render_status(scenario: Scenario, state: GameState) -> list[str]:

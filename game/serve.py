@@ -116,7 +116,7 @@ def prepare(
     title = "Off-Ramp"
     exercise_path = scenario_dir = None
     if exercise is not None:
-        from game.content.exercise import load_exercise
+        from game.exercise import load_exercise
 
         exercise_path = Path(exercise).resolve()
         loaded = load_exercise(exercise_path)

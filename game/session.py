@@ -31,8 +31,8 @@ from game.timeline import describe_change
 
 if TYPE_CHECKING:
     from game.classroom import Inbox
-    from game.content.exercise import Exercise
     from game.content.scenario import Scenario
+    from game.exercise import Exercise
     from game.saves import GameLock, LoadedSave, SaveMeta
 
 MAX_SEED = 2**63
@@ -257,7 +257,7 @@ class Session:
         """Go on with this game on edited content (hot reload): its choices replayed on
         ``scenario``.  Raises EngineError, leaving the session as it was, when they no
         longer fit the new content."""
-        from game.content.watch import rebase
+        from game.engine.replay import rebase
 
         state, steps = rebase(scenario, self.state)
         self.scenario, self.state, self._view = scenario, state, None

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from game.content.scenario import Scenario
-from game.engine import Change, GameState
+from game.engine import Change, GameState, outcome
 from game.engine.replay import Step
+from game.engine.view import lens_is_hidden, meter_visibility
 
 
 def option_text(scenario: Scenario, kind: str, owner: str, option: str) -> str:
     """The text of an option of a card or event."""
-    item = scenario.card.get(owner) if kind == "card" else scenario.event.get(owner)
+    item = scenario.item(kind, owner)
     if item is None:
         return option
     for o in item.options:
@@ -26,7 +27,7 @@ def cause_label(scenario: Scenario, state: GameState, change: Change) -> str:
     ref = cause.ref
     if cause.kind == "lens":
         lens_id = ref.split(".", 1)[0]
-        if state.lens_hidden and state.ending is None:
+        if lens_is_hidden(state):
             return "the world's reaction (hidden lens)"
         lens = scenario.lens.get(lens_id)
         return f"lens {lens.name if lens else lens_id}"
@@ -38,8 +39,7 @@ def cause_label(scenario: Scenario, state: GameState, change: Change) -> str:
         for lens in scenario.lenses:
             for d in lens.dynamics:
                 if d.id == dyn_id:
-                    hidden = state.lens_hidden and state.ending is None
-                    return "an ongoing trend" if hidden else (d.label or d.id)
+                    return "an ongoing trend" if lens_is_hidden(state) else (d.label or d.id)
         return dyn_id
     if cause.kind == "event":
         event = scenario.event.get(ref)
@@ -54,9 +54,9 @@ def describe_change(scenario: Scenario, state: GameState, change: Change) -> str
     """One change as a line: 'Regime stability 62 → 55 (-7) [cause] — because …'.
 
     While the game goes on (``state`` not ended), what the player may not see stays
-    unsaid: a hidden meter only "changed", an estimate shows its change but not its true
-    values.  A flag is said in its description's words when it has one."""
-    playing = state.ending is None
+    unsaid (as :mod:`game.engine.view` decides): a hidden meter only "changed", an
+    estimate shows its change but not its true values, a hidden lens is not named.  A
+    flag is said in its description's words when it has one."""
     if change.target == "flag":
         flag = next((f for f in scenario.flags if f.id == change.id), None)
         if flag is not None and flag.description:
@@ -69,9 +69,10 @@ def describe_change(scenario: Scenario, state: GameState, change: Change) -> str
         label = meter.label if meter else change.id
         if change.target == "uncertainty":
             label = f"uncertainty of {label}"
-        if meter is not None and meter.visibility == "hidden" and playing:
+        shown_as = meter_visibility(state, meter) if meter is not None else "exact"
+        if shown_as == "hidden":
             what = f"{label} changed"
-        elif meter is not None and meter.visibility == "estimate" and playing:
+        elif shown_as == "estimate":
             note = "" if "(est" in label else " (estimate)"
             what = f"{label} {change.delta:+d}{note}"
         elif change.id == scenario.ladder.id and change.target == "meter":
@@ -82,7 +83,7 @@ def describe_change(scenario: Scenario, state: GameState, change: Change) -> str
     why = f" — {change.cause.why}" if change.cause.why else ""
     scaled = ""
     if change.cause.lens_rule:
-        if state.lens_hidden and playing:
+        if lens_is_hidden(state):
             scaled = ", amplified or damped by the hidden lens"
         else:
             lens = scenario.lens.get(change.cause.lens_rule.split(".", 1)[0])
@@ -103,7 +104,7 @@ def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
                 f"Turn {entry.turn}: instructor inject — {event.title if event else entry.id}"
             )
             continue
-        item = scenario.card.get(entry.id) if entry.kind == "card" else scenario.event.get(entry.id)
+        item = scenario.item(entry.kind, entry.id)
         title = item.title if item else entry.id
         lines.append(f"Turn {entry.turn}: {title}")
         lines.append(f"  chose: {option_text(scenario, entry.kind, entry.id, entry.option)}")
@@ -118,8 +119,9 @@ def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
         for event_id in report.news:
             event = scenario.event.get(event_id)
             lines.append(f"  news, turn {step.after.turn}: {event.title if event else event_id}")
-    if last is not None and last.ending:
-        ending = scenario.ending[last.ending]
+    result = outcome(scenario, last) if last is not None else None
+    if last is not None and result is not None:
+        ending = result.ending
         lines += ["", f"Ending (turn {last.turn}): {ending.title}", f"  {ending.text}"]
         lens = scenario.lens.get(last.lens)
         if lens:

@@ -1,4 +1,8 @@
-"""Shared fixtures: the scenarios every engine property is checked against."""
+"""Shared fixtures: the scenarios every engine property is checked against.
+
+Plain helpers (paths, the `offramp` command, pickers) are in tests/helpers.py, Pilot
+helpers in tests/ui_helpers.py.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,11 @@ from pathlib import Path
 import pytest
 
 from game.buildcheck import REBUILD, stale_extensions
-from game.content import CONTENT_ROOT, Scenario, load_scenario
-from game.engine.state import GameState
+from game.content import Scenario
 
-ROOT = Path(__file__).resolve().parents[1]
-MINI = ROOT / "tests" / "fixtures" / "mini"
-SHIPPED = CONTENT_ROOT / "ukraine"
+from .helpers import MINI, SHIPPED, scenario_at
+
 SCENARIO_DIRS = [MINI, SHIPPED]
-
-_cache: dict[Path, Scenario] = {}
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -23,13 +23,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     stale = stale_extensions()
     if stale:
         pytest.exit(f"the compiled engine is out of date ({'; '.join(stale)}): {REBUILD}", 2)
-
-
-def scenario_at(folder: Path) -> Scenario:
-    """Load a scenario once per test session."""
-    if folder not in _cache:
-        _cache[folder] = load_scenario(folder)
-    return _cache[folder]
 
 
 @pytest.fixture(scope="session", params=SCENARIO_DIRS, ids=lambda p: p.name)
@@ -43,25 +36,3 @@ def scenario(request: pytest.FixtureRequest) -> Scenario:
 def mini() -> Scenario:
     """The tiny test scenario."""
     return scenario_at(MINI)
-
-
-def context(
-    meters: list[int],
-    turn: int = 1,
-    month: int = 3,
-    flags: set[str] | None = None,
-    seen: set[str] | None = None,
-) -> GameState:
-    """A game state holding just what a condition reads (the rest at its defaults)."""
-    return GameState(
-        "test",
-        0,
-        "",
-        False,
-        99,
-        turn=turn,
-        month=month,
-        meters=meters,
-        flags=set() if flags is None else flags,
-        seen=set() if seen is None else seen,
-    )

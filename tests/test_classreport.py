@@ -7,20 +7,16 @@ from __future__ import annotations
 import html
 import random
 import re
-import subprocess
-import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from game.content import Scenario
-from game.content.exercise import load_exercise
-from game.content.models import Option
 from game.debrief import build_debrief
 from game.engine import GameState, Setup, choices, choose, inject, is_over, new_game
+from game.exercise import load_exercise
 from game.saves import SaveMeta, write_save
 from game.sim import simulate
 from game.sim.classreport import (
@@ -33,15 +29,12 @@ from game.sim.classreport import (
     clean_name,
 )
 
-from .conftest import MINI, ROOT, scenario_at
+from .helpers import CUBA, MINI, Picker, anyone, first, last, offramp, scenario_at
 
-CUBA = ROOT / "tests" / "fixtures" / "cuba"
 SEED, LENS = 1, "dove"
 RUNS = 30
 EVIL = "<script>alert(1)</script>"
 BAD_FILES = {"corrupt.toml", "foreign.toml", "half.toml"}
-
-Picker = Callable[[Sequence[Option], random.Random], Option]
 
 
 @dataclass(frozen=True)
@@ -75,18 +68,6 @@ def play(
     return state
 
 
-def first(options: Sequence[Option], rnd: random.Random) -> Option:
-    return options[0]
-
-
-def last(options: Sequence[Option], rnd: random.Random) -> Option:
-    return options[-1]
-
-
-def anyone(options: Sequence[Option], rnd: random.Random) -> Option:
-    return rnd.choice(options)
-
-
 @dataclass(frozen=True)
 class Klass:
     """The class folder, the games in it, and its report."""
@@ -97,7 +78,7 @@ class Klass:
 
     @property
     def finished(self) -> list[Student]:
-        return [s for s in self.students if s.state.ending is not None]
+        return [s for s in self.students if is_over(s.state)]
 
 
 def make_class_folder(folder: Path) -> list[Student]:
@@ -208,7 +189,8 @@ class TestChoices:
     def test_titles_and_every_option(self, klass: Klass) -> None:
         cuba = scenario_at(CUBA)
         for card in klass.report.choices:
-            item = cuba.card[card.id] if card.kind == "card" else cuba.event[card.id]
+            item = cuba.item(card.kind, card.id)
+            assert item is not None
             assert card.title == item.title
             assert [o.text for o in card.options] == [o.text for o in item.options]
 
@@ -372,16 +354,6 @@ class TestRenderers:
         for name in BAD_FILES:
             assert name in text
         assert "random" in text and "advocate:hawks" in text
-
-
-def offramp(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "game.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 class TestCommand:

@@ -10,8 +10,8 @@ import pytest
 from game.classroom import Inbox, file_stem, push_inject, read_injects
 from game.cli import main
 from game.content import load_scenario
-from game.content.exercise import Exercise, load_exercise
-from game.engine import Setup, choices
+from game.engine import Setup, choices, is_over
+from game.exercise import Exercise, load_exercise
 from game.plain import play_plain
 from game.saves import LoadedSave, load_save
 from game.session import Session
@@ -21,9 +21,9 @@ from game.ui.screens.briefing import BriefingScreen
 from game.ui.screens.name import NameScreen
 from game.ui.screens.turn import TurnScreen
 from game.ui.widgets.prose import Prose
-from tests.test_ui_app import loaded, run
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+from .helpers import MINI
+from .ui_helpers import async_test, settle
 
 
 def load(path: Path) -> LoadedSave:
@@ -102,7 +102,7 @@ class TestPlainExercise:
     ) -> None:
         plain(exercise, tmp_path, "1\n" * 50)
         first = tmp_path / "c1" / "Ann.toml"
-        assert load(first).state.ending is not None
+        assert is_over(load(first).state)
         before = first.read_bytes()
         plain(exercise, tmp_path, "1\n")
         assert first.read_bytes() == before
@@ -214,11 +214,11 @@ class TestCommand:
 class TestApp:
     """The Textual app joined to an exercise."""
 
-    @run
+    @async_test
     async def test_join_play_inject_resume(self, exercise: Exercise, tmp_path: Path) -> None:
         app = OffRampApp(MINI, tmp_path, exercise=exercise)
         async with app.run_test(size=(100, 32)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("n")
             await pilot.pause()
             assert isinstance(app.screen, NameScreen)
@@ -243,7 +243,7 @@ class TestApp:
 
         app = OffRampApp(MINI, tmp_path, exercise=exercise)
         async with app.run_test(size=(100, 32)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("c")
             await pilot.pause()
             for key in "Eve":

@@ -4,33 +4,23 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import MINI, ROOT
-
-OFFRAMP = [sys.executable, "-m", "game.cli"]
-
-
-def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*OFFRAMP, *args], input=stdin, capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+from .helpers import MINI, offramp
 
 
 class TestValidate:
     """`offramp validate` exits 0 on clean content and 2 with file:line lines otherwise."""
 
     def test_shipped_scenario_is_clean(self) -> None:
-        result = run("validate", "content/ukraine")
+        result = offramp("validate", "content/ukraine")
         assert result.returncode == 0, result.stderr
         assert "OK" in result.stdout
 
     def test_default_is_the_shipped_scenario(self) -> None:
-        result = run("validate")
+        result = offramp("validate")
         assert result.returncode == 0 and "ukraine" in result.stdout
 
     def test_broken_copy(self, tmp_path: Path) -> None:
@@ -42,7 +32,7 @@ class TestValidate:
         )
         (folder / "scenario.toml").write_text(text)
         (folder / "junk.toml").write_bytes(b"\xff\xfe\x00")
-        result = run("validate", str(folder))
+        result = offramp("validate", str(folder))
         assert result.returncode == 2
         lines = [line for line in result.stderr.splitlines() if ".toml:" in line]
         assert len(lines) >= 3
@@ -52,12 +42,12 @@ class TestValidate:
         assert "Traceback" not in result.stderr
 
     def test_missing_folder(self, tmp_path: Path) -> None:
-        result = run("validate", str(tmp_path / "nope"))
+        result = offramp("validate", str(tmp_path / "nope"))
         assert result.returncode == 2 and "does not exist" in result.stderr
 
 
 def test_schema_is_json_schema_of_every_table() -> None:
-    result = run("schema")
+    result = offramp("schema")
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     assert {"scenario", "cards", "events", "lenses", "endings", "meters", "ladder"} <= set(
@@ -73,24 +63,26 @@ class TestPlain:
 
     def test_yes_one_ends_the_game(self, tmp_path: Path) -> None:
         stdin = "1\n" * 200
-        first = run("play", "--plain", "--seed", "7", "--saves", str(tmp_path), stdin=stdin)
+        first = offramp("play", "--plain", "--seed", "7", "--saves", str(tmp_path), stdin=stdin)
         assert first.returncode == 0, first.stderr
         assert "=== Ending" in first.stdout
-        second = run("play", "--plain", "--seed", "7", "--saves", str(tmp_path), stdin=stdin)
+        second = offramp("play", "--plain", "--seed", "7", "--saves", str(tmp_path), stdin=stdin)
         assert first.stdout == second.stdout
 
     def test_end_of_input_saves_and_exits_cleanly(self, tmp_path: Path) -> None:
-        result = run("play", "--plain", "--seed", "3", "--saves", str(tmp_path), stdin="1\n2\n")
+        result = offramp("play", "--plain", "--seed", "3", "--saves", str(tmp_path), stdin="1\n2\n")
         assert result.returncode == 0
         assert "Saved" in result.stdout
         (save,) = tmp_path.glob("*.toml")
         assert save.name == "ukraine-seed3.toml"
-        replayed = run("replay", str(save))
+        replayed = offramp("replay", str(save))
         assert replayed.returncode == 0
         assert "Turn 1:" in replayed.stdout and "chose:" in replayed.stdout
 
     def test_bad_input_is_asked_again(self, tmp_path: Path) -> None:
-        result = run("play", "--plain", "--seed", "3", "--saves", str(tmp_path), stdin="9\nx\n1\n")
+        result = offramp(
+            "play", "--plain", "--seed", "3", "--saves", str(tmp_path), stdin="9\nx\n1\n"
+        )
         assert result.returncode == 0
         assert "Please type a number" in result.stdout
 
@@ -98,12 +90,12 @@ class TestPlain:
 def test_replay_of_a_corrupt_save_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("format = 'offramp-save'\nversion = 1\n")
-    result = run("replay", str(bad))
+    result = offramp("replay", str(bad))
     assert result.returncode == 2
     assert str(bad) in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("args", [["play", "--plain", "--lens", "nope", "--scenario", str(MINI)]])
 def test_unknown_lens_is_a_clear_error(args: list[str], tmp_path: Path) -> None:
-    result = run(*args, "--saves", str(tmp_path))
+    result = offramp(*args, "--saves", str(tmp_path))
     assert result.returncode == 2 and "unknown lens" in result.stderr

@@ -8,15 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.engine.conditions import (
-    ConditionError,
-    compile_condition,
-    names_used,
-    parse_condition,
-)
+from game.content.conditions import ConditionError, names_used, parse_condition
+from game.engine.conditions import compile_condition
 from game.engine.state import GameState
 
-from .conftest import context
+from .helpers import context
 
 
 @dataclass

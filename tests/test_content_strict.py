@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from game.content import ContentError, load_scenario
-from game.content.exercise import load_exercise
+from game.exercise import load_exercise
 
 from .conftest import MINI
 
@@ -333,7 +333,7 @@ class TestBounds:
         from game.content.models import MAX_TURNS, MAX_VALUE
         from game.content.schema import content_schema
 
-        from .conftest import ROOT
+        from .helpers import ROOT
 
         meter = content_schema()["$defs"]["Meter"]["properties"]["max"]
         assert (meter["minimum"], meter["maximum"]) == (-MAX_VALUE, MAX_VALUE)
@@ -535,7 +535,7 @@ class TestWholeNames:
                 class_dir(tmp_path, bad)
 
     def test_inject_class(self, tmp_path: Path) -> None:
-        from .conftest import ROOT
+        from .helpers import ROOT
 
         exercise_file = ROOT / "content" / "exercises" / "seminar.toml"
         result = offramp(

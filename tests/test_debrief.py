@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from game.content import Scenario
-from game.content.models import Option
 from game.debrief import (
     Debrief,
     build_debrief,
@@ -26,23 +25,7 @@ from game.debrief import (
 from game.engine import GameState, choices, choose, inject, is_over, new_game, outcome
 from game.engine.replay import Setup, replay
 
-from .conftest import MINI, ROOT, scenario_at
-
-CUBA = ROOT / "tests" / "fixtures" / "cuba"
-
-Picker = Callable[[Sequence[Option], random.Random], Option]
-
-
-def first(options: Sequence[Option], rnd: random.Random) -> Option:
-    return options[0]
-
-
-def last(options: Sequence[Option], rnd: random.Random) -> Option:
-    return options[-1]
-
-
-def anyone(options: Sequence[Option], rnd: random.Random) -> Option:
-    return rnd.choice(options)
+from .helpers import CUBA, MINI, Picker, anyone, first, last, scenario_at
 
 
 @dataclass(frozen=True)
@@ -145,7 +128,7 @@ class TestEnding:
     def test_questions_ending_then_lens(self, game: Game, debriefs: dict[str, Debrief]) -> None:
         """Questions are the ending's, then the lens's."""
         sc, st = game.scenario, game.state
-        assert st.ending is not None
+        assert is_over(st)
         expected = [*sc.ending[st.ending].questions, *sc.lens[st.lens].questions]
         assert list(debriefs[game.label].questions) == expected
 
@@ -349,7 +332,7 @@ class TestCounterfactuals:
         profile: Counter[str] = Counter()
         for e in st.log:
             if e.kind != "inject":
-                item = sc.card[e.id] if e.kind == "card" else sc.event[e.id]
+                item = sc.item(e.kind, e.id)
                 profile.update(set(next(o for o in item.options if o.id == e.option).tags))
         for lens in sc.lenses:
             played = play_counterfactual(sc, st, lens.id)
@@ -367,7 +350,7 @@ class TestCounterfactuals:
                     assert e.option == mine.option
                     continue
                 substituted += 1
-                item = sc.card[e.id] if e.kind == "card" else sc.event[e.id]
+                item = sc.item(e.kind, e.id)
                 scores = [sum(profile[t] for t in set(o.tags)) for o in item.options]
                 assert e.option == item.options[scores.index(max(scores))].id
             assert played.substituted == substituted

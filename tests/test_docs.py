@@ -6,7 +6,7 @@ import json
 
 from game.content.schema import content_schema, reference_markdown
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 def test_authoring_guide_reference_matches_the_models() -> None:

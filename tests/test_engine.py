@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -23,12 +24,14 @@ from game.engine import (
     new_game,
     outcome,
 )
+from game.engine.conditions import compile_condition
 from game.engine.replay import Setup, final_state, replay
 from game.engine.rules import rules_for
-from game.engine.view import view
+from game.engine.view import lens_is_hidden, meter_visibility, view
 from game.saves import dumps_save
+from game.timeline import describe_change
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 PLAYS = settings(max_examples=40, deadline=None)
 
@@ -55,6 +58,23 @@ def check_invariants(scenario: Scenario, state: GameState) -> None:
     else:
         assert state.ending in scenario.ending
         assert choices(scenario, state) == ()
+        check_termination(scenario, state)
+
+
+def check_termination(scenario: Scenario, state: GameState) -> None:
+    """A finished game says how it ended, and that is what happened."""
+    result = outcome(scenario, state)
+    assert result is not None
+    if result.termination == "turn_limit":
+        assert result.ending.id == scenario.info.default_ending
+        assert state.turn == state.turn_limit
+    elif result.termination == "ladder_top":
+        assert result.ending.id == scenario.ladder.top_ending
+        assert state.meters[0] == len(scenario.ladder.rungs) - 1
+    else:
+        assert result.termination == "condition"
+        condition = scenario.conditions[result.ending.when]
+        assert compile_condition(condition, scenario.names).holds(state)
 
 
 def play(scenario: Scenario, state: GameState, picks: st.DataObject) -> GameState:
@@ -173,6 +193,8 @@ class TestTurn:
             state, _ = choose(mini, state, "push")
         assert state.ending == "war"
         assert state.meters[0] == len(mini.ladder.rungs) - 1
+        result = outcome(mini, state)
+        assert result is not None and result.termination == "ladder_top"
 
     def test_turn_limit_gives_default_ending(self, mini: Scenario) -> None:
         state = new_game(mini, 5, "hawkish", turn_limit=2)
@@ -182,7 +204,7 @@ class TestTurn:
             state, _ = choose(mini, state, dove[0].id)
         assert state.ending == mini.info.default_ending
         result = outcome(mini, state)
-        assert result is not None and result.by_turn_limit
+        assert result is not None and result.termination == "turn_limit"
 
     def test_hidden_lens_is_not_in_the_view(self, mini: Scenario) -> None:
         state = new_game(mini, 3, None, hidden=True)
@@ -192,6 +214,31 @@ class TestTurn:
         while not is_over(state_over):
             state_over, _ = choose(mini, state_over, "push")
         assert view(mini, state_over).lens in names
+
+    def test_what_is_hidden_is_revealed_at_the_end(self, mini: Scenario) -> None:
+        state = new_game(mini, 3, None, hidden=True)
+        morale = mini.meter["morale"]
+        assert lens_is_hidden(state) and meter_visibility(state, morale) == "estimate"
+        while not is_over(state):
+            state, _ = choose(mini, state, "push")
+        assert not lens_is_hidden(state) and meter_visibility(state, morale) == "exact"
+
+    def test_the_timeline_says_no_more_than_the_view(self, scenario: Scenario) -> None:
+        """A change to a meter the view hides gives no numbers; a hidden lens no name."""
+        for seed in range(10):
+            rnd = random.Random(seed)
+            state = new_game(scenario, seed, None, hidden=True)
+            while not is_over(state):
+                state, report = choose(scenario, state, rnd.choice(choices(scenario, state)).id)
+                v = view(scenario, state)
+                unseen = {m.id for m in v.meters if m.value is None}
+                name = f"lens {scenario.lens[state.lens].name}"
+                for change in report.changes:
+                    text = describe_change(scenario, state, change)
+                    if change.id in unseen:
+                        assert "→" not in text, text
+                    if v.lens == "hidden":
+                        assert name not in text, text
 
     def test_estimates_show_a_band_containing_the_truth(self, mini: Scenario) -> None:
         for seed in range(30):
@@ -209,6 +256,8 @@ class TestTurn:
         steps = replay(mini, Setup.of(state), state.log)
         assert [s.entry for s in steps] == state.log
         assert steps[-1].after.ending == state.ending
+        assert state.termination is not None
+        assert steps[-1].after.termination == state.termination
 
 
 SCRIPT = """

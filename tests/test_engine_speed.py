@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.engine.conditions import (
+from game.content.conditions import (
     Binary,
     Bool,
     Condition,
@@ -21,13 +21,12 @@ from game.engine.conditions import (
     Node,
     Num,
     Unary,
-    compile_condition,
-    compile_first,
     parse_condition,
 )
+from game.engine.conditions import compile_condition, compile_first
 from game.engine.state import GameState
 
-from .conftest import context
+from .helpers import context
 
 
 @dataclass

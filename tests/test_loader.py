@@ -20,7 +20,8 @@ from game.content.models import MAX_VALUE
 from game.content.text import first_control
 from game.sim import default_strategy_names, play_one
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+from .helpers import MINI
+
 PROBLEM_LINE = re.compile(r"^.+\.toml:\d+: \S+: .+$")
 
 
@@ -60,6 +61,15 @@ class TestCleanContent:
         assert sc.meter["escalation"].max == 3
         assert set(sc.lens) == {"hawkish", "dovish"}
         assert len(sc.fingerprint) == 64
+
+    def test_item_is_the_card_or_event_a_decision_names(self) -> None:
+        sc = load_scenario(MINI)
+        assert sc.item("card", "pressure") is sc.card["pressure"]
+        assert sc.item("event", "storm") is sc.event["storm"]
+        assert sc.item("card", "storm") is None  # an event, not a card
+        assert sc.item("event", "nothing") is None
+        with pytest.raises(ValueError, match="inject"):
+            sc.item("inject", "storm")
 
     def test_fingerprint_changes_with_content(self, mini: Path) -> None:
         before = load_scenario(mini).fingerprint

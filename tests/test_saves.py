@@ -19,7 +19,7 @@ from game.content import Scenario
 from game.engine import choices, choose, is_over, new_game
 from game.saves import SaveError, SaveMeta, dumps_save, load_save, read_save_document, write_save
 
-from .conftest import MINI, ROOT
+from .helpers import MINI, ROOT
 
 
 def played(scenario: Scenario, seed: int, turns: int) -> object:

@@ -4,8 +4,6 @@ simulator: nothing about the shipped scenario is built into the code."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,21 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.content import Scenario
+from game.content.conditions import names_used
 from game.engine import choices, choose, current_decision, is_over, new_game, outcome
-from game.engine.conditions import names_used
 from game.engine.rules import rules_for
 from game.sim import default_strategy_names
 
-from .conftest import ROOT, scenario_at
-
-CUBA = ROOT / "tests" / "fixtures" / "cuba"
-OFFRAMP = [sys.executable, "-m", "game.cli"]
-
-
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*OFFRAMP, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+from .helpers import CUBA, offramp, scenario_at
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +25,7 @@ def cuba() -> Scenario:
 
 
 def test_validates() -> None:
-    result = run("validate", str(CUBA))
+    result = offramp("validate", str(CUBA))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "OK — scenario 'cuba': 8 cards, 5 events, 5 endings, 2 lenses, 6 rungs." in (
@@ -54,7 +43,7 @@ def test_plays_in_plain_mode_to_an_ending(
     stdin = "\n".join([answers] * 200) + "\n"
     args = ["play", "--plain", "--seed", str(seed), "--scenario", str(CUBA)]
     args += ["--saves", str(tmp_path)] + (["--lens", lens] if lens else [])
-    result = run(*args, stdin=stdin)
+    result = offramp(*args, stdin=stdin)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     out = result.stdout
@@ -71,7 +60,7 @@ def test_plays_in_plain_mode_to_an_ending(
 
 
 def test_simulates(cuba: Scenario) -> None:
-    result = run("simulate", str(CUBA), "--runs", "50", "--jobs", "1")
+    result = offramp("simulate", str(CUBA), "--runs", "50", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     games = 50 * len(default_strategy_names(cuba)) * len(cuba.lenses)
     assert f"{cuba.info.title}: {games} games, seed 0" in result.stdout

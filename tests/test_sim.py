@@ -7,7 +7,6 @@ import json
 import random
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from itertools import product
 from pathlib import Path
@@ -19,23 +18,15 @@ from hypothesis import strategies as st
 
 from game.content import Scenario
 from game.content.models import Option
-from game.engine import GameState, choices, choose, new_game
+from game.engine import GameState, choices, choose, current_decision, is_over, new_game
 from game.sim import default_strategy_names, make_strategy, simulate
 from game.sim.report import BEST_FRACTION, build_report, wilson
 from game.sim.strategies import StrategyError
 
-from .conftest import ROOT, scenario_at
+from .helpers import CUBA, OFFRAMP, ROOT, offramp, scenario_at
 
-CUBA = ROOT / "tests" / "fixtures" / "cuba"
-OFFRAMP = [sys.executable, "-m", "game.cli"]
 RUNS = 1000
 """Games per strategy × lens asked for by the issue (about 9 s per run of the CLI)."""
-
-
-def run(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*OFFRAMP, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
-    )
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +198,7 @@ class TestJsonReport:
 
 def test_different_seeds_give_different_results() -> None:
     args = ["simulate", str(CUBA), "--runs", "100", "--json", "--strategy", "random"]
-    one, two, one_again = (run(*args, "--seed", s) for s in ("1", "2", "1"))
+    one, two, one_again = (offramp(*args, "--seed", s) for s in ("1", "2", "1"))
     assert one.returncode == two.returncode == 0, one.stderr + two.stderr
     groups = [json.loads(r.stdout)["groups"] for r in (one, two, one_again)]
     assert groups[0] != groups[1]
@@ -215,7 +206,7 @@ def test_different_seeds_give_different_results() -> None:
 
 
 def test_markdown_has_the_tables(cuba: Scenario) -> None:
-    result = run("simulate", str(CUBA), "--runs", "30", "--markdown", "--jobs", "1")
+    result = offramp("simulate", str(CUBA), "--runs", "30", "--markdown", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     text = result.stdout
     for heading in ("# Balance report", "## Endings by strategy and lens", "## Mean scores",
@@ -249,7 +240,7 @@ def test_markdown_has_the_tables(cuba: Scenario) -> None:
 
 
 def test_text_output_is_the_default(cuba: Scenario) -> None:
-    result = run("simulate", str(CUBA), "--runs", "20", "--strategy", "random")
+    result = offramp("simulate", str(CUBA), "--runs", "20", "--strategy", "random")
     assert result.returncode == 0, result.stderr
     assert cuba.info.title in result.stdout
     assert "Endings never reached" in result.stdout and "Dominant strategy" in result.stdout
@@ -257,7 +248,7 @@ def test_text_output_is_the_default(cuba: Scenario) -> None:
 
 class TestCoverage:
     def test_nothing_left_unexercised(self) -> None:
-        result = run("simulate", str(CUBA), "--coverage", "--runs", "200")
+        result = offramp("simulate", str(CUBA), "--coverage", "--runs", "200")
         assert result.returncode == 0, result.stderr
         lines = [line for line in result.stdout.splitlines() if line.startswith("- ")]
         assert len(lines) == 7
@@ -266,7 +257,7 @@ class TestCoverage:
         assert "- Invariant failures (0): none" in lines
 
     def test_json(self) -> None:
-        result = run("simulate", str(CUBA), "--coverage", "--runs", "100", "--json")
+        result = offramp("simulate", str(CUBA), "--coverage", "--runs", "100", "--json")
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
         assert report["games"] == 100 * 2
@@ -299,7 +290,7 @@ when = "turn >= 1"
 chance = 0.1
 """
         (folder / "extra.toml").write_text(extra, encoding="utf-8")
-        result = run("simulate", str(folder), "--coverage", "--runs", "30", "--json")
+        result = offramp("simulate", str(folder), "--coverage", "--runs", "30", "--json")
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
         assert report["cards_never_dealt"] == ["never"]
@@ -318,7 +309,7 @@ chance = 0.1
     ],
 )
 def test_unknown_names_exit_2(option: str, value: str, message: str) -> None:
-    result = run("simulate", str(CUBA), "--runs", "5", option, value)
+    result = offramp("simulate", str(CUBA), "--runs", "5", option, value)
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stderr.startswith("offramp: ")
@@ -337,7 +328,7 @@ def visited_states(scenario: Scenario, games: int = 60) -> Iterator[GameState]:
         rnd = random.Random(seed)
         schedule = {1 + seed % 5: injects} if injects and seed % 3 == 0 else None
         state = new_game(scenario, seed, lens, schedule=schedule)
-        while state.ending is None:
+        while not is_over(state):
             yield state
             options = choices(scenario, state)
             state, _ = choose(scenario, state, rnd.choice(options).id)
@@ -370,7 +361,7 @@ class TestStrategies:
             chosen = next(o for o in options if o.id == pick(cuba, f"advocate:{source}", state, i))
             if any("for" in stances(o, source) for o in options):
                 argued += 1
-                assert "for" in stances(chosen, source), (state.pending[0], chosen.id)
+                assert "for" in stances(chosen, source), (current_decision(state), chosen.id)
             # never an option the source argues against while another is not
             if any("against" not in stances(o, source) for o in options):
                 assert "against" not in stances(chosen, source)
@@ -433,7 +424,9 @@ class TestStrategies:
             )
 
         for i, state in enumerate(states):
-            owner = state.pending[0].id
+            decision = current_decision(state)
+            assert decision is not None
+            owner = decision.id
             options = choices(cuba, state)
             chosen = next(o for o in options if o.id == pick(cuba, "firm_line", state, i))
             assert score(owner, chosen) == max(score(owner, o) for o in options)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import os
 import stat
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, ParamSpec
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -18,12 +15,10 @@ from game.engine import new_game
 from game.saves import load_save
 from game.session import Session
 from game.ui.app import OffRampApp
-from game.ui.screens.briefing import BriefingScreen
 from game.ui.screens.event import AlertScreen, EventScreen
 from game.ui.screens.glossary import GlossaryScreen
 from game.ui.screens.help import HelpScreen
 from game.ui.screens.load import LoadScreen
-from game.ui.screens.new_game import NewGameScreen
 from game.ui.screens.quit import QuitScreen
 from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
@@ -32,52 +27,15 @@ from game.ui.widgets.card import OptionsBox
 from game.ui.widgets.meters import MeterList
 from game.ui.widgets.prose import Prose
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+from .helpers import MINI
+from .ui_helpers import async_test, settle, start_game
+
 SEED = 3
-
-P = ParamSpec("P")
-
-
-def run(test: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
-    """Run an async test in its own event loop (no async pytest plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def make_app(saves: Path, seed: int | None = SEED, lens: str | None = None) -> OffRampApp:
     """The app on the mini scenario with a saves folder."""
     return OffRampApp(MINI, saves, seed=seed, lens=lens)
-
-
-async def loaded(pilot: Pilot[int]) -> None:
-    """Wait until the scenario has loaded behind the title screen."""
-    for _ in range(200):
-        if pilot.app.ready:  # type: ignore[attr-defined]
-            break
-        await pilot.pause(0.02)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    assert pilot.app.ready  # type: ignore[attr-defined]
-
-
-async def start_game(pilot: Pilot[int], *, lens_down: int = 0) -> None:
-    """From the title screen: new game (hidden lens unless moved), begin turn one."""
-    await loaded(pilot)
-    await pilot.press("n")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, NewGameScreen)
-    for _ in range(lens_down):
-        await pilot.press("down")
-    await pilot.press("ctrl+s")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, BriefingScreen)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, TurnScreen)
 
 
 async def choose(pilot: Pilot[int], number: int) -> None:
@@ -104,7 +62,7 @@ def app_session(app: OffRampApp) -> Session:
 class TestStart:
     """The title screen leads to a new game through the dialog and the briefing."""
 
-    @run
+    @async_test
     async def test_title_then_new_game(self, tmp_path: Path) -> None:
         """n opens the dialog; starting shows the briefing, then turn one."""
         app = make_app(tmp_path)
@@ -117,7 +75,7 @@ class TestStart:
             assert session.state.turn == 1
             assert game_file(tmp_path).name == f"mini-seed{SEED}.toml"
 
-    @run
+    @async_test
     async def test_chosen_lens_is_not_hidden(self, tmp_path: Path) -> None:
         """Choosing a lens in the dialog plays under it, named."""
         app = make_app(tmp_path)
@@ -127,12 +85,12 @@ class TestStart:
             assert state.lens == "dovish"
             assert not state.lens_hidden
 
-    @run
+    @async_test
     async def test_hidden_lens_is_not_named_in_briefing(self, tmp_path: Path) -> None:
         """The briefing describes every lens but does not say which one is in force."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("n")
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -141,22 +99,22 @@ class TestStart:
             assert "In this game the lens is hidden" in text
             assert "In this game the lens is Hawkish" not in text
 
-    @run
+    @async_test
     async def test_title_menu_by_arrows(self, tmp_path: Path) -> None:
         """The title menu also works with arrows and Enter."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("down", "down", "enter")
             await pilot.pause()
             assert isinstance(app.screen, LoadScreen)
 
-    @run
+    @async_test
     async def test_continue_disabled_without_autosave(self, tmp_path: Path) -> None:
         """Continue says there is no autosave rather than failing."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("c")
             await pilot.pause()
             assert isinstance(app.screen, TitleScreen)
@@ -166,7 +124,7 @@ class TestStart:
 class TestTurn:
     """Number keys pick, Enter confirms, each turn autosaves and the board follows."""
 
-    @run
+    @async_test
     async def test_pick_then_confirm(self, tmp_path: Path) -> None:
         """1 picks without choosing; Enter chooses and the turn advances."""
         app = make_app(tmp_path)
@@ -181,7 +139,7 @@ class TestTurn:
             assert session.state.turn == 2
             assert session.log[-1].option == "Push hard"
 
-    @run
+    @async_test
     async def test_enter_without_pick_does_nothing(self, tmp_path: Path) -> None:
         """Enter before picking warns and keeps the turn."""
         app = make_app(tmp_path)
@@ -191,7 +149,7 @@ class TestTurn:
             await pilot.pause()
             assert app_session(app).state.turn == 1
 
-    @run
+    @async_test
     async def test_click_picks_and_second_click_confirms(self, tmp_path: Path) -> None:
         """The mouse works: one click picks an option, a second click chooses it."""
         app = make_app(tmp_path)
@@ -207,7 +165,7 @@ class TestTurn:
             await pilot.pause()
             assert app_session(app).state.turn == 2
 
-    @run
+    @async_test
     async def test_autosave_matches_state(self, tmp_path: Path) -> None:
         """After each turn the autosave holds exactly the current state."""
         app = make_app(tmp_path)
@@ -221,7 +179,7 @@ class TestTurn:
             assert saved.to_dict(ids) == state.to_dict(ids)
             assert saved.log == state.log
 
-    @run
+    @async_test
     async def test_meters_show_changes_in_text(self, tmp_path: Path) -> None:
         """Changes since last turn are written with arrows and signs, not colour."""
         app = make_app(tmp_path)
@@ -236,7 +194,7 @@ class TestTurn:
             morale = meters.text_of("morale")
             assert "≈" in morale and "–" in morale
 
-    @run
+    @async_test
     async def test_new_rung_is_a_modal(self, tmp_path: Path) -> None:
         """Climbing a rung is announced in a modal, not only in the log."""
         app = make_app(tmp_path)
@@ -247,7 +205,7 @@ class TestTurn:
             assert isinstance(app.screen, AlertScreen)
             assert "Escalation up" in app.screen.query_one("#moments-text", Prose).plain
 
-    @run
+    @async_test
     async def test_log_has_every_change_with_its_cause(self, tmp_path: Path) -> None:
         """The news & log panel lists each change and what caused it."""
         app = make_app(tmp_path)
@@ -259,7 +217,7 @@ class TestTurn:
             assert "Stability 50 → 35" in log and "[Push hard]" in log
             assert "Pressure bites" in log
 
-    @run
+    @async_test
     async def test_why_shows_quotes_and_reasons(self, tmp_path: Path) -> None:
         """w shows why each effect would happen."""
         app = make_app(tmp_path)
@@ -271,7 +229,7 @@ class TestTurn:
             assert "Why would this happen?" in text and "Pressure bites" in text
             assert "Essay A (a)" in text and "¶2" in text
 
-    @run
+    @async_test
     async def test_named_save(self, tmp_path: Path) -> None:
         """s writes a named save beside the autosave."""
         app = make_app(tmp_path)
@@ -285,12 +243,12 @@ class TestTurn:
 class TestEvents:
     """An event's own choice is asked in a modal; its answer is a decision."""
 
-    @run
+    @async_test
     async def test_event_modal_and_answer(self, tmp_path: Path) -> None:
         """A scheduled event with options opens a modal; picking an option takes it."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             scenario = app.scenario
             state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
             app.session = Session(scenario, state, tmp_path)
@@ -307,12 +265,12 @@ class TestEvents:
             assert session.state.log[-1].id == "summit"
             assert session.state.log[-1].option == "go"
 
-    @run
+    @async_test
     async def test_escape_leaves_event_on_the_card(self, tmp_path: Path) -> None:
         """Escape closes the event modal; the card then shows the event's options."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             scenario = app.scenario
             state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
             app.session = Session(scenario, state, tmp_path)
@@ -330,7 +288,7 @@ class TestEvents:
 class TestWholeGame:
     """A whole game through the UI reaches the debrief, which exports to Markdown."""
 
-    @run
+    @async_test
     async def test_play_to_debrief_and_export(self, tmp_path: Path) -> None:
         """Playing 'Wait' every turn runs to the turn limit and the debrief."""
         from game.ui.screens.debrief import DebriefScreen
@@ -364,7 +322,7 @@ class TestWholeGame:
 class TestSaveAndResume:
     """Quit and continue resume exactly the same state; broken saves are reported."""
 
-    @run
+    @async_test
     async def test_quit_then_continue(self, tmp_path: Path) -> None:
         """q quits at once when saved; Continue in a new app resumes the same state."""
         app = make_app(tmp_path)
@@ -378,7 +336,7 @@ class TestSaveAndResume:
         assert app.return_value == 0
         again = make_app(tmp_path, seed=None)
         async with again.run_test(size=(80, 24)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("c")
             await pilot.pause()
             assert isinstance(again.screen, TurnScreen)
@@ -388,7 +346,7 @@ class TestSaveAndResume:
             assert after.log == before.log
             assert len(app_session(again).log) == 2
 
-    @run
+    @async_test
     async def test_broken_save_is_reported_and_untouched(self, tmp_path: Path) -> None:
         """The load screen marks an unreadable save with its reason and leaves it be."""
         broken = tmp_path / "broken.toml"
@@ -428,7 +386,7 @@ class TestSaveAndResume:
     @pytest.mark.skipif(
         hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write anywhere"
     )
-    @run
+    @async_test
     async def test_unwritable_folder_notifies(self, tmp_path: Path) -> None:
         """A save folder that cannot be written gives a notification, and q asks first."""
         saves = tmp_path / "ro"
@@ -451,7 +409,7 @@ class TestSaveAndResume:
         finally:
             saves.chmod(stat.S_IRWXU)
 
-    @run
+    @async_test
     async def test_unwritable_folder_as_file(self, tmp_path: Path) -> None:
         """A saves 'folder' that is a file (unwritable even for root) never crashes."""
         saves = tmp_path / "not-a-folder"
@@ -477,7 +435,7 @@ class TestSaveAndResume:
 class TestAnywhere:
     """Help, glossary, palette, themes and odd terminal sizes work on any screen."""
 
-    @run
+    @async_test
     async def test_help_and_glossary_from_turn(self, tmp_path: Path) -> None:
         """? shows help; g opens the glossary; Escape returns."""
         app = make_app(tmp_path)
@@ -496,12 +454,12 @@ class TestAnywhere:
             await pilot.pause()
             assert isinstance(app.screen, TurnScreen)
 
-    @run
+    @async_test
     async def test_glossary_search_and_look_up(self, tmp_path: Path) -> None:
         """Searching filters the terms; app.look_up opens an entry (as a clicked term does)."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await loaded(pilot)
+            await settle(pilot)
             await pilot.press("g")
             await pilot.pause()
             await pilot.press("z", "z", "z")
@@ -514,7 +472,7 @@ class TestAnywhere:
             assert isinstance(app.screen, GlossaryScreen)
             assert "Ladder" in str(app.screen.query_one("#glossary-text").render())
 
-    @run
+    @async_test
     async def test_click_on_term_opens_glossary(self, tmp_path: Path) -> None:
         """A glossary term in a card's text is a link: clicking it opens its entry."""
         import shutil
@@ -532,7 +490,7 @@ class TestAnywhere:
             assert isinstance(app.screen, GlossaryScreen)
             assert "The escalation ladder." in str(app.screen.query_one("#glossary-text").render())
 
-    @run
+    @async_test
     async def test_palette_lists_screen_actions(self, tmp_path: Path) -> None:
         """Every key binding of the screen is a command in the palette."""
         app = make_app(tmp_path)
@@ -547,7 +505,7 @@ class TestAnywhere:
                 assert expected in titles
             assert "Look up a term" in titles
 
-    @run
+    @async_test
     async def test_light_theme(self, tmp_path: Path) -> None:
         """F2 switches between light and dark without trouble."""
         app = make_app(tmp_path)
@@ -560,7 +518,7 @@ class TestAnywhere:
             await choose(pilot, 1)
             assert app_session(app).state.turn == 2
 
-    @run
+    @async_test
     async def test_too_small_then_enlarged(self, tmp_path: Path) -> None:
         """Below 80×24 a notice covers the game; enlarging brings the game back."""
         app = make_app(tmp_path)
@@ -582,7 +540,7 @@ class TestAnywhere:
             assert isinstance(app.screen, TurnScreen)
             assert app_session(app).state.turn == 1
 
-    @run
+    @async_test
     async def test_resizing_never_crashes(self, tmp_path: Path) -> None:
         """Many sizes in a row, including tiny ones, leave a working game."""
         app = make_app(tmp_path)

@@ -17,7 +17,9 @@ from game.engine import choices, choose, is_over, new_game
 from game.session import Session
 from game.ui.app import OffRampApp
 
-MINI = (Path(__file__).parent / "fixtures" / "mini").resolve()
+from .helpers import MINI
+from .ui_helpers import settle
+
 SEED = 3
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -39,17 +41,6 @@ async def begin(pilot: Pilot[Any]) -> None:
     await pilot.press("ctrl+s")
     await pilot.pause()
     await pilot.press("enter")
-    await pilot.pause()
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the scenario to load, for workers and for pending refreshes."""
-    for _ in range(200):
-        if pilot.app.ready:
-            break
-        await pilot.pause(0.02)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
     await pilot.pause()
 
 

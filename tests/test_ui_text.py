@@ -13,7 +13,8 @@ from game.ui.text import bar, delta_text, glossary_terms, linked, signed
 from game.ui.widgets.debrief import chart_content, column_chart
 from game.ui.widgets.meters import ladder_doc, meter_content
 
-MINI = Path(__file__).parent / "fixtures" / "mini"
+from .helpers import MINI
+
 GLOSSARY = (
     GlossaryEntry(term="FSB", definition="Russia's security service."),
     GlossaryEntry(term="NATO", definition="The alliance.", aliases=["the Alliance"]),

@@ -10,13 +10,14 @@ import pytest
 from textual.pilot import Pilot
 
 from game.content import load_scenario
-from game.content.watch import ScenarioWatcher, rebase
+from game.content.watch import ScenarioWatcher
 from game.engine import EngineError, choices, choose, new_game
+from game.engine.replay import rebase
 from game.ui.app import OffRampApp
 from game.ui.screens.turn import TurnScreen
 
-from .conftest import MINI
-from .test_ui_app import run, start_game
+from .helpers import MINI
+from .ui_helpers import async_test, start_game
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ async def wait_for_note(pilot: Pilot[int], text: str, seconds: float = 8.0) -> s
     raise AssertionError(f"no notification with {text!r}")
 
 
-@run
+@async_test
 async def test_play_watch_reports_errors_then_reloads(folder: Path, tmp_path: Path) -> None:
     """`offramp play --watch`: a broken edit is shown with file and line while play goes on
     with the last good content; the fixed edit is taken into the game in play."""

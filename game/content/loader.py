@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 import tomli
 from pydantic import BaseModel, ValidationError
 
+from game.content.conditions import Condition, ConditionError, parse_condition
 from game.content.errors import ContentError, KeyPath, Problem
 from game.content.locate import find_line, key_lines
 from game.content.models import (
@@ -46,7 +47,6 @@ from game.content.models import (
 )
 from game.content.scenario import Scenario, ScenarioNames
 from game.content.text import PRINTABLE, first_control
-from game.engine.conditions import Condition, ConditionError, parse_condition
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 500

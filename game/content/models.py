@@ -50,6 +50,9 @@ Weight = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE)]
 Paragraph = Annotated[int, Field(ge=1, le=MAX_PARAGRAPHS)]
 """A paragraph number, 1..100,000."""
 
+Visibility = Literal["exact", "estimate", "hidden"]
+"""How a meter is shown while the game goes on (see game.engine.view)."""
+
 
 class Model(BaseModel):
     """Base: unknown keys are mistakes, models are immutable once loaded.
@@ -190,7 +193,7 @@ class Meter(Model):
     """Highest value; effects clamp here."""
     start: Value
     """Value at the start of the game."""
-    visibility: Literal["exact", "estimate", "hidden"] = "exact"
+    visibility: Visibility = "exact"
     """exact: shown as is; estimate: shown with an uncertainty band; hidden: not shown."""
     uncertainty: int = Field(default=0, ge=0, le=MAX_VALUE)
     """For estimates: half-width of the band at the start; effects on `uncertainty` change it."""

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from game.content.conditions import Condition
 from game.content.models import (
     Briefing,
     Card,
@@ -24,7 +25,6 @@ from game.content.models import (
     Source,
     StrategyModel,
 )
-from game.engine.conditions import Condition
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,21 @@ class Scenario:
     def event(self) -> Mapping[str, Event]:
         """Events by id."""
         return {e.id: e for e in self.events}
+
+    def item(self, kind: str, id: str) -> Card | Event | None:
+        """The card (``kind`` "card") or event (``kind`` "event") called ``id``; None if
+        the scenario has none by that id.
+
+        ``kind`` is a decision's or a log entry's kind, so ``scenario.item(decision.kind,
+        decision.id)`` is the card or event a decision is about, e.g. in the mini fixture
+        ``scenario.item("event", "storm").title`` is the storm event's title.  Any other
+        kind (an "inject" log entry names an event) is a ValueError.
+        """
+        if kind == "card":
+            return self.card.get(id)
+        if kind == "event":
+            return self.event.get(id)
+        raise ValueError(f"no item of kind {kind!r}: a decision is about a card or an event")
 
     @cached_property
     def ending(self) -> Mapping[str, Ending]:

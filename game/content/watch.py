@@ -3,7 +3,8 @@
 The watcher polls the folder's TOML files (names, sizes, modification times); it needs
 no extra dependency and costs a few stat calls a second.  On a change it loads the
 scenario again: the result is the new :class:`Scenario`, or the :class:`ContentError`
-that says what is wrong — the caller keeps playing on the last good content.
+that says what is wrong — the caller keeps playing on the last good content (and
+replays its game on the new one with :func:`game.engine.replay.rebase`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from pathlib import Path
 from game.content.errors import ContentError
 from game.content.loader import load_scenario, toml_files
 from game.content.scenario import Scenario
-from game.engine import EngineError, GameState, Setup, start
-from game.engine.replay import Step, replay
 
 Stamp = tuple[tuple[str, int, int], ...]
 
@@ -57,20 +56,3 @@ class ScenarioWatcher:
             return Reload(load_scenario(self.folder), None)
         except ContentError as exc:
             return Reload(None, exc)
-
-
-def rebase(scenario: Scenario, state: GameState) -> tuple[GameState, list[Step]]:
-    """The same game (setup and choice log) replayed once on new content: its state now
-    and every step.
-
-    Raises EngineError when the log no longer fits the content (a card or option it
-    names was removed, or the new rules deal different cards): the caller then keeps
-    the old content for this game.
-    """
-    if state.scenario_id != scenario.id:
-        raise EngineError(f"the scenario id changed from {state.scenario_id!r} to {scenario.id!r}")
-    try:
-        steps = replay(scenario, Setup.of(state), state.log)
-        return (steps[-1].after if steps else start(scenario, Setup.of(state))), steps
-    except (EngineError, KeyError, IndexError) as exc:
-        raise EngineError(f"this game no longer replays on the edited content: {exc}") from exc

@@ -6,7 +6,7 @@ A game is a function of (scenario, seed, lens, choices). The vocabulary::
     while not is_over(state):
         option = choices(scenario, state)[0]
         state, report = choose(scenario, state, option.id)
-    ending = outcome(scenario, state)
+    result = outcome(scenario, state)  # result.ending, result.termination, result.turn
 
 Its hot modules are compiled with mypyc when the package is built (see setup.py);
 :data:`COMPILED` says whether this process runs them compiled.
@@ -36,6 +36,7 @@ from game.engine.state import (
     GameState,
     LogEntry,
     PendingEffect,
+    Termination,
     TurnReport,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "Outcome",
     "PendingEffect",
     "Setup",
+    "Termination",
     "TurnReport",
     "choices",
     "choose",

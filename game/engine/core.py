@@ -246,6 +246,7 @@ def _advance(rules: Rules, s: GameState, turn: _Turn) -> None:
             return
         if s.turn >= s.turn_limit:
             s.ending = rules.default_ending
+            s.termination = "turn_limit"
             return
         s.turn += 1
         s.month = _month(rules, s.turn)
@@ -484,7 +485,9 @@ def _check(rules: Rules, s: GameState) -> None:
         return
     if s.meters[0] >= rules.ladder_top:
         s.ending = rules.top_ending
+        s.termination = "ladder_top"
         return
     ending = rules.first_ending.first(s)  # the endings by priority, tried in one call
     if ending is not None:
         s.ending = ending
+        s.termination = "condition"

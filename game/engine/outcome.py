@@ -1,4 +1,4 @@
-"""The end of a game as a value: the ending, its scores and the turn it came."""
+"""The end of a game as a value: the ending, how it came, its scores and the turn."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.content.models import Ending
-from game.engine.state import GameState
+from game.engine.state import GameState, Termination
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
@@ -18,8 +18,9 @@ class Outcome:
 
     ending: Ending
     turn: int
-    by_turn_limit: bool
-    """True when the game ran out of turns rather than reaching a condition."""
+    termination: Termination
+    """What ended the game: an ending's condition, the ladder's top, the turn limit (the
+    scenario's default ending) or an instructor."""
 
     @property
     def scores(self) -> dict[str, int]:
@@ -33,9 +34,13 @@ class Outcome:
 
 
 def outcome(scenario: Scenario, state: GameState) -> Outcome | None:
-    """The outcome of a finished game, or None while it goes on."""
+    """The outcome of a finished game, or None while it goes on.
+
+    For a game that ran out of turns, ``outcome(scenario, state).termination`` is
+    ``"turn_limit"`` and its ending is the scenario's default ending.
+    """
     if state.ending is None:
         return None
-    ending = scenario.ending[state.ending]
-    limit = state.ending == scenario.info.default_ending and state.turn >= state.turn_limit
-    return Outcome(ending, state.turn, limit)
+    if state.termination is None:  # only a state made by hand: the engine sets both
+        raise ValueError(f"the state has ending {state.ending!r} but no termination")
+    return Outcome(scenario.ending[state.ending], state.turn, state.termination)

@@ -1,4 +1,5 @@
-"""Replaying a game from its setup and choice log: the basis of saves, replay and debrief."""
+"""Replaying a game from its setup and choice log: the basis of saves, replay, debrief and
+hot reload (:func:`rebase`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from game.engine.core import EngineError, choose, inject
+from game.engine.core import EngineError, choose, current_decision, inject
 from game.engine.setup import Setup, start
 from game.engine.state import GameState, LogEntry, TurnReport
 
@@ -31,7 +32,7 @@ def apply_entry(scenario: Scenario, state: GameState, entry: LogEntry) -> Step:
         raise EngineError(f"log entry for turn {entry.turn} found at turn {state.turn}")
     if entry.kind == "inject":
         return Step(state, entry, None, inject(scenario, state, entry.id))
-    pending = state.pending[0] if state.pending and state.ending is None else None
+    pending = current_decision(state)
     if pending is None or (pending.kind, pending.id) != (entry.kind, entry.id):
         expected = f"{pending.kind} {pending.id!r}" if pending else "no decision (game over)"
         raise EngineError(
@@ -58,3 +59,20 @@ def final_state(scenario: Scenario, setup: Setup, log: Iterable[LogEntry]) -> Ga
     for entry in log:
         state = apply_entry(scenario, state, entry).after
     return state
+
+
+def rebase(scenario: Scenario, state: GameState) -> tuple[GameState, list[Step]]:
+    """The same game (setup and choice log) replayed once on new content: its state now
+    and every step.
+
+    Raises EngineError when the log no longer fits the content (a card or option it
+    names was removed, or the new rules deal different cards): the caller then keeps
+    the old content for this game.
+    """
+    if state.scenario_id != scenario.id:
+        raise EngineError(f"the scenario id changed from {state.scenario_id!r} to {scenario.id!r}")
+    try:
+        steps = replay(scenario, Setup.of(state), state.log)
+        return (steps[-1].after if steps else start(scenario, Setup.of(state))), steps
+    except (EngineError, KeyError, IndexError) as exc:
+        raise EngineError(f"this game no longer replays on the edited content: {exc}") from exc

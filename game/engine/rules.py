@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
 
+from game.content.conditions import Condition
 from game.content.models import Dynamic, Effect, Option
 from game.engine.conditions import (
-    Condition,
     FirstOf,
     Test,
     compile_condition,

@@ -2,7 +2,8 @@
 
 Estimates are shown with an uncertainty band around a noisy reading, hidden meters are
 not shown, and a hidden lens is not named until the game ends.  The UI, plain mode and
-reports all read this, so none can leak hidden truth by accident.
+reports all read this (:func:`view`, or :func:`lens_is_hidden` and
+:func:`meter_visibility` for one decision), so none can leak hidden truth by accident.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.engine import rng
+from game.engine.core import current_decision, is_over
 from game.engine.state import Decision, GameState
 
 if TYPE_CHECKING:
+    from game.content.models import Meter, Visibility
     from game.content.scenario import Scenario
 
 MONTHS = (
@@ -111,6 +114,18 @@ def _reading(state: GameState, index: int, value: int, spread: int) -> int:
     return value + round(fraction * spread)
 
 
+def lens_is_hidden(state: GameState) -> bool:
+    """Whether the player may not know the lens now: a hidden lens, until the game ends."""
+    return state.lens_hidden and not is_over(state)
+
+
+def meter_visibility(state: GameState, meter: Meter) -> Visibility:
+    """How the player sees ``meter`` now: as the content says ("exact", "estimate" or
+    "hidden") while the game goes on, and "exact" once it has ended (the debrief shows
+    the truth)."""
+    return "exact" if is_over(state) else meter.visibility
+
+
 def band_label(bands: object, value: int) -> str:
     """The label of the band containing ``value`` ('' if none)."""
     label = ""
@@ -122,14 +137,14 @@ def band_label(bands: object, value: int) -> str:
 
 def view(scenario: Scenario, state: GameState) -> View:
     """The player's view of ``state``."""
-    over = state.ending is not None
     meters = []
     for i, meter in enumerate(scenario.meters):
         if i == 0:
             continue
         value, prev = state.meters[i], state.previous[i]
-        vis = meter.visibility
-        if vis == "hidden" and not over:
+        vis = meter.visibility  # what the content says, shown beside what the player sees
+        shown_as = meter_visibility(state, meter)
+        if shown_as == "hidden":
             meters.append(
                 MeterView(
                     meter.id,
@@ -146,7 +161,7 @@ def view(scenario: Scenario, state: GameState) -> View:
                 )
             )
             continue
-        if vis == "estimate" and not over:
+        if shown_as == "estimate":
             spread = state.uncertainty[i]
             shown = _reading(state, i, value, spread)
             shown_prev = _reading(state, i, prev, spread)
@@ -195,8 +210,8 @@ def view(scenario: Scenario, state: GameState) -> View:
         tuple(r.name for r in rungs),
     )
     lens = scenario.lens.get(state.lens)
-    lens_name = "hidden" if state.lens_hidden and not over else (lens.name if lens else "none")
-    decision = state.pending[0] if state.pending and not over else None
+    lens_name = "hidden" if lens_is_hidden(state) else (lens.name if lens else "none")
+    decision = current_decision(state)
     return View(
         state.turn,
         state.turn_limit,

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
-from game.content.exercise import Exercise
 from game.debrief import Moment, build_debrief, meter_history, sparkline
 from game.engine import EngineError, GameState, draw_lens, outcome
 from game.engine.setup import Setup
+from game.exercise import Exercise
 from game.saves import LoadedSave, SaveError, list_saves, load_save, read_save_document
 from game.sim.report import wilson
 from game.sim.runner import simulate
@@ -388,7 +388,7 @@ def _disambiguate(students: list[StudentResult]) -> None:
 
 
 def _item_title(scenario: Scenario, kind: str, item_id: str) -> str:
-    item = scenario.card.get(item_id) if kind == "card" else scenario.event.get(item_id)
+    item = scenario.item(kind, item_id)
     return item.title if item else item_id
 
 

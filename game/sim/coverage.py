@@ -14,7 +14,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from game.content import Scenario
-from game.engine import EngineError, GameState, choices, choose, event_conditions, new_game
+from game.engine import (
+    EngineError,
+    GameState,
+    choices,
+    choose,
+    current_decision,
+    event_conditions,
+    is_over,
+    new_game,
+    outcome,
+)
 from game.engine.rules import rules_for
 
 
@@ -23,12 +33,13 @@ def _invariant_problem(scenario: Scenario, state: GameState) -> str | None:
     for i, value in enumerate(state.meters):
         if not rules.lo[i] <= value <= rules.hi[i]:
             return f"meter {rules.meter_ids[i]} = {value} is outside its range"
-    if state.ending is None:
-        if not state.pending:
+    if not is_over(state):
+        decision = current_decision(state)
+        if decision is None:
             return "no decision and no ending (a dead end)"
         n = len(choices(scenario, state))
         if not 2 <= n <= 4:
-            return f"decision {state.pending[0].id} offers {n} options"
+            return f"decision {decision.id} offers {n} options"
     elif state.turn > state.turn_limit:
         return f"game ran past its turn limit ({state.turn})"
     return None
@@ -78,10 +89,12 @@ def run_coverage(
                     break
                 for event_id, holds in event_conditions(scenario, state).items():
                     (seen_true if holds else seen_false).add(event_id)
-                if state.ending is not None:
-                    reached.add(state.ending)
+                decision = current_decision(state)
+                if decision is None:  # over: _invariant_problem rules out a dead end
+                    result = outcome(scenario, state)
+                    if result is not None:
+                        reached.add(result.ending.id)
                     break
-                decision = state.pending[0]
                 if decision.kind == "card":
                     dealt.add(decision.id)
                 options = choices(scenario, state)

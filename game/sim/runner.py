@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from game.content import Scenario, load_scenario
-from game.engine import Setup, choices, choose, new_game, start
+from game.engine import Setup, choices, choose, current_decision, new_game, outcome, start
 from game.engine.rng import MASK, mix
 from game.engine.rules import rules_for
 from game.sim.strategies import Strategy, make_strategy
@@ -87,8 +87,7 @@ def play_one(
     picks: list[str] = []
     events: list[str] = list(state.news)
     rules: set[str] = set()
-    while state.ending is None:
-        decision = state.pending[0]
+    while (decision := current_decision(state)) is not None:
         if decision.kind == "card":
             cards.append(decision.id)
         options = choices(scenario, state)
@@ -97,12 +96,15 @@ def play_one(
         state, report = choose(scenario, state, option)
         events.extend(report.news)
         rules.update(report.rules_applied)
+    result = outcome(scenario, state)
+    if result is None:  # the engine never leaves an unfinished game without a decision
+        raise RuntimeError(f"seed {seed}: the game is not over but owes no decision")
     return GameRecord(
         strategy_name,
         lens,
         seed,
-        state.ending,
-        state.turn,
+        result.ending.id,
+        result.turn,
         tuple(cards),
         tuple(picks),
         tuple(events),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from game.content.models import Option
 from game.content.scenario import Scenario
-from game.engine import GameState, choices, choose, current_decision
+from game.engine import GameState, choose, current_decision, outcome
 
 
 class StrategyError(ValueError):
@@ -89,9 +89,10 @@ def _greedy(meter: str, index: int, sign: float) -> Picker:
         for o in options:
             after, _ = choose(sc, st, o.id)
             value = sign * after.meters[index]
-            if after.ending is not None:
+            result = outcome(sc, after)
+            if result is not None:
                 # an option that ends the game is judged by how good that ending is too
-                value += (sum(sc.ending[after.ending].scores.values()) - mean_total) * 10
+                value += (result.total - mean_total) * 10
             scores.append(value)
         return _best(options, scores, rnd)
 
@@ -159,13 +160,3 @@ def default_strategy_names(scenario: Scenario) -> list[str]:
     if len(scenario.meters) > 1:
         names.append(f"greedy:{scenario.meters[1].id}:high")
     return names
-
-
-def play_game(
-    scenario: Scenario, strategy: Strategy, state: GameState, rnd: random.Random
-) -> GameState:
-    """Play ``state`` to its end with ``strategy`` (used by tests and tools)."""
-    while state.ending is None:
-        options = choices(scenario, state)
-        state, _ = choose(scenario, state, strategy.pick(scenario, state, options, rnd))
-    return state

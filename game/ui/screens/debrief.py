@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, TabPane
 
+from game.engine import outcome
 from game.session import Session
 from game.ui.widgets.debrief import MeterChart
 from game.ui.widgets.prose import Doc, Prose
@@ -163,8 +164,8 @@ class DebriefScreen(Screen[str]):
 
     def on_mount(self) -> None:
         scenario, state = self.session.scenario, self.session.state
-        ending = scenario.ending.get(state.ending or "")
-        title = ending.title if ending else "The end"
+        result = outcome(scenario, state)
+        title = result.ending.title if result else "The end"
         self.query_one("#debrief-status", Static).update(
             Content.assemble(
                 ("DEBRIEF", "bold reverse"), f"  {title} · turn {state.turn} · seed {state.seed}"

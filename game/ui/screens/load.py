@@ -66,10 +66,12 @@ def row_content(row: SaveRow) -> Content:
         )
     state = row.loaded.state
     scenario = row.loaded.scenario
+    from game.engine import outcome
     from game.engine.view import date_of
 
-    if state.ending is not None:
-        status = f"game over: {scenario.ending[state.ending].title}"
+    result = outcome(scenario, state)
+    if result is not None:
+        status = f"game over: {result.ending.title}"
     else:
         status = f"turn {state.turn} of {state.turn_limit} · {date_of(scenario, state.turn)}"
     kind = "kept copy" if row.loaded.meta.kind == "save" else "game"

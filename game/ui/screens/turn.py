@@ -103,10 +103,7 @@ class TurnScreen(Screen[None]):
         decision = current_decision(self.session.state)
         if decision is None:
             return None
-        scenario = self.session.scenario
-        return (
-            scenario.card[decision.id] if decision.kind == "card" else scenario.event[decision.id]
-        )
+        return self.session.scenario.item(decision.kind, decision.id)
 
     def refresh_board(self) -> None:
         """Hand the current view down to every widget."""

@@ -1,0 +1,56 @@
+"""Pilot helpers the app's test modules share: run an async test, wait for the app to
+settle, start a game through the title screen."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec
+
+from textual.pilot import Pilot
+
+from game.ui.screens.briefing import BriefingScreen
+from game.ui.screens.new_game import NewGameScreen
+from game.ui.screens.turn import TurnScreen
+
+P = ParamSpec("P")
+
+
+def async_test(test: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
+    """Run an async test in its own event loop (no async pytest plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for the scenario to load behind the title screen, for workers and for
+    pending refreshes."""
+    for _ in range(200):
+        if pilot.app.ready:
+            break
+        await pilot.pause(0.02)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    assert pilot.app.ready
+
+
+async def start_game(pilot: Pilot[Any], *, lens_down: int = 0) -> None:
+    """From the title screen: new game (hidden lens unless moved), begin turn one."""
+    await settle(pilot)
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, NewGameScreen)
+    for _ in range(lens_down):
+        await pilot.press("down")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, BriefingScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, TurnScreen)
