@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from game.saves import LoadedSave
 
 INBOX = "injects.log"
+DEFAULT_HOST = "127.0.0.1"
+"""Where ``offramp serve`` listens unless told otherwise: this machine only."""
+DEFAULT_PORT = 8000
 _RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)]
 )

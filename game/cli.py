@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game.buildcheck import REBUILD, stale_extensions
+from game.classroom import DEFAULT_HOST, DEFAULT_PORT
 from game.content import resolve_scenario_dir
 from game.content.errors import ContentError
-
-# Stdlib only, but asyncio among it: about 25 ms more at every start (`offramp --help`
-# 40 -> 65 ms, `validate` 200 -> 225 ms), the price of defining the defaults once.
-from game.serve import DEFAULT_HOST, DEFAULT_PORT
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario

@@ -51,13 +51,10 @@ def render_decision(scenario: Scenario, state: GameState) -> list[str]:
     decision = current_decision(state)
     if decision is None:
         return []
-    if decision.kind == "card":
-        card = scenario.card[decision.id]
-        title, text = card.title, card.text
-    else:
-        event = scenario.event[decision.id]
-        title, text = f"Event: {event.title}", event.text
-    lines = [f"--- {title} ---", text]
+    item = scenario.item(decision.kind, decision.id)
+    assert item is not None  # the engine dealt it from this scenario
+    title = item.title if decision.kind == "card" else f"Event: {item.title}"
+    lines = [f"--- {title} ---", item.text]
     for n, option in enumerate(choices(scenario, state), start=1):
         lines.append(f"  {n}. {option.text}")
         cites = [f"{c.stance} {c.label()}" for c in option.citations]

@@ -38,8 +38,8 @@ from game.lifeline import SERVER_PID
 if TYPE_CHECKING:
     from aiohttp import web
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
+from game.classroom import DEFAULT_HOST, DEFAULT_PORT
+
 ANY_HOST = {"", "0.0.0.0", "::", "*"}
 MOST_SESSIONS = 40
 """The default cap on games at once: a large class (see :func:`default_max_sessions`)."""

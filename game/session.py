@@ -22,7 +22,6 @@ from game.engine import (
     Setup,
     TurnReport,
     choose,
-    current_decision,
     is_over,
     opening,
 )
@@ -333,26 +332,14 @@ class Session:
 
     # --- what the front ends show -------------------------------------------------------
 
-    def decision_title(self, state: GameState | None = None) -> str:
-        """Title of the card or event owed in ``state`` (default: now)."""
-        decision = current_decision(state or self.state)
-        if decision is None:
-            return ""
-        if decision.kind == "card":
-            return self.scenario.card[decision.id].title
-        return self.scenario.event[decision.id].title
-
     def _item(self, after: GameState, report: TurnReport) -> LogItem:
         scenario = self.scenario
         decision = report.decision
         if decision is None:  # the opening news of a new game
             title, option = "The crisis opens", ""
         else:
-            owner = (
-                scenario.card[decision.id]
-                if decision.kind == "card"
-                else scenario.event[decision.id]
-            )
+            owner = scenario.item(decision.kind, decision.id)
+            assert owner is not None  # the engine dealt it from this scenario
             title = owner.title
             option = next((o.text for o in owner.options if o.id == report.option), report.option)
         return LogItem(

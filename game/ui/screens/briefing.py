@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer
 
+from game.engine.view import lens_is_hidden
 from game.session import Session
 from game.ui.text import linked
 from game.ui.widgets.prose import Doc, Prose
@@ -90,7 +91,7 @@ def briefing_doc(session: Session) -> Doc:
         source = scenario.source.get(lens.source)
         by = f" ({source.author or source.title})" if source else ""
         doc.add((f"{lens.name}{by}", "bold"), " — ", lens.summary, prefix="• ")
-    if state.lens_hidden:
+    if lens_is_hidden(state):
         doc.add(
             (
                 "In this game the lens is hidden: one of these runs the world, and the "
