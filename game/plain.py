@@ -122,6 +122,7 @@ def play_plain(
             "your game goes on. Type an option's number; q saves and quits."
         )
     else:
+        _mention_unfinished(save_dir, say)
         session = Session.start(scenario, save_dir, free_setup(seed, lens if not hidden else None))
         say(
             f"{scenario.info.title} — seed {session.state.seed}. "
@@ -171,6 +172,18 @@ def _play(
             print(f"warning: {error}", file=sys.stderr)
     say(["", *render_ending(scenario, session.state)])
     return _not_saved(error, say) if error else 0
+
+
+def _mention_unfinished(saves: Path, say: Callable[[str], None]) -> None:
+    """Say that an unfinished game stays saved when a new one starts beside it."""
+    from game.saves import latest_unfinished
+
+    path = latest_unfinished(saves)
+    if path is not None:
+        say(
+            f"Your unfinished game in {path} stays saved; "
+            "offramp play --plain --continue resumes it. This is a new game."
+        )
 
 
 def _not_saved(error: str, say: Callable[[str], None]) -> int:

@@ -453,15 +453,18 @@ def is_finished(doc: SaveModel) -> bool:
     return doc.snapshot.get("ending") not in (None, "")
 
 
-def latest_unfinished(folder: Path) -> Path | None:
+def latest_unfinished(folder: Path, ours: Path | None = None) -> Path | None:
     """The newest game file in ``folder`` whose game is unfinished and not open in another
     window: what Continue resumes (readable files only; the copies a player kept with
-    ``s`` are not games' own files, and are loaded from the load screen)."""
+    ``s`` are not games' own files, and are loaded from the load screen).  ``ours``: the
+    game this window holds, which is open here and not elsewhere."""
     for path in list_saves(folder):
         try:
             doc = read_save_document(path)
         except SaveError:
             continue
-        if doc.meta.get("kind") != "save" and not is_finished(doc) and not game_in_play(path):
+        if doc.meta.get("kind") == "save" or is_finished(doc):
+            continue
+        if path == ours or not game_in_play(path):
             return path
     return None

@@ -269,3 +269,17 @@ class TestUntrustedFiles:
         with pytest.raises(SaveError, match="symbolic link"):
             read_save_document(link)
         assert latest_unfinished(tmp_path) is None
+
+
+def test_plain_says_an_unfinished_game_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new plain game beside an unfinished one names it and how to resume it."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("2\n"))
+    assert plain(tmp_path, "--seed", "4") == 0
+    (first,) = tmp_path.glob("*.toml")
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert plain(tmp_path, "--seed", "4") == 0
+    out = capsys.readouterr().out
+    assert f"Your unfinished game in {first} stays saved" in out and "--continue" in out

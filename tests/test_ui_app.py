@@ -605,3 +605,50 @@ def test_unknown_lens_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_scenario_loads_once() -> None:
     """The fixture scenario loads (guards the tests above)."""
     assert load_scenario(MINI).id == "mini"
+
+
+class TestNewBesideUnfinished:
+    """New game while a game is unfinished says so and asks; the old game stays."""
+
+    @async_test
+    async def test_asks_then_starts_beside_it(self, tmp_path: Path) -> None:
+        """Escape keeps the title and writes nothing; Enter goes on to a second file."""
+        from game.ui.screens.confirm import ConfirmScreen
+        from game.ui.screens.new_game import NewGameScreen
+
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_game(pilot)
+            await choose(pilot, 2)
+            first = game_file(tmp_path)
+            before = first.read_bytes()
+            app.go_title()
+            await pilot.pause()
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "turn 2 of 6" in app.screen.text and "stays saved" in app.screen.text
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, TitleScreen)
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, NewGameScreen)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        assert first.read_bytes() == before
+        assert len(list(tmp_path.glob("*.toml"))) == 2
+        assert load_save(first, scenario_dir=MINI).state.turn == 2
+
+
+def test_help_says_what_s_does() -> None:
+    """The help's line for `s` and the turn screen's binding describe the same thing."""
+    import inspect
+
+    from game.ui.screens import help as help_screen
+
+    save = next(b for b in TurnScreen.BINDINGS if getattr(b, "key", "") == "s")
+    assert "keep a copy of this turn" in getattr(save, "tooltip", "").lower()
+    assert "keep a copy of this turn" in inspect.getsource(help_screen)

@@ -291,7 +291,25 @@ class OffRampApp(App[int]):
             self.push_screen(LoadScreen(self.saves, self.scenario), self._load_chosen)
 
     def open_new_game(self) -> None:
-        """The new-game dialog."""
+        """The new-game dialog; first, when a game is unfinished, a word that it stays
+        saved and a question whether to start another."""
+        unfinished = self.continue_note()
+        if unfinished is None:
+            self._new_game_dialog()
+            return
+        from game.ui.screens.confirm import ConfirmScreen
+
+        self.push_screen(
+            ConfirmScreen(
+                "You have an unfinished game",
+                f"Your game at {unfinished} stays saved: Continue on the title screen "
+                "resumes it whenever you like.\n\nStart a new game beside it?",
+                "New game",
+            ),
+            lambda yes: self._new_game_dialog() if yes else None,
+        )
+
+    def _new_game_dialog(self) -> None:
         from game.ui.screens.new_game import NewGameScreen
 
         self.push_screen(
@@ -471,7 +489,7 @@ class OffRampApp(App[int]):
         """What Continue resumes, in words (None: nothing)."""
         from game.saves import SaveError, latest_unfinished, read_save_document
 
-        path = latest_unfinished(self.saves)
+        path = latest_unfinished(self.saves, self.session.path if self.session else None)
         if path is None:
             return None
         try:

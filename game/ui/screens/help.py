@@ -34,13 +34,13 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("w", "advisors: quotes and why each effect would happen"),
             ("a / n", "show advisors / news & log"),
             ("b", "read the briefing again"),
-            ("s", "save under a name (the game also autosaves every turn)"),
+            ("s", "save now and keep a copy of this turn (the game saves every turn)"),
         ),
     ),
     (
         "Title and debrief",
         (
-            ("n / c / l", "new game / continue the autosave / load a save"),
+            ("n / c / l", "new game / continue your latest game / load a save"),
             ("e", "debrief: export to Markdown in the saves folder"),
             ("t", "debrief: back to the title screen"),
         ),
