@@ -165,15 +165,29 @@ def _progress(total: int) -> Any:
 
 
 def cmd_inject(args: argparse.Namespace) -> int:
-    """Push an event to every running session of a class (applied at their next turn)."""
-    from game.classroom import push_inject
+    """Push an event to every running session of a class (applied at their next turn).
+
+    The class and its folder must be a class that plays: the exercise's code (``--class``
+    may repeat it), and a class folder that exists under ``--saves``, so an inject never
+    lands in an inbox no game reads."""
+    from game.classroom import class_dir, push_inject
     from game.exercise import CLASS_CODE, load_exercise
 
-    if not CLASS_CODE.fullmatch(args.class_code):
-        raise UsageError(f"bad class code {args.class_code!r}")
+    code = args.class_code
+    if code is not None and not CLASS_CODE.fullmatch(code):
+        raise UsageError(f"bad class code {code!r}")
     if args.exercise:
-        scenario = load_exercise(Path(args.exercise)).scenario
+        exercise = load_exercise(Path(args.exercise))
+        scenario = exercise.scenario
+        if code is not None and code != exercise.info.class_code:
+            raise UsageError(
+                f"--class {code!r} is not this exercise's class "
+                f"({exercise.info.class_code!r}); leave --class out to use the exercise's"
+            )
+        code = exercise.info.class_code
     else:
+        if code is None:
+            raise UsageError("give --exercise FILE (or --class CODE with --scenario)")
         scenario = _load(args.scenario)
     if args.event not in scenario.event:
         known = ", ".join(e.id for e in scenario.events if e.inject_only) or "none"
@@ -181,11 +195,14 @@ def cmd_inject(args: argparse.Namespace) -> int:
             f"unknown event {args.event!r} in scenario {scenario.id!r} "
             f"(inject-only events: {known})"
         )
-    path = push_inject(Path(args.saves), args.class_code, args.event)
-    print(
-        f"pushed {args.event!r} to class {args.class_code!r} ({path}); "
-        "each session applies it at its next turn"
-    )
+    folder = class_dir(Path(args.saves), code)
+    if not folder.is_dir():
+        raise UsageError(
+            f"no class folder {folder}: no game of class {code!r} has started in "
+            f"{args.saves}/ (run this where offramp serve runs, or give --saves)"
+        )
+    path = push_inject(Path(args.saves), code, args.event)
+    print(f"pushed {args.event!r} to class {code!r} ({path}); each game applies it next turn")
     return EXIT_OK
 
 
@@ -449,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="The event is checked against the exercise's scenario, or --scenario.",
     )
     inj.add_argument("event", help="event id")
-    inj.add_argument("--class", dest="class_code", required=True, help="the class code")
+    inj.add_argument("--class", dest="class_code", help="the class code (default: the exercise's)")
 
     new = add("new", cmd_new, "create a new scenario folder from a commented template")
     new.add_argument("name", help="scenario id (lower-case letters, digits, underscores)")

@@ -11,7 +11,7 @@ import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
@@ -74,6 +74,9 @@ class ExerciseInfo(Model):
     """Ask each student's name at the start (stored in the save, sanitised)."""
     briefing: Text = ""
     """An extra paragraph from the instructor, shown before the scenario's briefing."""
+    late_joiners: Literal["catch_up", "skip"] = "catch_up"
+    """A student who joins after live injects were pushed: "catch_up" gets them at their
+    first choice (the whole class has faced them), "skip" starts without them."""
 
     @model_validator(mode="after")
     def _cards_one_way(self) -> Self:

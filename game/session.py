@@ -139,7 +139,11 @@ class Session:
             exercise.scenario,
             state,
             class_dir(saves, code),
-            inbox=Inbox.from_now(saves, code),
+            inbox=(
+                Inbox(saves, code)
+                if exercise.info.late_joiners == "catch_up"
+                else Inbox.from_now(saves, code)
+            ),
             player=player,
             exercise_title=exercise.info.title,
             exercise_note=exercise.info.briefing,

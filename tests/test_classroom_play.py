@@ -77,10 +77,9 @@ class TestPlainExercise:
         assert loaded.state.lens_hidden
         assert loaded.meta.player == "Ann" and loaded.meta.class_code == "c1"
 
-    def test_inject_pushed_mid_game_is_in_the_save(
-        self, exercise: Exercise, tmp_path: Path
-    ) -> None:
-        push_inject(tmp_path, "c1", "storm")  # before the student joins: not theirs
+    def test_inject_pushed_mid_game_is_in_the_save(self, tmp_path: Path) -> None:
+        exercise = load_exercise(exercise_file(tmp_path, extra='late_joiners = "skip"\n'))
+        push_inject(tmp_path, "c1", "storm")  # before the student joins: skipped
         plain(exercise, tmp_path, "1\n")
         save = tmp_path / "c1" / "Ann.toml"
         assert injects_in(save) == []
@@ -96,6 +95,12 @@ class TestPlainExercise:
         # resuming again does not apply it twice
         plain(exercise, tmp_path, "1\n")
         assert injects_in(save) == ["summit"]
+
+    def test_a_late_joiner_catches_up_by_default(self, exercise: Exercise, tmp_path: Path) -> None:
+        push_inject(tmp_path, "c1", "storm")  # pushed before this student joined
+        text = plain(exercise, tmp_path, "1\n")
+        assert f"FROM YOUR INSTRUCTOR: {exercise.scenario.event['storm'].title}" in text
+        assert injects_in(tmp_path / "c1" / "Ann.toml") == ["storm"]
 
     def test_finished_game_is_kept_and_a_new_file_used(
         self, exercise: Exercise, tmp_path: Path
@@ -192,6 +197,21 @@ def test_estimates_are_not_told_during_play(tmp_path: Path) -> None:
 
 
 class TestCommand:
+    def test_inject_takes_the_exercises_class(
+        self, exercise: Exercise, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = str(exercise.path)
+        saves = str(tmp_path)
+        args = ["inject", "storm", "--exercise", path, "--saves", saves]
+        assert main(args) == 2  # nobody of class c1 has started here
+        assert "no class folder" in capsys.readouterr().err
+        plain(exercise, tmp_path, "1\n")
+        assert main([*args, "--class", "other"]) == 2
+        assert "not this exercise's class" in capsys.readouterr().err
+        assert not (tmp_path / "other").exists()
+        assert main(args) == 0
+        assert read_injects(tmp_path, "c1") == ["storm"]
+
     def test_exercise_sets_seed_and_lens(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
