@@ -50,6 +50,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{exercise.scenario.id!r}, seed {exercise.info.seed}, class "
             f"{exercise.info.class_code!r}, {len(exercise.injects)} scheduled injects."
         )
+        from game.sim.classreport import degenerate_outcome
+
+        warning = degenerate_outcome(exercise)
+        if warning:
+            print(f"{folder}: exercise.turn_limit: warning: {warning}", file=sys.stderr)
         return EXIT_OK
     from game.content.loader import load_scenario
 
@@ -279,8 +284,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from game.exercise import load_exercise
     from game.sim.classreport import (
         build_class_report,
+        class_report_csv,
         class_report_html,
         class_report_markdown,
+        class_report_projector,
         class_report_text,
     )
 
@@ -296,8 +303,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         _emit(class_report_html(report), args.html)
     elif args.markdown:
         _emit(class_report_markdown(report), args.markdown)
-    else:
+    elif not (args.csv or args.projector):
         _emit(class_report_text(report), None)
+    if args.csv:
+        _emit(class_report_csv(report), args.csv)
+    if args.projector:
+        _emit(class_report_projector(report), args.projector)
     return EXIT_OK
 
 
@@ -496,6 +507,14 @@ def build_parser() -> argparse.ArgumentParser:
     out = report.add_mutually_exclusive_group()
     out.add_argument("--markdown", metavar="FILE", help="write a Markdown report to FILE")
     out.add_argument("--html", metavar="FILE", help="write an HTML report with charts to FILE")
+    report.add_argument(
+        "--csv", metavar="FILE", help="also write one row per student for a gradebook"
+    )
+    report.add_argument(
+        "--projector",
+        metavar="FILE",
+        help="also write one HTML screen for the projector (endings, splits, questions)",
+    )
     return parser
 
 

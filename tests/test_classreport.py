@@ -23,10 +23,13 @@ from game.sim.classreport import (
     ClassReport,
     StudentResult,
     build_class_report,
+    class_report_csv,
     class_report_html,
     class_report_markdown,
+    class_report_projector,
     class_report_text,
     clean_name,
+    divisive_cards,
 )
 
 from .helpers import CUBA, MINI, Picker, anyone, first, last, offramp, scenario_at
@@ -353,7 +356,7 @@ class TestRenderers:
         assert "erin — in progress" in text
         for name in BAD_FILES:
             assert name in text
-        assert "random" in text and "advocate:hawks" in text
+        assert "Random player" in text and "Advice of hawks" in text
 
 
 class TestCommand:
@@ -392,3 +395,81 @@ class TestCommand:
             "report", str(klass.folder), "--html", str(tmp_path / "a"), "--markdown", "b"
         )
         assert result.returncode == 2 and "not allowed with" in result.stderr
+
+
+class TestInjectsGradebookProjector:
+    """Live injects in the report, a gradebook CSV, and one screen for the projector."""
+
+    def test_each_students_injects_and_what_came_next(self, klass: Klass) -> None:
+        cuba = scenario_at(CUBA)
+        for mine in klass.students:
+            theirs = next(s for s in klass.report.students if s.file == mine.file)
+            log = mine.state.log
+            expected = [(e.turn, e.id) for e in log if e.kind == "inject"]
+            assert [(i.turn, i.event) for i in theirs.injects] == expected
+            for got in theirs.injects:
+                at = next(k for k, e in enumerate(log) if e.kind == "inject" and e.turn == got.turn)
+                nxt = next((e for e in log[at + 1 :] if e.kind != "inject"), None)
+                if nxt is None:
+                    assert got.next_choice == ""
+                else:
+                    item = cuba.item(nxt.kind, nxt.id)
+                    assert item is not None and got.next_choice.startswith(item.title)
+        received = sum(len(s.injects) for s in klass.report.students)
+        assert received and sum(i.students for i in klass.report.injects) == received
+
+    def test_injects_in_every_renderer(self, klass: Klass) -> None:
+        title = klass.report.injects[0].title
+        text = class_report_text(klass.report)
+        assert "LIVE INJECTS" in text and title in text
+        assert "## Live injects" in class_report_markdown(klass.report)
+        assert "<h2>Live injects</h2>" in class_report_html(klass.report)
+
+    def test_csv_has_a_row_per_student_with_scores(self, klass: Klass) -> None:
+        import csv
+        import io
+
+        rows = list(csv.DictReader(io.StringIO(class_report_csv(klass.report))))
+        assert [r["file"] for r in rows] == [s.file for s in klass.report.students]
+        cuba = scenario_at(CUBA)
+        for row, s in zip(rows, klass.report.students, strict=True):
+            assert row["finished"] == ("yes" if s.finished else "no")
+            assert row["turns"] == str(s.turns)
+            if s.finished:
+                assert row["total"] == str(s.total_score)
+                total = sum(int(row[c.label]) for c in cuba.criteria if row[c.label])
+                assert total == s.total_score
+            else:
+                assert row["total"] == ""
+            assert row["injects"] == " ".join(f"{i.event}@{i.turn}" for i in s.injects)
+        mallory = next(r for r in rows if r["file"] == "mallory.toml")
+        assert not mallory["name"].startswith(("=", "+", "-", "@"))
+
+    def test_projector_is_one_screen_of_what_matters(self, klass: Klass) -> None:
+        page = class_report_projector(klass.report)
+        assert "<svg" in page and "<script" not in page
+        for q in klass.report.questions:
+            assert html.escape(q) in page
+        for card in divisive_cards(klass.report):
+            assert html.escape(card.title) in page
+        assert klass.report.made and klass.report.made in page
+        assert klass.report.baseline is not None
+        labels = [row.label for row in klass.report.baseline.rows]
+        assert labels[0] == "Random player" and all("advocate:" not in x for x in labels)
+        assert all(html.escape(x) in page for x in labels)
+
+    def test_divisive_cards_split_most(self, klass: Klass) -> None:
+        split = divisive_cards(klass.report)
+        assert 0 < len(split) <= 3
+        top = [max(o.count for o in c.options) / c.total for c in split]
+        assert top == sorted(top)
+
+    def test_command_writes_csv_and_projector(self, klass: Klass, tmp_path: Path) -> None:
+        sheet, screen = tmp_path / "grades.csv", tmp_path / "projector.html"
+        result = offramp(
+            "report", str(klass.folder), "--scenario", str(CUBA), "--baseline-runs", "2",
+            "--csv", str(sheet), "--projector", str(screen),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert sheet.read_text(encoding="utf-8").startswith("name,file,finished,ending,")
+        assert "Where the class split" in screen.read_text(encoding="utf-8")

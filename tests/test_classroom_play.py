@@ -197,6 +197,21 @@ def test_estimates_are_not_told_during_play(tmp_path: Path) -> None:
 
 
 class TestCommand:
+    def test_validate_warns_of_a_degenerate_turn_limit(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        short = tmp_path / "short"
+        short.mkdir()
+        path = exercise_file(short).read_text(encoding="utf-8")
+        (short / "exercise.toml").write_text(
+            path.replace("turn_limit = 6", "turn_limit = 1"), encoding="utf-8"
+        )
+        assert main(["validate", str(short / "exercise.toml")]) == 0
+        err = capsys.readouterr().err
+        assert "warning:" in err and "turn_limit = 1" in err
+        assert main(["validate", str(exercise_file(tmp_path))]) == 0
+        assert "warning:" not in capsys.readouterr().err
+
     def test_inject_takes_the_exercises_class(
         self, exercise: Exercise, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
@@ -47,6 +48,31 @@ class PathStep:
 
 
 @dataclass(frozen=True, slots=True)
+class InjectReceived:
+    """A live inject a student's game took, and what the student chose next."""
+
+    turn: int
+    """The turn at whose choice the game took it (it fires in the next turn's news)."""
+    event: str
+    title: str
+    next_choice: str
+    """"Card title: option text" of the student's next decision ('' if none yet)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InjectSummary:
+    """One live inject across the class: who received it, when, and what came next."""
+
+    event: str
+    title: str
+    students: int
+    turns: tuple[int, ...]
+    """The turns at which games took it, sorted (a student may join late)."""
+    next_choices: tuple[tuple[str, int], ...]
+    """The decisions taken right after it, most frequent first."""
+
+
+@dataclass(frozen=True, slots=True)
 class StudentResult:
     """One student's game, as the report shows it."""
 
@@ -67,6 +93,10 @@ class StudentResult:
     history: dict[str, tuple[int, ...]]
     """Meter label -> true value at the start of each turn, then the latest value."""
     warnings: tuple[str, ...] = ()
+    scores: dict[str, int] = field(default_factory=dict)
+    """Each criterion's score of a finished game (empty while it goes on)."""
+    injects: tuple[InjectReceived, ...] = ()
+    """The live injects the game took, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +156,8 @@ class BaselineRow:
     games: int
     shares: dict[str, float]
     """Ending id -> share of games, every ending of the scenario in content order."""
+    label: str = ""
+    """The strategy named for people: "Denison's advice", "Random player"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +199,12 @@ class ClassReport:
     """Discussion questions of the endings reached and of the lens, deduplicated."""
     notes: list[str] = field(default_factory=list)
     """Things the instructor should know (mixed setups, changed content, no baseline)."""
+    injects: list[InjectSummary] = field(default_factory=list)
+    """The live injects the class received."""
+    criteria: list[tuple[str, str]] = field(default_factory=list)
+    """(id, label) of the scenario's scoring criteria, in order."""
+    made: str = ""
+    """When the report was made (local time, to the minute)."""
 
     @property
     def finished(self) -> list[StudentResult]:
@@ -262,6 +300,9 @@ def build_class_report(
         meters=[_meter_info(scenario, i) for i in range(len(scenario.meters))],
     )
     report.outcomes = _outcomes(scenario, report.finished)
+    report.injects = _inject_summaries(students)
+    report.criteria = [(c.id, c.label) for c in scenario.criteria]
+    report.made = datetime.now().strftime("%Y-%m-%d %H:%M")
     report.choices = _choices(scenario, [save.state for save in played])
     report.questions = _questions(scenario, report.finished, lens_id)
     for student in students:
@@ -346,6 +387,7 @@ def _student(scenario: Scenario, save: LoadedSave) -> StudentResult:
         for entry in state.log
         if entry.kind != "inject"
     )
+    injects = _injects_received(scenario, state)
     result = outcome(scenario, state)
     if result is not None:
         debrief = build_debrief(scenario, state)
@@ -361,6 +403,8 @@ def _student(scenario: Scenario, save: LoadedSave) -> StudentResult:
             moment=debrief.moments[0] if debrief.moments else None,
             history=dict(debrief.history),
             warnings=tuple(save.warnings),
+            scores=dict(result.scores),
+            injects=injects,
         )
     steps = save.history()
     first = steps[0].before if steps else save.initial()
@@ -376,7 +420,44 @@ def _student(scenario: Scenario, save: LoadedSave) -> StudentResult:
         moment=None,
         history=meter_history(scenario, steps, first, state),
         warnings=tuple(save.warnings),
+        injects=injects,
     )
+
+
+def _injects_received(scenario: Scenario, state: GameState) -> tuple[InjectReceived, ...]:
+    """The live injects in a game's log, each with the decision taken next."""
+    out = []
+    log = state.log
+    for i, entry in enumerate(log):
+        if entry.kind != "inject":
+            continue
+        nxt = next((e for e in log[i + 1 :] if e.kind != "inject"), None)
+        choice = ""
+        if nxt is not None:
+            choice = (
+                f"{_item_title(scenario, nxt.kind, nxt.id)}: "
+                f"{option_text(scenario, nxt.kind, nxt.id, nxt.option)}"
+            )
+        event = scenario.event.get(entry.id)
+        out.append(InjectReceived(entry.turn, entry.id, event.title if event else entry.id, choice))
+    return tuple(out)
+
+
+def _inject_summaries(students: Sequence[StudentResult]) -> list[InjectSummary]:
+    by_event: dict[str, list[InjectReceived]] = {}
+    for student in students:
+        for got in student.injects:
+            by_event.setdefault(got.event, []).append(got)
+    return [
+        InjectSummary(
+            event=event,
+            title=got[0].title,
+            students=len(got),
+            turns=tuple(sorted({g.turn for g in got})),
+            next_choices=tuple(Counter(g.next_choice for g in got if g.next_choice).most_common()),
+        )
+        for event, got in by_event.items()
+    ]
 
 
 def _disambiguate(students: list[StudentResult]) -> None:
@@ -493,6 +574,46 @@ def _setup_notes(
     return notes
 
 
+DEGENERATE_SHARE = 0.95
+"""An exercise whose simulated games end this often in one ending teaches little."""
+
+
+def degenerate_outcome(exercise: Exercise, runs: int = 100) -> str:
+    """A warning when the exercise's crisis (its turn limit above all) makes nearly every
+    simulated game, whatever the strategy, end the same way; '' otherwise."""
+    scenario = exercise.scenario
+    lens = _exercise_lens(exercise)
+    strategies = ["random", *(f"advocate:{s.id}" for s in scenario.sources)]
+    records = simulate(
+        scenario, strategies, [lens], runs, seed=BASELINE_SEED, jobs=1, crisis=exercise.setup
+    )
+    ending, count = Counter(r.ending for r in records).most_common(1)[0]
+    share = count / len(records)
+    if share < DEGENERATE_SHARE:
+        return ""
+    title = scenario.ending[ending].title if ending in scenario.ending else ending
+    return (
+        f"{share:.0%} of {len(records)} simulated games (every strategy) end in {title!r} "
+        f"with turn_limit = {exercise.turn_limit}: the class will mostly see one ending; "
+        "a longer turn limit, or injects that force a turn, make the choices matter"
+    )
+
+
+def strategy_label(scenario: Scenario, name: str) -> str:
+    """A strategy named by its author: "advocate:000" is "Denison's advice"."""
+    if name == "random":
+        return "Random player"
+    if name.startswith("advocate:"):
+        source = scenario.source.get(name.removeprefix("advocate:"))
+        if source is None:
+            return name
+        words = (source.author or "").split()
+        if len(words) >= 2 and all(w[:1].isupper() and w.isalpha() for w in words):
+            return f"{words[-1]}'s advice"  # a person's name: "Denison's advice"
+        return f"Advice of {source.id}"
+    return name
+
+
 def _baseline(scenario: Scenario, lens: str, crisis: Setup, source: str, runs: int) -> Baseline:
     strategies = ["random", *(f"advocate:{s.id}" for s in scenario.sources)]
     records = simulate(
@@ -507,6 +628,7 @@ def _baseline(scenario: Scenario, lens: str, crisis: Setup, source: str, runs: i
                 strategy=name,
                 description=make_strategy(scenario, name).description,
                 games=games,
+                label=strategy_label(scenario, name),
                 shares={e.id: endings[e.id] / games if games else 0.0 for e in scenario.endings},
             )
         )
@@ -619,6 +741,11 @@ def class_report_text(report: ClassReport) -> str:
                 out.append(f"    {o.count:>3}  {o.text}")
         out.append("")
 
+    if r.injects:
+        out.append("LIVE INJECTS")
+        out += [f"  {line}" for line in _inject_lines(r)]
+        out.append("")
+
     if r.students:
         out.append("STUDENTS")
         for n, s in enumerate(r.students, start=1):
@@ -652,11 +779,66 @@ def class_report_text(report: ClassReport) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _inject_lines(report: ClassReport) -> list[str]:
+    """Each live inject: who took it at which turns, and what they chose next."""
+    lines = []
+    for inj in report.injects:
+        turns = ", ".join(str(t) for t in inj.turns)
+        head = (
+            f"{inj.title}: received by {inj.students} student"
+            f"{'s' if inj.students != 1 else ''} (turn{'s' if len(inj.turns) != 1 else ''} "
+            f"{turns})"
+        )
+        nxt = "; ".join(f"{text} ({n})" for text, n in inj.next_choices[:3])
+        lines.append(f"{head}; chosen next: {nxt}" if nxt else head)
+    return lines
+
+
+def class_report_csv(report: ClassReport) -> str:
+    """One row per student for a gradebook: name, file, finished, ending, each criterion's
+    score and the total, turns, and the live injects received (event@turn)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    criteria = report.criteria
+    labels = [label for _, label in criteria]
+    writer.writerow(["name", "file", "finished", "ending", *labels, "total", "turns", "injects"])
+    for s in report.students:
+        scores = [str(s.scores[c]) if c in s.scores else "" for c, _ in criteria]
+        writer.writerow(
+            [
+                _spreadsheet_safe(s.name),
+                _spreadsheet_safe(s.file),
+                "yes" if s.finished else "no",
+                s.ending_title,
+                *scores,
+                "" if s.total_score is None else str(s.total_score),
+                str(s.turns),
+                " ".join(f"{i.event}@{i.turn}" for i in s.injects),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """A name from a file, kept from being read as a formula by a spreadsheet."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def divisive_cards(report: ClassReport, most: int = 3) -> list[CardChoices]:
+    """The cards the class split on most (faced at least twice): the smallest share for
+    the most chosen option first."""
+    faced = [c for c in report.choices if c.total >= 2 and len(c.options) > 1]
+    return sorted(faced, key=lambda c: max(o.count for o in c.options) / c.total)[:most]
+
+
 def _comparison_rows(report: ClassReport) -> list[list[str]]:
     """Ending × (class, each strategy) shares, header first; endings nobody reached omitted."""
     baseline = report.baseline
     rows = baseline.rows if baseline else ()
-    header = ["Ending", f"Class (n={len(report.finished)})", *(row.strategy for row in rows)]
+    header = ["Ending", f"Class (n={len(report.finished)})", *(row.label for row in rows)]
     body = []
     for e in report.outcomes:
         shares = [row.shares.get(e.ending, 0.0) for row in rows]
@@ -720,7 +902,7 @@ def class_report_markdown(report: ClassReport) -> str:
         out.append("|---|" + "---:|" * (len(rows[0]) - 1))
         out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows[1:]]
         out += ["", "Strategies:", ""]
-        out += [f"- `{row.strategy}`: {_md(row.description)}" for row in r.baseline.rows]
+        out += [f"- {_md(row.label)}: {_md(row.description)}" for row in r.baseline.rows]
     else:
         out.append("*No baseline was simulated.*")
     out.append("")
@@ -757,6 +939,11 @@ def class_report_markdown(report: ClassReport) -> str:
                 f"| {_md(s.name)} | `{line}` | {values[0]} | {min(values)} | {max(values)} "
                 f"| {values[-1]} |"
             )
+        out.append("")
+
+    if r.injects:
+        out += ["## Live injects", ""]
+        out += [f"- {_md(line)}" for line in _inject_lines(r)]
         out.append("")
 
     out += ["## Students", ""]
@@ -1024,6 +1211,8 @@ def class_report_html(report: ClassReport) -> str:
         out.append(f"Exercise: {_h(r.exercise_title)}<br>")
     if lens := _lens_line(r):
         out.append(f"{_h(lens)}<br>")
+    if r.made:
+        out.append(f"Made {_h(r.made)}<br>")
     out += [_h(_summary(r)), "</p>"]
     if not r.students:
         out.append(f'<p class="note">{_h(NO_SAVES)}</p>')
@@ -1051,10 +1240,7 @@ def class_report_html(report: ClassReport) -> str:
         out.append(f"<p>{_h(_baseline_line(r.baseline))}</p>")
         out.append(_html_table([[_h(c) for c in row] for row in _comparison_rows(r)]))
         out.append("<ul>")
-        out += [
-            f"<li><code>{_h(row.strategy)}</code>: {_h(row.description)}</li>"
-            for row in r.baseline.rows
-        ]
+        out += [f"<li>{_h(row.label)}: {_h(row.description)}</li>" for row in r.baseline.rows]
         out.append("</ul>")
     else:
         out.append('<p class="note">No baseline was simulated.</p>')
@@ -1071,6 +1257,11 @@ def class_report_html(report: ClassReport) -> str:
             bar = f'<span class="bar" style="width:{share * 8:.2f}em"></span> '
             rows.append([_h(o.text), str(o.count), bar + _pct(share)])
         out.append(_html_table(rows))
+
+    if r.injects:
+        out.append("<h2>Live injects</h2><ul>")
+        out += [f"<li>{_h(line)}</li>" for line in _inject_lines(r)]
+        out.append("</ul>")
 
     out.append("<h2>Meter trajectories</h2>")
     if r.students:
@@ -1140,3 +1331,70 @@ def class_report_html(report: ClassReport) -> str:
         out.append("</ul>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+_PROJECTOR_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2vh 3vw; font-size: 2.4vh; }
+h1 { font-size: 4vh; margin: 0 0 1vh; }
+h2 { font-size: 3vh; margin: 2vh 0 1vh; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 3vw; }
+.made { color: #555; }
+.bar { display: inline-block; height: 1em; background: #4477aa; vertical-align: middle; }
+svg { max-width: 100%; height: auto; }
+ol li { margin-bottom: 0.6vh; }
+"""
+
+
+def class_report_projector(report: ClassReport) -> str:
+    """One screen for the projector: the endings, the cards the class split on most, and
+    the questions for the discussion; self-contained HTML, no script."""
+    r = report
+    title = r.exercise_title or r.scenario_title or "Class report"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>{_h(title)}</title><style>{_PROJECTOR_CSS}</style></head><body>",
+        f"<h1>{_h(title)}</h1>",
+        f'<p class="made">{_h(_summary(r))} · made {_h(r.made)}</p>',
+        '<div class="grid"><div>',
+        "<h2>How the games ended</h2>",
+    ]
+    if r.finished:
+        out.append(outcome_chart_svg(r.outcomes))
+    else:
+        out.append("<p>No game has finished yet.</p>")
+    out.append("<h2>Where the class split</h2>")
+    split = divisive_cards(r)
+    if not split:
+        out.append("<p>No card was faced often enough to compare.</p>")
+    for card in split:
+        out.append(f"<p><strong>{_h(card.title)}</strong></p><ul>")
+        for o in card.options:
+            share = o.count / card.total if card.total else 0.0
+            bar = f'<span class="bar" style="width:{share * 10:.2f}em"></span>'
+            out.append(f"<li>{bar} {_pct(share)} {_h(o.text)}</li>")
+        out.append("</ul>")
+    out.append("</div><div><h2>For discussion</h2><ol>")
+    out += [f"<li>{_h(q)}</li>" for q in r.questions]
+    out.append("</ol>")
+    if r.baseline:
+        best = [
+            f"{_h(row.label)}: {_pct(max(row.shares.values(), default=0.0))} "
+            f"{_h(_most_common_ending(r, row))}"
+            for row in r.baseline.rows
+        ]
+        out.append("<h2>Simulated players in the same crisis</h2><ul>")
+        out += [f"<li>{line}</li>" for line in best]
+        out.append("</ul>")
+    out.append("</div></div></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _most_common_ending(report: ClassReport, row: BaselineRow) -> str:
+    if not row.shares:
+        return ""
+    ending = max(row.shares, key=lambda e: row.shares[e])
+    titles = {e.ending: e.title for e in report.outcomes}
+    return titles.get(ending, ending)
