@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
+from game.content.models import Effect, Event
 from game.content.scenario import Scenario
 from game.debrief import Debrief, build_debrief, debrief_markdown
 from game.engine import Change, choices, current_decision
@@ -85,6 +86,59 @@ def render_decision(scenario: Scenario, state: GameState) -> list[str]:
         for stance, labels in by_stance.items():
             lines.append(f"  {stance.capitalize()}: {', '.join(labels)}.")
     return lines
+
+
+def render_advisors(scenario: Scenario, state: GameState) -> list[str]:
+    """What the essays say on the current decision (``w``): for each option, each cited
+    passage with its author, stance and quote, then why its effects would happen."""
+    decision = current_decision(state)
+    if decision is None:
+        return []
+    item = scenario.item(decision.kind, decision.id)
+    assert item is not None  # the engine dealt it from this scenario
+    lines = [sentence(f"What the essays say on {item.title}")]
+    for n, option in enumerate(item.options, start=1):
+        lines.append(f"Option {n}: {option.text}")
+        for c in option.citations:
+            source = scenario.source.get(c.source)
+            who = source.author or source.title if source else c.source
+            quote = f": “{c.quote}”" if c.quote else "."
+            lines.append(f"  {c.stance.capitalize()}, {who}, {c.label()}{quote}")
+        for effect in option.effects:
+            if effect.why:
+                words = effect_words(scenario, effect)
+                lines.append(f"  {words[:1].upper()}{words[1:]}, because: {effect.why}")
+    for c in item.citations if isinstance(item, Event) else ():
+        source = scenario.source.get(c.source)
+        who = source.author or source.title if source else c.source
+        lines.append(f"On this event, {who}, {c.label()}" + (f": “{c.quote}”" if c.quote else "."))
+    lines.append("The lens in force may add to, cancel or scale these effects.")
+    return lines
+
+
+def effect_words(scenario: Scenario, effect: Effect) -> str:
+    """An effect's direction in words, without its size: 'Stability goes down'."""
+    target = effect.target
+    if effect.set_flag or effect.clear_flag:
+        flag = next((f for f in scenario.flags if f.id == target), None)
+        what = (flag.description.rstrip(".") if flag and flag.description else target) or target
+        head = f"{'from now on' if effect.set_flag else 'no longer'}: {what}"
+    else:
+        meter = scenario.meter.get(target)
+        label = meter.label if meter else target
+        if effect.uncertainty:
+            label = f"the uncertainty of {label}"
+        if effect.add is not None:
+            head = f"{label} goes {'up' if effect.add > 0 else 'down'}"
+        elif effect.set is not None:
+            head = f"{label} is set"
+        else:
+            head = f"{label} is scaled"
+    if effect.after:
+        head += f" in {effect.after} turn{'s' if effect.after != 1 else ''}"
+    if effect.chance < 1:
+        head += f" ({round(effect.chance * 100)} percent chance)"
+    return head
 
 
 def render_news(
@@ -268,6 +322,9 @@ def _play(
         say(render_decision(scenario, state))
         options = choices(scenario, state)
         answer = _ask(inp, out, len(options))
+        while answer == WHY:
+            say(render_advisors(scenario, state))
+            answer = _ask(inp, out, len(options))
         if answer is None:
             error = "" if session.on_disk else session.save()
             if error:
@@ -366,9 +423,14 @@ def _join(
     return session
 
 
+WHY = 0
+"""What :func:`_ask` returns for ``w``: what the essays say, then ask again."""
+
+
 def _ask(inp: TextIO, out: TextIO, count: int) -> int | None:
+    """An option's number, WHY for ``w``, or None at the end of input or on ``q``."""
     while True:
-        out.write(f"Choose 1 to {count}: ")
+        out.write(f"Choose 1 to {count} (w: what the essays say): ")
         out.flush()
         line = inp.readline()
         if not line:
@@ -379,6 +441,8 @@ def _ask(inp: TextIO, out: TextIO, count: int) -> int | None:
         text = line.strip().lower()
         if text in ("q", "quit"):
             return None
+        if text == "w":
+            return WHY
         if text.isdigit() and 1 <= int(text) <= count:
             return int(text)
-        out.write(f"Please type a number from 1 to {count}, or q to save and quit.\n")
+        out.write(f"Please type a number from 1 to {count}, w, or q to save and quit.\n")

@@ -56,6 +56,24 @@ def test_the_choice_is_echoed(tmp_path: Path) -> None:
     assert sum(line.startswith("You chose 2: ") for line in lines) >= 1
 
 
+def test_w_tells_what_the_essays_say_and_asks_again(tmp_path: Path) -> None:
+    """`w` at the prompt: each option's passages with author, stance and quote, and why
+    its effects would happen; then the same question again."""
+    scenario = scenario_at(MINI)
+    card = scenario.card["pressure"]
+    text = play(tmp_path, "w\n1\n")
+    told = text[text.index("What the essays say on Pressure.") : text.index("You chose 1")]
+    for option in card.options:
+        assert option.text in told
+        for c in option.citations:
+            source = scenario.source[c.source]
+            assert f"{c.stance.capitalize()}, {source.author or source.title}, {c.label()}" in told
+        for effect in option.effects:
+            if effect.why:
+                assert f", because: {effect.why}" in told
+    assert told.rstrip().endswith("Choose 1 to 2 (w: what the essays say): 1")
+
+
 def test_news_comes_before_the_effects_it_causes(tmp_path: Path) -> None:
     """Each effect of an event follows that event's headline, never precedes it."""
     lines = play(tmp_path).splitlines()
