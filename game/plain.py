@@ -1,8 +1,10 @@
 """Plain mode: the same game as text lines on stdout, options read from stdin.
 
 A second renderer of :class:`game.session.Session`, as the Textual app is the first.  For
-screen readers, transcripts and scripted play.  End of input (or `q`) saves and exits
-with status 0, or 1 when the game could not be saved.
+screen readers, transcripts and scripted play: one idea a line, no drawing, every change
+with its sign.  `w` at a prompt tells what the essays say; the debrief follows the end.
+End of input (or `q`) saves and exits with status 0, or 1 when the game could not be
+saved (or the debrief not exported).
 """
 
 from __future__ import annotations
