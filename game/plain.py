@@ -331,6 +331,8 @@ def _play(
             error = "" if session.on_disk else session.save()
             if error:
                 return _not_saved(error, say)
+            if export is not None:
+                say(f"The game is not over, so no debrief is written to {export}.")
             say(f"Saved in {session.path}. Goodbye.")
             return 0
         option = options[answer - 1]

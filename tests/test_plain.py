@@ -150,6 +150,14 @@ def test_export_writes_the_markdown_debrief_and_says_where(tmp_path: Path) -> No
     assert target.read_text(encoding="utf-8") == expected
 
 
+def test_export_waits_for_the_end_of_the_game(tmp_path: Path) -> None:
+    """Quitting before the end writes no debrief, and says so."""
+    target = tmp_path / "debrief.md"
+    text = play(tmp_path, "1\nq\n", "--export", str(target))
+    assert f"The game is not over, so no debrief is written to {target}." in text
+    assert not target.exists()
+
+
 def test_export_that_cannot_be_written_fails_clearly(tmp_path: Path) -> None:
     """A file that cannot be written: the reason on stdout, exit status 1."""
     blocker = tmp_path / "file"
