@@ -246,6 +246,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         raise UsageError("--name is for class exercises (with --exercise FILE)")
     if args.plain and args.watch:
         raise UsageError("--watch works in the app, not with --plain")
+    if args.export and not args.plain:
+        raise UsageError("--export is for --plain; in the app, press e on the debrief")
     resuming = [f for f, v in (("--continue", args.continue_game), ("--load", args.load)) if v]
     if resuming and not args.plain:
         raise UsageError(
@@ -265,6 +267,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             exercise=exercise,
             name=args.name,
             resume="latest" if args.continue_game else Path(args.load) if args.load else None,
+            export=Path(args.export) if args.export else None,
         )
     from game.ui.app import run_app
 
@@ -404,6 +407,11 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--lens", default=None, help="lens id (default: hidden, drawn by seed)")
     play.add_argument("--plain", action="store_true", help="plain text on stdin/stdout")
     play.add_argument("--name", help="the student's name in an exercise (else asked)")
+    play.add_argument(
+        "--export",
+        metavar="FILE.md",
+        help="with --plain: write the Markdown debrief to this file when the game ends",
+    )
     resume = play.add_mutually_exclusive_group()
     resume.add_argument(
         "--continue",

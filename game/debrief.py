@@ -84,6 +84,9 @@ class Counterfactual:
     substituted: int
     """Decisions the replay met that the player never faced there, taken by tag similarity."""
     note: str
+    history: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Meter label -> true value at the start of each turn, then the final value, as in
+    :attr:`Debrief.history`, for the game played under this lens."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,10 @@ class CounterfactualPlay:
     """Decisions taken by tag similarity because the player never faced them there."""
     unused: int
     """The player's decisions that never came up in the counterfactual game."""
+    first: GameState | None = None
+    """The state at its first decision."""
+    changes: tuple[Change, ...] = ()
+    """Every change the engine recorded after that, in order."""
 
 
 # --- building -------------------------------------------------------------------------
@@ -240,13 +247,15 @@ def meter_history(
     Built from the engine's change records, so a turn in which nothing was dealt still
     has its value.  Turns before ``first`` (the first decision) take ``first``'s values.
     """
-    changes = [
-        c
-        for step in steps
-        if step.report is not None
-        for c in step.report.changes
-        if c.target == "meter"
-    ]
+    changes = [c for step in steps if step.report is not None for c in step.report.changes]
+    return history_of_changes(scenario, changes, first, final)
+
+
+def history_of_changes(
+    scenario: Scenario, changes: Sequence[Change], first: GameState, final: GameState
+) -> dict[str, tuple[int, ...]]:
+    """:func:`meter_history` from the changes recorded after ``first``, in order."""
+    changes = [c for c in changes if c.target == "meter"]
     index = scenario.names.meters
     values = list(first.meters)
     rows = [tuple(values)] * first.turn
@@ -369,6 +378,7 @@ def counterfactual(scenario: Scenario, state: GameState, lens_id: str) -> Counte
         total_score=result.total,
         substituted=play.substituted,
         note=_note(play.substituted, play.unused),
+        history=history_of_changes(scenario, play.changes, play.first or play.state, play.state),
     )
 
 
@@ -388,6 +398,8 @@ def play_counterfactual(scenario: Scenario, state: GameState, lens_id: str) -> C
         if entry.kind != "inject":
             mine.setdefault(entry.turn, []).append(entry)
     substituted = repeated = 0
+    first: GameState | None = None
+    changes: list[Change] = []
     while not is_over(game):
         while injects and injects[0].turn <= game.turn:
             game = inject(scenario, game, injects.pop(0).id)
@@ -402,9 +414,12 @@ def play_counterfactual(scenario: Scenario, state: GameState, lens_id: str) -> C
         else:
             option = closest_option(choices(scenario, game), profile).id
             substituted += 1
-        game, _ = choose(scenario, game, option)
+        if first is None:
+            first = game
+        game, report = choose(scenario, game, option)
+        changes += report.changes
     played = sum(1 for e in state.log if e.kind != "inject")
-    return CounterfactualPlay(game, substituted, played - repeated)
+    return CounterfactualPlay(game, substituted, played - repeated, first, tuple(changes))
 
 
 def tag_profile(scenario: Scenario, log: Iterable[LogEntry]) -> dict[str, int]:

@@ -86,12 +86,12 @@ class TestPlainExercise:
         push_inject(tmp_path, "c1", "summit")
         text = plain(exercise, tmp_path, "2\n")
         assert "Welcome back, Ann" in text
-        assert "FROM YOUR INSTRUCTOR: " in text
+        assert "From your instructor: " in text
         assert injects_in(save) == ["summit"]
         loaded = load(save)
         assert loaded.meta.inbox_read == 2
         title = exercise.scenario.event["summit"].title
-        assert text.index("FROM YOUR INSTRUCTOR: ") < text.index(f"NEWS: {title}")
+        assert text.index("From your instructor: ") < text.index(f"News: {title}")
         # resuming again does not apply it twice
         plain(exercise, tmp_path, "1\n")
         assert injects_in(save) == ["summit"]

@@ -65,7 +65,7 @@ class TestPlain:
         stdin = "1\n" * 200
         first = offramp("play", "--plain", "--seed", "7", "--saves", str(tmp_path), stdin=stdin)
         assert first.returncode == 0, first.stderr
-        assert "=== Ending" in first.stdout
+        assert "Debrief. Ending on turn" in first.stdout
         second = offramp("play", "--plain", "--seed", "7", "--saves", str(tmp_path), stdin=stdin)
         assert first.stdout == second.stdout
 

@@ -313,6 +313,24 @@ class TestCounterfactuals:
         assert sorted(played.state.log, key=repr) == sorted(st.log, key=repr)
 
     @each_game()
+    def test_own_lens_history_is_the_games(self, game: Game, debriefs: dict[str, Debrief]) -> None:
+        """Under the game's own lens, the counterfactual's meter history is the game's, so
+        the two can be drawn side by side on the same scale."""
+        sc, st = game.scenario, game.state
+        assert counterfactual(sc, st, st.lens).history == debriefs[game.label].history
+
+    @each_game()
+    def test_each_lens_keeps_its_history(self, game: Game, debriefs: dict[str, Debrief]) -> None:
+        """Every counterfactual has a value per turn and meter, ending at its own end."""
+        sc = game.scenario
+        for cf in debriefs[game.label].counterfactuals:
+            assert list(cf.history) == [m.label for m in sc.meters]
+            for label, values in cf.history.items():
+                assert len(values) == cf.turns + 1, (cf.lens, label)
+                low, high = debriefs[game.label].ranges[label]
+                assert all(low <= v <= high for v in values)
+
+    @each_game()
     def test_one_per_other_lens(self, game: Game, debriefs: dict[str, Debrief]) -> None:
         """One counterfactual per other lens, in content order, each at a real ending."""
         d, sc, st = debriefs[game.label], game.scenario, game.state

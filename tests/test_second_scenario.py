@@ -46,13 +46,14 @@ def test_plays_in_plain_mode_to_an_ending(
     result = offramp(*args, stdin=stdin)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    out = result.stdout
-    found = re.search(r"^=== Ending \(turn (\d+)\): (.+) ===$", out, re.MULTILINE)
-    assert found, out[-2000:]
+    found = re.search(r"^Debrief. Ending on turn (\d+): (.+)\.$", result.stdout, re.MULTILINE)
+    assert found, result.stdout[-2000:]
     assert 1 <= int(found.group(1)) <= cuba.info.turn_limit
     assert found.group(2) in {e.title for e in cuba.endings}
-    # the first month is October 1962; the hidden meter is never shown with a number
-    assert "=== Turn 1 of 10 — October 1962" in out
+    # the first month is October 1962; in play, the hidden meter is never shown with a
+    # number (the debrief shows the true values afterwards)
+    out = result.stdout[: found.start()]
+    assert "Turn 1 of 10: October 1962." in out
     assert "Khrushchev's room to retreat: hidden" in out
     assert not re.search(r"Khrushchev's room to retreat: \d", out)
     assert "Missile sites operational: about" in out  # the estimate, with its band

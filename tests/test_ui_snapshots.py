@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Select, TabbedContent
 
 from game.engine import choices, choose, is_over, new_game
 from game.session import Session
@@ -144,21 +145,41 @@ class TestDebriefSnapshots:
     def test_debrief(
         self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int], tab: str
     ) -> None:
-        """A game of 'Wait' under a hidden lens: ending and scores, meter chart, lens reveal."""
+        """A game of 'Wait' under a hidden lens: ending and scores, the meter chart (every
+        0–100 meter, decisive moments marked, the other lens beside), lens reveal."""
+        assert snap_compare(app, terminal_size=size, run_before=debrief_at(tab))
 
-        async def run_before(pilot: Pilot[Any]) -> None:
-            await settle(pilot)
-            offramp: OffRampApp = pilot.app  # type: ignore[assignment]
-            scenario = offramp.scenario
-            state = new_game(scenario, SEED, None, hidden=True)
-            while not is_over(state):
-                options = [o.id for o in choices(scenario, state)]
-                state, _ = choose(scenario, state, "wait" if "wait" in options else options[-1])
-            offramp.session = Session(scenario, state, offramp.saves)
-            offramp.show_debrief()
-            await settle(pilot)
-            pilot.app.screen.query_one("#debrief-tabs").active = f"tab-{tab}"  # type: ignore[attr-defined]
-            pilot.app.clear_notifications()
-            await settle(pilot)
+    @pytest.mark.parametrize("size", SIZES)
+    @pytest.mark.parametrize("view", ["escalation", "stability"])
+    def test_chart_view(
+        self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int], view: str
+    ) -> None:
+        """The chart of one meter: the ladder with its rung names, stability with its band
+        thresholds; the other lens's chart beside, on the same axes."""
+        assert snap_compare(app, terminal_size=size, run_before=debrief_at("chart", view))
 
-        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+def debrief_at(tab: str, view: str = "") -> Callable[[Pilot[Any]], Any]:
+    """Finish a game of 'Wait' (seed 3, hidden lens), open the debrief on ``tab`` and,
+    on the chart, choose ``view``."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        offramp: OffRampApp = pilot.app  # type: ignore[assignment]
+        scenario = offramp.scenario
+        state = new_game(scenario, SEED, None, hidden=True)
+        while not is_over(state):
+            options = [o.id for o in choices(scenario, state)]
+            state, _ = choose(scenario, state, "wait" if "wait" in options else options[-1])
+        offramp.session = Session(scenario, state, offramp.saves)
+        offramp.show_debrief()
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#debrief-tabs", TabbedContent).active = f"tab-{tab}"
+        if view:
+            chosen = "ladder" if view == "escalation" else view
+            screen.query_one("#chart-view", Select).value = chosen
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return run_before

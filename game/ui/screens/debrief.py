@@ -10,17 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, TabPane
+from textual.widgets import Footer, LoadingIndicator, Select, Static, TabbedContent, TabPane
 
 from game.engine import outcome
 from game.session import Session
-from game.ui.widgets.debrief import MeterChart
+from game.ui.widgets.debrief import ALL_METERS, MeterChart, build_chart, chart_views
 from game.ui.widgets.prose import Doc, Prose
 
 if TYPE_CHECKING:
@@ -141,6 +141,7 @@ class DebriefScreen(Screen[str]):
         Binding("n", "new_game", "New game", show=False, tooltip="Start a new game"),
         Binding("right,l", "next_tab(1)", "Next tab", show=False),
         Binding("left,h", "next_tab(-1)", "Previous tab", show=False),
+        Binding("v", "chart_as_text", "Chart/text", tooltip="The meter chart as text, or drawn"),
     ]
 
     def __init__(self, session: Session, export_dir: Path) -> None:
@@ -155,11 +156,26 @@ class DebriefScreen(Screen[str]):
         yield LoadingIndicator(id="debrief-loading")
         with TabbedContent(id="debrief-tabs"):
             for tab_id, title in TABS:
+                if tab_id == "chart":
+                    with TabPane(title, id="tab-chart"), Vertical(classes="debrief-pane"):
+                        with Horizontal(id="chart-controls"):
+                            views = chart_views(self.session.scenario)
+                            yield Select[str](
+                                [(label, view) for view, label in views],
+                                value=ALL_METERS,
+                                allow_blank=False,
+                                compact=True,
+                                id="chart-view",
+                            )
+                            yield Select[str](
+                                [], prompt="beside: none", compact=True, id="chart-lens"
+                            )
+                        yield Horizontal(id="chart-plots")
+                        with VerticalScroll(id="chart-text"):
+                            yield MeterChart(id="chart")
+                    continue
                 with TabPane(title, id=f"tab-{tab_id}"), VerticalScroll(classes="debrief-pane"):
-                    if tab_id == "chart":
-                        yield MeterChart(id="chart")
-                    else:
-                        yield Prose(id=f"debrief-{tab_id}")
+                    yield Prose(id=f"debrief-{tab_id}")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -195,6 +211,12 @@ class DebriefScreen(Screen[str]):
         chart = self.query_one(MeterChart)
         chart.ranges = dict(debrief.ranges)
         chart.history = {k: tuple(v) for k, v in debrief.history.items()}
+        lenses = self.query_one("#chart-lens", Select)
+        lenses.set_options([(f"beside: {cf.lens_name}", cf.lens) for cf in debrief.counterfactuals])
+        if debrief.counterfactuals:
+            lenses.value = debrief.counterfactuals[0].lens
+        if self.query_one(TabbedContent).active == "tab-chart":
+            self.draw_chart()
         if debrief.lens_was_hidden:
             self.notify(
                 f"The hidden lens was {debrief.lens_name}.",
@@ -202,6 +224,52 @@ class DebriefScreen(Screen[str]):
                 timeout=6,
                 markup=False,
             )
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-chart":
+            self.draw_chart()
+
+    @on(Select.Changed)
+    def _chart_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        self.draw_chart()
+
+    def draw_chart(self) -> None:
+        """Draw the chosen view of the meters for the player's lens, and beside it the
+        same view for the chosen other lens (plots made the first time they are shown)."""
+        if self.debrief is None or self.query_one("#chart-text").display:
+            return
+        if self.query_one(TabbedContent).active != "tab-chart":
+            return  # drawn when the tab is shown
+        # Deferred: textual_plotext and plotext take about 40 ms to import, paid only
+        # by a player who opens the chart.
+        from game.ui.widgets.plot import HistoryPlot
+
+        box = self.query_one("#chart-plots", Horizontal)
+        if not box.children:
+            box.mount(HistoryPlot(id="plot-yours"), HistoryPlot(id="plot-other"))
+        view = self.query_one("#chart-view", Select).value
+        if not isinstance(view, str):
+            return
+        scenario, debrief = self.session.scenario, self.debrief
+        box.query_one("#plot-yours", HistoryPlot).show(
+            build_chart(scenario, debrief, view, debrief.lens_id)
+        )
+        other = box.query_one("#plot-other", HistoryPlot)
+        lens = self.query_one("#chart-lens", Select).value
+        other.display = isinstance(lens, str)
+        if isinstance(lens, str):
+            other.show(build_chart(scenario, debrief, view, lens))
+
+    def action_chart_as_text(self) -> None:
+        """Show the meter chart as text (block columns and numbers), or drawn again."""
+        self.query_one(TabbedContent).active = "tab-chart"
+        text = self.query_one("#chart-text")
+        text.display = not text.display
+        self.query_one("#chart-plots").display = not text.display
+        self.query_one("#chart-controls").display = not text.display
+        self.draw_chart()
 
     def export_path(self) -> Path:
         """Where ``e`` writes the Markdown debrief."""

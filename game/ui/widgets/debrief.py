@@ -1,14 +1,22 @@
-"""Debrief widgets: the meters over time drawn with block characters."""
+"""Debrief widgets: what the meter chart shows (:class:`Chart`, drawn by
+:mod:`game.ui.widgets.plot`), and the meters over time as text with block characters."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from game.ui.text import signed
+
+if TYPE_CHECKING:
+    from game.content.scenario import Scenario
+    from game.debrief import Debrief
 
 LEVELS = " ▁▂▃▄▅▆▇█"
 
@@ -92,3 +100,83 @@ class MeterChart(Widget):
     def render(self) -> Content:
         rows = 5 if self.app.size.height >= 34 else 3
         return chart_content(self.history, self.ranges, self.content_size.width or 76, rows)
+
+
+ALL_METERS = "meters"
+"""The chart view with every meter that shares the most common range, on one plot."""
+LADDER = "ladder"
+"""The chart view of the escalation ladder, its rungs named on the axis."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """One plot of the meter chart: which lines, on which scale, with which marks."""
+
+    title: str
+    series: tuple[tuple[str, tuple[int, ...]], ...]
+    """(meter label, value at the start of each turn, then the end)."""
+    low: int
+    high: int
+    bands: tuple[tuple[int, str], ...] = ()
+    """(threshold, band name): where each band above the lowest begins."""
+    rungs: tuple[str, ...] = ()
+    """The ladder's rung names, bottom first (the escalation view only)."""
+    moments: tuple[int, ...] = ()
+    """Turns of the decisive moments among these lines."""
+    xlabel: str = "turn"
+    span: int = 0
+    """Points on the turn axis: the longest game's, so every lens's chart has the same
+    axis (0: this chart's own)."""
+
+
+def chart_views(scenario: Scenario) -> list[tuple[str, str]]:
+    """(view id, label) of every view the chart offers: all meters of the common range
+    together, the ladder, then each meter alone."""
+    low, high = _common_range(scenario)
+    views = [(ALL_METERS, f"All meters ({low}–{high})")]
+    views.append((LADDER, scenario.ladder.label))
+    views += [(m.id, m.label) for m in scenario.meters if m.id != scenario.ladder.id]
+    return views
+
+
+def _common_range(scenario: Scenario) -> tuple[int, int]:
+    ranges = Counter((m.min, m.max) for m in scenario.meters if m.id != scenario.ladder.id)
+    return ranges.most_common(1)[0][0] if ranges else (0, 100)
+
+
+def build_chart(scenario: Scenario, debrief: Debrief, view: str, lens: str) -> Chart:
+    """The ``view`` of the game played under ``lens``: the player's own (the debrief's
+    history, with its decisive moments) or a counterfactual's."""
+    if lens == debrief.lens_id:
+        history, name = debrief.history, f"Yours, {debrief.lens_name}"
+        ending = debrief.ending_title
+    else:
+        cf = next(c for c in debrief.counterfactuals if c.lens == lens)
+        history, name, ending = cf.history, cf.lens_name, cf.ending_title
+    if view == ALL_METERS:
+        low, high = _common_range(scenario)
+        meters = [
+            m for m in scenario.meters
+            if m.id != scenario.ladder.id and (m.min, m.max) == (low, high)
+        ]  # fmt: skip
+    else:
+        meters = [scenario.meter[scenario.ladder.id if view == LADDER else view]]
+        low, high = meters[0].min, meters[0].max
+    labels = {m.label for m in meters}
+    bands: tuple[tuple[int, str], ...] = ()
+    if len(meters) == 1 and view != LADDER:
+        bands = tuple((b.min, b.label) for b in meters[0].bands if b.min > meters[0].min)
+    moments: tuple[int, ...] = ()
+    if lens == debrief.lens_id:
+        moments = tuple(sorted({m.turn for m in debrief.moments if m.meter in labels}))
+    return Chart(
+        title=f"{name}: {ending}",
+        series=tuple((m.label, history[m.label]) for m in meters if m.label in history),
+        low=low,
+        high=high,
+        bands=bands,
+        rungs=tuple(r.name for r in scenario.ladder.rungs) if view == LADDER else (),
+        moments=moments,
+        xlabel="turn · │ decisive moment" if moments else "turn",
+        span=max(debrief.turn, *(cf.turns for cf in debrief.counterfactuals)) + 1,
+    )
