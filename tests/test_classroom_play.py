@@ -99,7 +99,7 @@ class TestPlainExercise:
     def test_a_late_joiner_catches_up_by_default(self, exercise: Exercise, tmp_path: Path) -> None:
         push_inject(tmp_path, "c1", "storm")  # pushed before this student joined
         text = plain(exercise, tmp_path, "1\n")
-        assert f"FROM YOUR INSTRUCTOR: {exercise.scenario.event['storm'].title}" in text
+        assert f"From your instructor: {exercise.scenario.event['storm'].title}" in text
         assert injects_in(tmp_path / "c1" / "Ann.toml") == ["storm"]
 
     def test_finished_game_is_kept_and_a_new_file_used(
