@@ -21,6 +21,10 @@ def option_text(scenario: Scenario, kind: str, owner: str, option: str) -> str:
     return option
 
 
+ASSUMPTION = " (game assumption, not from the essays)"
+"""Appended to a dynamic's name where it rests on no essay (``assumption = true``)."""
+
+
 def cause_label(scenario: Scenario, state: GameState, change: Change) -> str:
     """Who or what caused a change, in words (the lens is not named while hidden)."""
     cause = change.cause
@@ -35,11 +39,13 @@ def cause_label(scenario: Scenario, state: GameState, change: Change) -> str:
         dyn_id = ref.split(".")[-1]
         for d in scenario.dynamics:
             if d.id == dyn_id:
-                return d.label or d.id
+                return (d.label or d.id) + (ASSUMPTION if d.assumption else "")
         for lens in scenario.lenses:
             for d in lens.dynamics:
                 if d.id == dyn_id:
-                    return "an ongoing trend" if lens_is_hidden(state) else (d.label or d.id)
+                    if lens_is_hidden(state):
+                        return "an ongoing trend"
+                    return (d.label or d.id) + (ASSUMPTION if d.assumption else "")
         return dyn_id
     if cause.kind == "event":
         event = scenario.event.get(ref)

@@ -430,6 +430,8 @@ class Dynamic(Model):
     """What it does each turn."""
     citations: list[Citation] = []
     """Passages it rests on."""
+    assumption: bool = False
+    """True if it is the designers' assumption, not an essay's claim; the debrief says so."""
 
 
 class LensRule(Model):
