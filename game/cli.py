@@ -51,9 +51,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{exercise.info.class_code!r}, {len(exercise.injects)} scheduled injects."
         )
         return EXIT_OK
+    from game.content.errors import Problem
     from game.content.loader import load_scenario
 
-    scenario = load_scenario(folder)
+    warnings: list[Problem] = []
+    scenario = load_scenario(folder, warnings)
+    for problem in warnings:
+        print(problem, file=sys.stderr)
+    count = sum(p.severity == "warning" for p in warnings)
+    if count and args.strict:
+        print(
+            f"{count} warning{'s' if count != 1 else ''} found (errors with --strict).",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     counts = [
         (len(scenario.cards), "card", "cards"),
         (len(scenario.events), "event", "events"),
@@ -62,7 +73,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         (len(scenario.ladder.rungs), "rung", "rungs"),
     ]
     parts = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
-    print(f"{folder}: OK — scenario {scenario.id!r}: {parts}.")
+    noted = f", {count} warning{'s' if count != 1 else ''}" if count else ""
+    print(f"{folder}: OK — scenario {scenario.id!r}: {parts}{noted}.")
     return EXIT_OK
 
 
@@ -393,6 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate = add("validate", cmd_validate, "check a scenario folder and report every problem")
     validate.add_argument(
         "scenario", nargs="?", help="scenario folder or exercise file (default: shipped scenario)"
+    )
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (likely mistakes: unused flags, impossible conditions…) as errors",
     )
 
     schema = add("schema", cmd_schema, "print the JSON Schema of the content format")

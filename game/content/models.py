@@ -133,6 +133,10 @@ class Source(Model):
     """The essay's argument in one line."""
     paragraphs: int | None = Field(default=None, ge=1, le=MAX_PARAGRAPHS)
     """How many numbered paragraphs the essay has; citations beyond it are errors."""
+    text: str | None = Field(default=None, max_length=300, pattern=PRINTABLE)
+    """A local copy of the text, relative to the scenario folder (e.g. "sources/000.txt"):
+    paragraphs numbered `¶1`, `¶2`, … at the start of a line. `offramp validate` then
+    checks every citation's `quote` against its paragraph."""
 
 
 class GlossaryEntry(Model):
