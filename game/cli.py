@@ -51,13 +51,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{exercise.info.class_code!r}, {len(exercise.injects)} scheduled injects."
         )
         return EXIT_OK
-    from game.content.errors import Problem
-    from game.content.loader import load_scenario
+    from game.content.lint import check_scenario
 
-    warnings: list[Problem] = []
-    scenario = load_scenario(folder, warnings)
-    for problem in warnings:
-        print(problem, file=sys.stderr)
+    scenario, warnings = check_scenario(folder)
+    for problem in warnings:  # an info line is not a problem: it goes with the OK line
+        print(problem, file=sys.stdout if problem.severity == "info" else sys.stderr)
     count = sum(p.severity == "warning" for p in warnings)
     if count and args.strict:
         print(

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from game.content import ContentError, load_scenario
-from game.content.errors import Problem
-from game.content.lint import read_numbered
+from game.content.lint import check_scenario, read_numbered
 
 from .helpers import MINI, offramp
 
@@ -33,9 +32,7 @@ def edit(folder: Path, old: str, new: str) -> None:
 
 
 def warnings(folder: Path) -> list[str]:
-    found: list[Problem] = []
-    load_scenario(folder, found)
-    return [str(p) for p in found if p.severity == "warning"]
+    return [str(p) for p in check_scenario(folder)[1] if p.severity == "warning"]
 
 
 def errors(folder: Path) -> list[str]:
@@ -162,8 +159,7 @@ class TestQuotes:
     def test_unchecked_quotes_are_one_info_line(self, mini: Path) -> None:
         edit(mini, "paragraph = 2, stance", 'paragraph = 2, quote = "x", stance')
         edit(mini, "paragraph = 3, stance", 'paragraph = 3, quote = "y", stance')
-        found: list[Problem] = []
-        load_scenario(mini, found)
+        found = check_scenario(mini)[1]
         infos = [str(p) for p in found if p.severity == "info"]
         assert (
             len(infos) == 1 and "info: 2 quotes unchecked: sources a, b give no `text`" in infos[0]

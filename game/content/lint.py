@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game.content.conditions import Binary, Bool, Name, Node, Num, Unary, is_bool, names_used
-from game.content.errors import KeyPath
+from game.content.errors import KeyPath, Problem
+from game.content.loader import Collector, Located, load_located, read_file, shown_path
 from game.content.models import Citation, Effect, Option
 
 if TYPE_CHECKING:
-    from game.content.loader import Collector, Located
     from game.content.scenario import Scenario
 
-__all__ = ["lint", "possible", "read_numbered"]
+__all__ = ["check_scenario", "lint", "possible", "read_numbered"]
 
 _BOTH = frozenset((True, False))
 
@@ -348,8 +348,6 @@ class _Linter:
             ids = ", ".join(sorted(unchecked))
             quotes = f"{count} quote{'s' if count != 1 else ''}"
             sources = f"source {ids} gives" if len(unchecked) == 1 else f"sources {ids} give"
-            from game.content.loader import shown_path
-
             self.out.add(
                 shown_path(self.s.folder or Path(".")),
                 (),
@@ -358,8 +356,6 @@ class _Linter:
             )
 
     def _read_text(self, name: str, index: int) -> dict[int, str] | None:
-        from game.content.loader import read_file
-
         loc = self.arrays["sources"][index]
         folder = (self.s.folder or Path(".")).resolve()
         path = (folder / name).resolve()
@@ -420,3 +416,12 @@ class _Linter:
 def lint(scenario: Scenario, arrays: dict[str, list[Located[Any]]], out: Collector) -> None:
     """Add every warning (and info line) about a loaded scenario to ``out``."""
     _Linter(scenario, arrays, out).run()
+
+
+def check_scenario(folder: str | Path) -> tuple[Scenario, list[Problem]]:
+    """Load a scenario folder (raising ContentError as :func:`load_scenario` does) and
+    lint it: the scenario and its warnings and info lines, in file and line order."""
+    scenario, arrays, out = load_located(folder)
+    lint(scenario, arrays, out)
+    found = sorted(out.problems, key=lambda p: (str(p.file), p.line or 0, p.severity))
+    return scenario, found

@@ -410,13 +410,16 @@ def fingerprint(folder: Path, files: Iterable[tuple[Path, bytes]]) -> str:
     return h.hexdigest()
 
 
-def load_scenario(folder: str | Path, warnings: list[Problem] | None = None) -> Scenario:
-    """Load and check a scenario folder; raise ContentError listing every problem.
+def load_scenario(folder: str | Path) -> Scenario:
+    """Load and check a scenario folder; raise ContentError listing every problem."""
+    return load_located(folder)[0]
 
-    With a ``warnings`` list, a scenario that loads is also linted
-    (:mod:`game.content.lint`): what is probably a mistake is added to it, as problems
-    of severity "warning" (or "info").
-    """
+
+def load_located(
+    folder: str | Path,
+) -> tuple[Scenario, dict[str, list[Located[Any]]], Collector]:
+    """:func:`load_scenario`, with where each item came from and the collector that
+    locates key paths (for :mod:`game.content.lint`)."""
     folder = Path(folder)
     out = Collector()
     if not folder.is_dir():
@@ -437,12 +440,7 @@ def load_scenario(folder: str | Path, warnings: list[Problem] | None = None) -> 
     scenario = _assemble(folder, parts, out)
     if out.problems or scenario is None:
         raise ContentError(out.problems)
-    if warnings is not None:
-        from game.content.lint import lint
-
-        lint(scenario, parts.arrays, out)
-        warnings.extend(sorted(out.problems, key=lambda p: (str(p.file), p.line or 0, p.severity)))
-    return scenario
+    return scenario, parts.arrays, out
 
 
 def shown_path(path: Path) -> Path:
