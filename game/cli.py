@@ -56,9 +56,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if warning:
             print(f"{folder}: exercise.turn_limit: warning: {warning}", file=sys.stderr)
         return EXIT_OK
-    from game.content.loader import load_scenario
+    from game.content.lint import check_scenario
 
-    scenario = load_scenario(folder)
+    scenario, warnings = check_scenario(folder)
+    for problem in warnings:  # an info line is not a problem: it goes with the OK line
+        print(problem, file=sys.stdout if problem.severity == "info" else sys.stderr)
+    count = sum(p.severity == "warning" for p in warnings)
+    if count and args.strict:
+        print(
+            f"{count} warning{'s' if count != 1 else ''} found (errors with --strict).",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     counts = [
         (len(scenario.cards), "card", "cards"),
         (len(scenario.events), "event", "events"),
@@ -67,7 +76,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         (len(scenario.ladder.rungs), "rung", "rungs"),
     ]
     parts = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
-    print(f"{folder}: OK — scenario {scenario.id!r}: {parts}.")
+    noted = f", {count} warning{'s' if count != 1 else ''}" if count else ""
+    print(f"{folder}: OK — scenario {scenario.id!r}: {parts}{noted}.")
     return EXIT_OK
 
 
@@ -429,6 +439,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate = add("validate", cmd_validate, "check a scenario folder and report every problem")
     validate.add_argument(
         "scenario", nargs="?", help="scenario folder or exercise file (default: shipped scenario)"
+    )
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (likely mistakes: unused flags, impossible conditions…) as errors",
     )
 
     schema = add("schema", cmd_schema, "print the JSON Schema of the content format")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
+from game.content.conditions import suggest
 from game.content.errors import ContentError, KeyPath, Problem
 from game.content.loader import Collector, load_scenario, read_toml, shown_path, validate_model
 from game.content.models import MAX_TURNS, Id, Model, Text
@@ -200,13 +201,15 @@ def load_exercise(path: str | Path) -> Exercise:
     for key in ("allowed_cards", "banned_cards"):
         for i, card in enumerate(settings.get(key) or []):
             if card not in scenario.card:
-                out.add(shown, ("exercise", key, i), f"unknown card {card!r}")
+                hint = suggest(card, scenario.card, "cards")
+                out.add(shown, ("exercise", key, i), f"unknown card {card!r}{hint}")
     if settings.get("allowed_cards") == []:
         out.add(shown, ("exercise", "allowed_cards"), "no cards allowed: the game needs a deck")
     limit = settings.get("turn_limit", 0) or scenario.info.turn_limit
     for i, inject in injects:
         if inject.event not in scenario.event:
-            out.add(shown, ("injects", i, "event"), f"unknown event {inject.event!r}")
+            hint = suggest(inject.event, scenario.event, "events")
+            out.add(shown, ("injects", i, "event"), f"unknown event {inject.event!r}{hint}")
         if "turn_limit" in settings and inject.turn > limit:  # a bad limit: no follow-on
             out.add(
                 shown,

@@ -600,6 +600,12 @@ class TestExerciseReportsEverything:
         ]
         assert [next(f for f in expected if f in p) for p in found] == expected, found
 
+    def test_unknown_names_suggest_the_nearest(self, mini: Path) -> None:
+        injects = '[[injects]]\nturn = 2\nevent = "sumit"\n'
+        found = problems(exercise(mini, injects, banned_cards='["presure"]'))
+        assert any("unknown event 'sumit' (did you mean 'summit'?)" in p for p in found), found
+        assert any("unknown card 'presure' (did you mean 'pressure'?)" in p for p in found)
+
     def test_unknown_top_level_table(self, mini: Path) -> None:
         found = problems(exercise(mini, "[settings]\nx = 1\n", lens='"nope"'))
         assert len(found) == 2, found

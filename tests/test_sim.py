@@ -492,3 +492,84 @@ class TestWilson:
 
     def test_no_games(self) -> None:
         assert wilson(0, 0) == (0.0, 0.0)
+
+
+class TestExplained:
+    """The report says what its words mean and what happened inside the games."""
+
+    @pytest.fixture(scope="class")
+    def report(self, cuba: Scenario) -> dict[str, Any]:
+        names = ["random", "advocate:hawks"]
+        lenses = [cuba.lenses[0].id]
+        records = simulate(cuba, names, lenses, 40, seed=5, jobs=1)
+        return build_report(cuba, records, names, lenses, 40, 5)
+
+    def test_terminal_output_explains_best_and_the_lenses_run(self, cuba: Scenario) -> None:
+        lens = cuba.lenses[0].id
+        done = offramp("simulate", str(CUBA), "--runs", "20", "--lens", lens, "--jobs", "1")
+        assert done.returncode == 0, done.stderr
+        text = " ".join(done.stdout.split())
+        assert "best = share of games ending in one of the best outcomes" in text
+        assert f"at least {BEST_FRACTION:.0%} of the top ending's" in text
+        assert "under every lens run" in text
+        every = offramp("simulate", str(CUBA), "--runs", "5", "--jobs", "1")
+        assert "under every lens run" not in " ".join(every.stdout.split())
+
+    def test_rungs_reached_and_meters_at_the_end(
+        self, report: dict[str, Any], cuba: Scenario
+    ) -> None:
+        for g in report["groups"]:
+            shares = list(g["rungs_reached"].values())
+            assert list(g["rungs_reached"]) == [r.id for r in cuba.ladder.rungs]
+            assert shares[0] == 1.0 and shares == sorted(shares, reverse=True)
+            for meter in cuba.meters:
+                m = g["meters_at_end"][meter.id]
+                assert meter.min <= m["min"] <= m["median"] <= m["max"] <= meter.max
+
+    def test_dynamics_and_delayed_effects_fired(
+        self, report: dict[str, Any], cuba: Scenario
+    ) -> None:
+        dynamics = {d.id for d in cuba.dynamics} | {
+            f"{lens.id}.{d.id}" for lens in cuba.lenses for d in lens.dynamics
+        }
+        for g in report["groups"]:
+            assert g["dynamics_fired"] and set(g["dynamics_fired"]) <= dynamics
+            assert all(0 < share <= 1 for share in g["dynamics_fired"].values())
+            assert all(0 < share <= 1 for share in g["delayed_fired"].values())
+
+    def test_events_never_fired_say_why(self, report: dict[str, Any], cuba: Scenario) -> None:
+        for g in report["groups"]:
+            for event in cuba.events:
+                if event.inject_only:
+                    assert g["events_never_fired"][event.id].startswith("inject only")
+
+    def test_a_flag_never_set_and_a_condition_never_true(
+        self, tmp_path: Path, cuba: Scenario
+    ) -> None:
+        folder = tmp_path / "cuba"
+        shutil.copytree(CUBA, folder)
+        more = (
+            '[[flags]]\nid = "unused"\n\n'
+            '[[events]]\nid = "needs_flag"\ntitle = "T"\ntext = "T"\nwhen = "flag.unused"\n\n'
+            '[[events]]\nid = "never"\ntitle = "T"\ntext = "T"\nwhen = "turn > 1 and turn < 2"\n'
+        )
+        (folder / "more.toml").write_text(more)
+        scenario = scenario_at(folder)
+        records = simulate(scenario, ["random"], [scenario.lenses[0].id], 10, jobs=1)
+        report = build_report(scenario, records, ["random"], [scenario.lenses[0].id], 10, 0)
+        why = report["groups"][0]["events_never_fired"]
+        assert why["needs_flag"] == "flag unused never set (its condition needs it)"
+        assert why["never"].startswith("condition never true")
+
+    def test_markdown_has_the_same_sections(self, report: dict[str, Any], cuba: Scenario) -> None:
+        from game.sim.report import report_markdown
+
+        text = report_markdown(cuba, report)
+        assert "## Inside the games" in text and "rungs reached:" in text
+        assert "best = share of games" in text
+
+
+def test_coverage_defines_its_terms() -> None:
+    done = offramp("simulate", str(CUBA), "--coverage", "--runs", "5")
+    for term in ("Steering games", "Event conditions never true", "Invariant failures"):
+        assert f"  {term}: " in done.stdout

@@ -123,3 +123,16 @@ class TestChart:
         text = chart_content({"Stability": (50, 40, 30)}, {"Stability": (0, 100)}, 60, 3).plain
         assert "Stability  50 → 30 (▼−20)" in text
         assert "100┤" in text and "turn" in text
+
+
+class TestTitleSummary:
+    """The title screen's summary: whole sentences, and an ellipsis whenever it is cut."""
+
+    def test_cut_at_a_sentence_end_still_shows_an_ellipsis(self) -> None:
+        from game.ui.screens.title import first_sentences
+
+        text = "The crisis begins. " + "More detail follows here. " * 20
+        shown = first_sentences(text, 60)
+        assert shown.endswith(". …") and len(shown) <= 60
+        assert first_sentences("Short.", 60) == "Short."
+        assert first_sentences("x" * 100, 20) == "x" * 19 + "…"

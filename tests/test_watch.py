@@ -112,3 +112,57 @@ async def test_play_watch_reports_errors_then_reloads(folder: Path, tmp_path: Pa
         ) == before.to_dict(tuple(m.id for m in session.scenario.meters))
         assert any("Pressure really bites" in line for item in session.log for line in item.changes)
         assert isinstance(app.screen, TurnScreen)
+
+
+def status_text(app: OffRampApp) -> str:
+    from textual.widgets import Static
+
+    turn = next(s for s in reversed(app.screen_stack) if isinstance(s, TurnScreen))
+    return str(turn.query_one("#status", Static).render())
+
+
+@async_test
+async def test_fixed_edit_clears_its_notice_and_ctrl_r_restarts_on_it(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Under --watch the status line names the content; a fixed edit takes the error
+    notice away; Ctrl+R starts the game again, same seed and lens, on the edited content."""
+    app = OffRampApp(folder, tmp_path / "saves", seed=3, watch=True)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await start_game(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        fingerprint = session.scenario.fingerprint
+        assert f"content: mini {fingerprint[:6]}" in status_text(app)
+        scenario = folder / "scenario.toml"
+        touch_edit(scenario, 'when = "stability < 45"', 'when = "stability =< 45"')
+        note = await wait_for_note(pilot, "problem")
+        assert "did you mean '<='?" in note
+        touch_edit(scenario, 'when = "stability =< 45"', 'when = "stability < 44"')
+        await wait_for_note(pilot, "replayed on the edited content")
+        assert not [n for n in app._notifications if "problem" in n.title]
+        edited = app.session.scenario.fingerprint if app.session else ""
+        assert edited != fingerprint
+        assert f"content: mini {edited[:6]} (edited " in status_text(app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        restarted = app.session
+        assert restarted is not None and restarted is not session
+        assert restarted.state.turn == 1 and restarted.state.seed == 3
+        assert restarted.scenario.fingerprint == edited
+        assert isinstance(app.screen, TurnScreen)
+
+
+@async_test
+async def test_no_restart_key_without_watch(folder: Path, tmp_path: Path) -> None:
+    """Without --watch, Ctrl+R does nothing and the status line shows the title."""
+    app = OffRampApp(folder, tmp_path / "saves", seed=3)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await start_game(pilot)
+        session = app.session
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.session is session
+        assert "content:" not in status_text(app) and "Mini crisis" in status_text(app)

@@ -23,8 +23,9 @@ content; the engine compiles that tree into fast tests
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,6 +43,7 @@ __all__ = [
     "is_bool",
     "names_used",
     "parse_condition",
+    "suggest",
 ]
 
 
@@ -149,13 +151,50 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
             col = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
-            raise ConditionError(f"unexpected character {text[col]!r}", col)
+            raise ConditionError(
+                f"unexpected character {text[col]!r}{_operator_hint(text, col)}", col
+            )
         kind = m.lastgroup or ""
         value = m.group(kind)
         tokens.append((kind, value, m.start(kind)))
         pos = m.end()
     tokens.append(("end", "", len(text)))
     return tokens
+
+
+_OPERATOR_HINTS = (
+    ("=<", "<="),
+    ("=>", ">="),
+    ("=", "=="),
+    ("&&", "and"),
+    ("||", "or"),
+    ("!", "not"),
+)
+"""Operators from other languages and their spelling here."""
+
+
+def _operator_hint(text: str, col: int) -> str:
+    """'; did you mean '<='?' for a mistyped operator at ``col``, else ''."""
+    for wrong, right in _OPERATOR_HINTS:
+        if text.startswith(wrong, col):
+            return f"; did you mean {right!r}?"
+    return ""
+
+
+def suggest(ident: str, known: Iterable[str], what: str = "known") -> str:
+    """' (did you mean 'stability'?)' for a near miss, else the known names when they are
+    few, else ''.
+
+    >>> suggest("stabilty", ["stability", "escalation"])
+    " (did you mean 'stability'?)"
+    """
+    names = sorted(set(known))
+    close = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    if names and len(names) <= 15:
+        return f" ({what}: {', '.join(names)})"
+    return ""
 
 
 class _Parser:
@@ -263,22 +302,31 @@ class _Parser:
                 raise ConditionError(f"unknown name {text!r}", col)
             if head == "flag":
                 if rest not in self.names.flags:
-                    raise ConditionError(f"unknown flag {rest!r}", col + 5)
+                    hint = suggest(rest, self.names.flags, "flags")
+                    raise ConditionError(f"unknown flag {rest!r}{hint}", col + 5)
                 return Name("flag", rest, col)
             if head == "rung":
                 if rest not in self.names.rungs:
-                    raise ConditionError(f"unknown rung {rest!r}", col + 5)
+                    hint = suggest(rest, self.names.rungs, "rungs")
+                    raise ConditionError(f"unknown rung {rest!r}{hint}", col + 5)
                 return Name("rung", rest, col)
             if head == "seen":
                 if rest not in self.names.seen:
-                    raise ConditionError(f"unknown card or event {rest!r}", col + 5)
+                    hint = suggest(rest, self.names.seen, "cards and events")
+                    raise ConditionError(f"unknown card or event {rest!r}{hint}", col + 5)
                 return Name("seen", rest, col)
+            close = difflib.get_close_matches(head, ["flag", "rung", "seen"], n=1)
+            hint = f"; did you mean '{close[0]}.{rest}'?" if close else ""
             raise ConditionError(
-                f"unknown name {text!r}: dotted names start with flag., rung. or seen.", col
+                f"unknown name {text!r}: dotted names start with flag., rung. or seen.{hint}", col
             )
         if text in self.names.meters:
             return Name("meter", text, col)
-        raise ConditionError(f"unknown name {text!r} (not turn, month or a meter id)", col)
+        hint = suggest(text, [*self.names.meters, "turn", "month"], "meters")
+        if not hint.startswith(" (did"):
+            known = suggest(text, self.names.meters, "meters")[2:-1]
+            hint = f" (not turn, month or a meter id{'; ' + known if known else ''})"
+        raise ConditionError(f"unknown name {text!r}{hint}", col)
 
 
 def is_bool(node: Node) -> bool:

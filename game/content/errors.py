@@ -29,11 +29,15 @@ class Problem:
     line: int | None
     key_path: KeyPath
     message: str
+    severity: str = "error"
+    """"error" (the content cannot load), "warning" (it loads, but is likely a mistake;
+    `offramp validate --strict` refuses it) or "info" (something worth knowing)."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
         key = format_key_path(self.key_path)
-        text = f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+        message = self.message if self.severity == "error" else f"{self.severity}: {self.message}"
+        text = f"{where}: {key}: {message}" if key else f"{where}: {message}"
         return one_line(text)  # a key or a file name may hold escapes: print them inert
 
 

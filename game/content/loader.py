@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 import tomli
 from pydantic import BaseModel, ValidationError
 
-from game.content.conditions import Condition, ConditionError, parse_condition
+from game.content.conditions import Condition, ConditionError, parse_condition, suggest
 from game.content.errors import ContentError, KeyPath, Problem
 from game.content.locate import find_line, key_lines
 from game.content.models import (
@@ -108,11 +108,23 @@ class Collector:
         self.problems: list[Problem] = []
         self.sources: dict[Path, _Source] = {}
 
-    def add(self, file: Path, path: KeyPath, message: str, line: int | None = None) -> None:
+    def add(
+        self,
+        file: Path,
+        path: KeyPath,
+        message: str,
+        line: int | None = None,
+        severity: str = "error",
+    ) -> None:
         src = self.sources.get(file)
         if line is None and src is not None:
             line = src.line(path)
-        self.problems.append(Problem(src.shown if src else file, line, path, message))
+        self.problems.append(Problem(src.shown if src else file, line, path, message, severity))
+
+    def where(self, file: Path, path: KeyPath) -> str:
+        """``file:LINE`` of a key path, for messages that point elsewhere."""
+        src = self.sources.get(file)
+        return f"{file}:{src.line(path)}" if src else str(file)
 
 
 def _describe(err: Any, model: type[BaseModel], loc: KeyPath) -> str:
@@ -400,6 +412,14 @@ def fingerprint(folder: Path, files: Iterable[tuple[Path, bytes]]) -> str:
 
 def load_scenario(folder: str | Path) -> Scenario:
     """Load and check a scenario folder; raise ContentError listing every problem."""
+    return load_located(folder)[0]
+
+
+def load_located(
+    folder: str | Path,
+) -> tuple[Scenario, dict[str, list[Located[Any]]], Collector]:
+    """:func:`load_scenario`, with where each item came from and the collector that
+    locates key paths (for :mod:`game.content.lint`)."""
     folder = Path(folder)
     out = Collector()
     if not folder.is_dir():
@@ -420,7 +440,7 @@ def load_scenario(folder: str | Path) -> Scenario:
     scenario = _assemble(folder, parts, out)
     if out.problems or scenario is None:
         raise ContentError(out.problems)
-    return scenario
+    return scenario, parts.arrays, out
 
 
 def shown_path(path: Path) -> Path:
@@ -541,16 +561,20 @@ def _unique(
     key: Callable[[Any], str] = lambda item: str(item.id),
     field: str = "id",
 ) -> None:
-    seen: dict[str, Located[Any]] = {}
+    groups: dict[str, list[Located[Any]]] = {}
     for loc in items:
-        ident = key(loc.item)
-        if ident not in seen:
-            seen[ident] = loc
+        groups.setdefault(key(loc.item), []).append(loc)
+    for ident, locs in groups.items():
+        if len(locs) < 2:
             continue
-        first = seen[ident]
-        src = out.sources.get(first.file)
-        where = f"{first.file}:{src.line(first.path)}" if src else str(first.file)
-        out.add(loc.file, (*loc.path, field), f"duplicate {what} {ident!r} (first at {where})")
+        first, second = locs[0], locs[1]
+        more = f", and {len(locs) - 2} more" if len(locs) > 2 else ""
+        where = out.where(first.file, first.path)
+        out.add(
+            second.file,
+            (*second.path, field),
+            f"duplicate {what} {ident!r} (first at {where}{more})",
+        )
 
 
 _CONDITION_NUMBER = re.compile(r"(?<!\w)\d+")
@@ -589,6 +613,8 @@ class _Checker:
         """A file could not be read: a name it may declare is not an error now."""
         self.sources: dict[str, Source] = {s.item.id: s.item for s in arrays["sources"]}
         self.conditions: dict[str, Condition] = {}
+        self.cascade: dict[tuple[str, str], list[tuple[Path, KeyPath, str]]] = {}
+        """Unknown names, by (kind, name): each is reported once, with its count of uses."""
         self.option_tags = parts.raw_tags | {
             tag
             for located in arrays["cards"] + arrays["events"]
@@ -596,9 +622,26 @@ class _Checker:
             for tag in option.tags
         }
 
-    def unknown(self, file: Path, path: KeyPath, message: str) -> None:
-        """Report a name that nothing declares, unless an unreadable file might."""
-        if not self.partial:
+    def unknown(
+        self, file: Path, path: KeyPath, message: str, name: tuple[str, str] | None = None
+    ) -> None:
+        """Report a name that nothing declares, unless an unreadable file might.
+
+        Uses of the same unknown ``name`` (kind, id) make one problem, at the first use,
+        ending "(and N more uses)": one typo in a declaration is one error.
+        """
+        if self.partial:
+            return
+        if name is None:
+            self.out.add(file, path, message)
+        else:
+            self.cascade.setdefault(name, []).append((file, path, message))
+
+    def report_cascades(self) -> None:
+        for uses in self.cascade.values():
+            file, path, message = uses[0]
+            if len(uses) > 1:
+                message += f" (and {len(uses) - 1} more use{'s' if len(uses) > 2 else ''})"
             self.out.add(file, path, message)
 
     def known(self, kind: str, ident: str, valid: set[str] | dict[str, Any]) -> bool:
@@ -611,12 +654,16 @@ class _Checker:
         loc = parts.tables["scenario"][0]
         if not self.known("endings", info.default_ending, endings):
             self.unknown(
-                loc.file, (*loc.path, "default_ending"), f"unknown ending {info.default_ending!r}"
+                loc.file,
+                (*loc.path, "default_ending"),
+                f"unknown ending {info.default_ending!r}{suggest(info.default_ending, endings)}",
             )
         lloc = parts.tables["ladder"][0]
         if not self.known("endings", ladder.top_ending, endings):
             self.unknown(
-                lloc.file, (*lloc.path, "top_ending"), f"unknown ending {ladder.top_ending!r}"
+                lloc.file,
+                (*lloc.path, "top_ending"),
+                f"unknown ending {ladder.top_ending!r}{suggest(ladder.top_ending, endings)}",
             )
         for c in arrays["cards"]:
             self.condition(c.item.when, c.file, (*c.path, "when"))
@@ -634,10 +681,20 @@ class _Checker:
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
             for key in e.item.scores:
                 if not self.known("criteria", key, criteria):
-                    self.unknown(e.file, (*e.path, "scores", key), f"unknown criterion {key!r}")
+                    self.unknown(
+                        e.file,
+                        (*e.path, "scores", key),
+                        f"unknown criterion {key!r}{suggest(key, criteria, 'criteria')}",
+                        ("criterion", key),
+                    )
             for key in e.item.verdicts:
                 if not self.known("sources", key, self.sources):
-                    self.unknown(e.file, (*e.path, "verdicts", key), f"unknown source {key!r}")
+                    self.unknown(
+                        e.file,
+                        (*e.path, "verdicts", key),
+                        f"unknown source {key!r}{suggest(key, self.sources, 'sources')}",
+                        ("source", key),
+                    )
         for d in arrays["dynamics"]:
             self.dynamic(d.item, d.file, d.path)
         for lens in arrays["lenses"]:
@@ -649,6 +706,7 @@ class _Checker:
                 self.option(loose.item, loose.file, loose.path)
             else:
                 self.rule(loose.item, loose.file, loose.path)
+        self.report_cascades()
 
     def _unique_options(self, located: Located[Card] | Located[Event]) -> None:
         _unique(
@@ -670,7 +728,8 @@ class _Checker:
         except ConditionError as exc:
             name = _UNKNOWN_NAME.match(exc.message)
             if name and re.fullmatch(ID_PATTERN, name.group(1)):  # could be declared elsewhere
-                self.unknown(file, path, f"bad condition {text!r}: {exc}")
+                kind = exc.message.split(" '")[0].removeprefix("unknown ")
+                self.unknown(file, path, f"bad condition {text!r}: {exc}", (kind, name.group(1)))
             else:
                 self.out.add(file, path, f"bad condition {text!r}: {exc}")
 
@@ -709,19 +768,34 @@ class _Checker:
             for key in ("set_flag", "clear_flag"):
                 flag = getattr(effect, key)
                 if flag is not None and flag not in self.names.flags:  # raw flags included
-                    self.unknown(file, (*where, key), f"unknown flag {flag!r}")
+                    self.unknown(
+                        file,
+                        (*where, key),
+                        f"unknown flag {flag!r}{suggest(flag, self.names.flags, 'flags')}",
+                        ("flag", flag),
+                    )
 
     def meter_ref(self, ident: str, file: Path, path: KeyPath) -> None:
         if not self.known("meters", ident, self.meters):
-            known = ", ".join(self.meters)
-            self.unknown(file, path, f"unknown meter {ident!r} (known: {known})")
+            self.unknown(
+                file,
+                path,
+                f"unknown meter {ident!r}{suggest(ident, self.meters)}",
+                ("meter", ident),
+            )
 
     def citations(self, citations: Iterable[Citation], file: Path, path: KeyPath) -> None:
         for i, cite in enumerate(citations):
             source = self.sources.get(cite.source)
             if source is None:
                 if not self.known("sources", cite.source, self.sources):
-                    self.unknown(file, (*path, i, "source"), f"unknown source {cite.source!r}")
+                    hint = suggest(cite.source, self.sources, "sources")
+                    self.unknown(
+                        file,
+                        (*path, i, "source"),
+                        f"unknown source {cite.source!r}{hint}",
+                        ("source", cite.source),
+                    )
                 continue
             for p in cite.paragraphs:
                 if source.paragraphs is not None and p > source.paragraphs:
@@ -761,7 +835,8 @@ class _Checker:
                 )
         for j, target in enumerate(rule.cancel):
             if not self.known("meters", target, self.meters) and target not in self.names.flags:
-                self.unknown(file, (*where, "cancel", j), f"unknown meter or flag {target!r}")
+                hint = suggest(target, [*self.meters, *self.names.flags], "meters and flags")
+                self.unknown(file, (*where, "cancel", j), f"unknown meter or flag {target!r}{hint}")
         for target in rule.scale:
             self.meter_ref(target, file, (*where, "scale", target))
         self.effects(rule.effects, file, (*where, "effects"))
@@ -779,11 +854,9 @@ class _Checker:
         broken = self.raw.get("cards", set()) | self.raw.get("events", set())
         for key in strategy.options:
             if key not in known and key.partition(".")[0] not in broken:
-                self.unknown(
-                    file,
-                    (*path, "options", key),
-                    f"unknown option {key!r} (write it as card_id.option_id)",
-                )
+                close = suggest(key, known)
+                hint = close if close.startswith(" (did") else " (write it as card_id.option_id)"
+                self.unknown(file, (*path, "options", key), f"unknown option {key!r}{hint}")
 
 
 def iter_problems(folder: str | Path) -> Iterator[Problem]:

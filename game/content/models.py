@@ -76,14 +76,14 @@ class Model(BaseModel):
 
 
 class Citation(Model):
-    """A passage of a source essay that an option, event, rule or verdict rests on."""
+    """A passage of a source that an option, event, rule or verdict rests on."""
 
     source: Id
     """Id of a source declared in `[[sources]]`, e.g. "000"."""
     paragraph: Paragraph | Annotated[list[Paragraph], Field(min_length=1)] = Field(
         union_mode="left_to_right"
     )
-    """Paragraph number (¶) in the numbered essay, or a list of them."""
+    """Paragraph number (¶) in the source's numbered text, or a list of them."""
     quote: Annotated[str, Field(max_length=200, pattern=PRINTABLE)] = ""
     """A short exact quote from that paragraph (under ~25 words), shown on demand."""
     stance: Literal["for", "against", "context"] = "for"
@@ -117,10 +117,10 @@ class Citation(Model):
 
 
 class Source(Model):
-    """One of the essays the scenario draws on."""
+    """A source the scenario draws on: an essay, a report, a memoir… (declare your own)."""
 
     id: Id
-    """Short id used in citations, e.g. "000"."""
+    """Short id used in citations, e.g. "000" or "kennedy"."""
     title: Text
     """Title as printed (or a descriptive title where the text has none)."""
     outlet: Text = ""
@@ -130,9 +130,13 @@ class Source(Model):
     year: int | None = Field(default=None, ge=-9999, le=9999)
     """Year of publication."""
     stance: Text = ""
-    """The essay's argument in one line."""
+    """The source's argument in one line."""
     paragraphs: int | None = Field(default=None, ge=1, le=MAX_PARAGRAPHS)
-    """How many numbered paragraphs the essay has; citations beyond it are errors."""
+    """How many numbered paragraphs the source has; citations beyond it are errors."""
+    text: str | None = Field(default=None, max_length=300, pattern=PRINTABLE)
+    """A local copy of the text, relative to the scenario folder (e.g. "sources/000.txt"):
+    paragraphs numbered `¶1`, `¶2`, … at the start of a line. `offramp validate` then
+    checks every citation's `quote` against its paragraph."""
 
 
 class GlossaryEntry(Model):
@@ -161,7 +165,7 @@ class Criterion(Model):
     id: Id
     """Id used in `scores` tables."""
     label: Text
-    """Name shown to players, e.g. "Ukraine's sovereignty"."""
+    """Name shown to players, e.g. "Sovereignty"."""
     description: Text = ""
     """What a high score means."""
 
@@ -332,7 +336,7 @@ class Option(Model):
     effects: list[Effect] = []
     """What the option does before any lens adjusts it."""
     citations: list[Citation] = []
-    """Who argues for or against this option (essay and paragraph)."""
+    """Who argues for or against this option (source and paragraph)."""
 
 
 class Card(Model):
@@ -343,7 +347,7 @@ class Card(Model):
     title: Text
     """Card title."""
     text: Text
-    """The situation, as the President's advisers put it."""
+    """The situation, as the player's advisers put it."""
     when: When = "true"
     """Condition under which the card can be dealt."""
     weight: int = Field(default=10, ge=1, le=1000)
@@ -384,7 +388,7 @@ class Event(Model):
     options: list[Option] = Field(default=[], max_length=4)
     """Its own choice (0, or 2–4 options), asked before the turn's card."""
     citations: list[Citation] = []
-    """Where the essays describe this kind of event."""
+    """Where the sources describe this kind of event."""
 
     @field_validator("options")
     @classmethod
@@ -470,7 +474,7 @@ class Lens(Model):
     name: Text
     """Name shown to players, e.g. "Restraint"."""
     source: Id
-    """The source essay whose argument this is."""
+    """The source whose argument this is."""
     summary: Text
     """The theory in a sentence or two."""
     rules: list[LensRule] = []
@@ -489,7 +493,8 @@ class ScenarioInfo(Model):
     title: Text
     """Title shown on the title screen."""
     summary: Text = ""
-    """One paragraph for the title screen."""
+    """One paragraph for the title screen, which shows at most its first 240 characters
+    (whole sentences, then "…"); the briefing has room for the rest."""
     role: Text = ""
     """Who the player is."""
     start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -538,7 +543,7 @@ class Fragment(Model):
     ladder: Ladder | None = None
     """The escalation ladder (exactly one file)."""
     sources: list[Source] = []
-    """Source essays."""
+    """Sources the scenario cites."""
     criteria: list[Criterion] = []
     """Criteria endings are scored on."""
     meters: list[Meter] = []

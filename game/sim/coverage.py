@@ -140,8 +140,37 @@ def run_coverage(
     }
 
 
+TERMS = (
+    (
+        "Steering games",
+        "games in which every decision takes the option picked least often so far (ties "
+        "broken by the seed), so that every option gets its turn; each game also pushes "
+        "one inject-only event, in turn",
+    ),
+    (
+        "Event conditions never true",
+        "events whose `when` was false at every decision of every game, so they most "
+        "likely never fired (inject-only events are left out: they fire whatever their "
+        "`when`)",
+    ),
+    (
+        "Event conditions never false",
+        "events whose `when` held at every decision: the condition never held an event "
+        "back, so it may be wrong (events without a `when` are left out)",
+    ),
+    (
+        "Invariant failures",
+        "states the engine must never produce: a meter outside its range, a game with "
+        "neither a decision nor an ending, a decision with fewer than 2 or more than 4 "
+        "options, a game past its turn limit. Each is a bug to report; any makes "
+        "`offramp simulate --coverage` exit 1",
+    ),
+)
+"""What each term of the coverage report means (printed with it; the guide too)."""
+
+
 def coverage_text(report: dict[str, Any]) -> str:
-    """The coverage report as readable lines."""
+    """The coverage report as readable lines, its terms defined at the end."""
     lines = [f"Coverage of {report['scenario']} over {report['games']} steering games:"]
     for key, title in [
         ("options_never_taken", "Options never taken"),
@@ -157,4 +186,6 @@ def coverage_text(report: dict[str, Any]) -> str:
     lines.append(f"- Invariant failures ({len(failures)}): " + ("none" if not failures else ""))
     for f in failures:
         lines.append(f"    lens {f['lens']} seed {f['seed']} turn {f['turn']}: {f['problem']}")
+    lines += ["", "Terms:"]
+    lines += [f"  {term}: {meaning}." for term, meaning in TERMS]
     return "\n".join(lines) + "\n"

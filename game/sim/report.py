@@ -14,6 +14,18 @@ from game.sim.runner import GameRecord
 
 BEST_FRACTION = 0.8
 """An ending is among the best outcomes if its total score is within 80% of the top."""
+REPLAYED = 20
+"""Games per strategy × lens replayed to tell why an event never fired."""
+
+
+def best_explained(report: dict[str, Any]) -> str:
+    """What the "best" column means, in words (the same in every output format)."""
+    names = ", ".join(report["best_endings"]) or "none"
+    return (
+        "best = share of games ending in one of the best outcomes: the endings whose total "
+        f"score (the sum of the criteria) is at least {BEST_FRACTION:.0%} of the top "
+        f"ending's ({names})"
+    )
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -69,6 +81,7 @@ def build_report(
             }
             share = sum(counts[e] for e in best) / n if n else 0.0
             best_share[(strategy, lens)] = share
+            inside = _inside(scenario, games)
             groups.append(
                 {
                     "strategy": strategy,
@@ -92,6 +105,7 @@ def build_report(
                     },
                     "scores": scores,
                     "best_share": round(share, 4),
+                    **inside,
                 }
             )
     dealt = Counter(c for r in records for c in r.cards)
@@ -135,7 +149,7 @@ def build_report(
             "applied": {r: applied[r] for r in all_rules},
             "never_applied": [r for r in all_rules if not applied[r]],
         },
-        "dominant": _dominant(best_share, strategies, lenses),
+        "dominant": _dominant(best_share, strategies, lenses, len(scenario.lenses)),
         "advocates": _advocates(scenario, groups, lenses),
     }
 
@@ -165,8 +179,102 @@ def _advocates(
     return out
 
 
+def _inside(scenario: Scenario, games: Sequence[GameRecord]) -> dict[str, Any]:
+    """What happened inside one strategy × lens's games: the ladder, the meters at the
+    end, the dynamics and delayed effects that fired, and the events that never did."""
+    n = len(games)
+    rungs = {
+        rung.id: round(sum(r.top_rung >= i for r in games) / n, 4) if n else 0.0
+        for i, rung in enumerate(scenario.ladder.rungs)
+    }
+    meters = {}
+    for i, meter in enumerate(scenario.meters):
+        values = [r.meters[i] for r in games if len(r.meters) > i]
+        if values:
+            meters[meter.id] = {
+                "min": min(values),
+                "median": statistics.median(values),
+                "max": max(values),
+            }
+    dynamics = Counter(d for r in games for d in r.dynamics)
+    delayed = Counter(d for r in games for d in r.delayed)
+    return {
+        "rungs_reached": rungs,
+        "meters_at_end": meters,
+        "dynamics_fired": {k: round(v / n, 4) for k, v in sorted(dynamics.items())},
+        "delayed_fired": {k: round(v / n, 4) for k, v in sorted(delayed.items())},
+        "events_never_fired": _never_fired(scenario, games),
+    }
+
+
+def _never_fired(scenario: Scenario, games: Sequence[GameRecord]) -> dict[str, str]:
+    """Each event no game fired, and why: inject only, a flag its condition needs that no
+    game set, or what replaying a few of the games shows of its condition."""
+    from game.engine.conditions import required_flags
+
+    fired = {e for r in games for e in r.events}
+    flags = {f for r in games for f in r.flags}
+    why: dict[str, str] = {}
+    unexplained = []
+    for event in scenario.events:
+        if event.id in fired:
+            continue
+        if event.inject_only:
+            why[event.id] = (
+                "inject only: fires when an exercise schedules it or an instructor pushes it"
+            )
+            continue
+        cond = scenario.conditions.get(event.when)
+        unset = [f for f in (required_flags(cond) if cond else ()) if f not in flags]
+        if unset:
+            why[event.id] = f"flag {unset[0]} never set (its condition needs it)"
+        else:
+            unexplained.append(event)
+    if unexplained:
+        held = _conditions_held(scenario, games[:REPLAYED])
+        replayed = f"{min(len(games), REPLAYED)} replayed games"
+        for event in unexplained:
+            turns = held.get(event.id)
+            if turns is None:
+                why[event.id] = "not replayed"
+            elif not turns:
+                why[event.id] = f"condition never true (at any decision of {replayed})"
+            else:
+                chance = (
+                    f" its chance ({event.chance:g}) never came up, or" if event.chance < 1 else ""
+                )
+                why[event.id] = (
+                    f"condition true at {turns} decision{'s' if turns != 1 else ''} of {replayed}, "
+                    f"but{chance} other events took the turn's places (max_events_per_turn)"
+                )
+    return dict(sorted(why.items()))
+
+
+def _conditions_held(scenario: Scenario, games: Sequence[GameRecord]) -> dict[str, int]:
+    """For each event, on how many decision points of these games its condition held
+    (replayed from each game's seed and picks); empty if a game does not replay."""
+    from game.engine import EngineError, choose, event_conditions, new_game
+
+    held: Counter[str] = Counter()
+    try:
+        for record in games:
+            state = new_game(scenario, record.seed, record.lens)
+            for pick in (*record.picks, None):
+                for event_id, holds in event_conditions(scenario, state).items():
+                    held[event_id] += holds
+                if pick is None:
+                    break
+                state, _ = choose(scenario, state, pick.split(".", 1)[1])
+    except EngineError:  # games of an exercise's crisis do not replay from their seed
+        return {}
+    return {e.id: held[e.id] for e in scenario.events}
+
+
 def _dominant(
-    share: dict[tuple[str, str], float], strategies: Sequence[str], lenses: Sequence[str]
+    share: dict[tuple[str, str], float],
+    strategies: Sequence[str],
+    lenses: Sequence[str],
+    every: int = 0,
 ) -> dict[str, Any]:
     """A strategy that reaches the best outcomes most often under every lens, if any."""
     winners = []
@@ -175,14 +283,16 @@ def _dominant(
         winners.append({s for s in strategies if share[(s, lens)] == top and top > 0})
     common = set.intersection(*winners) if winners and len(strategies) > 1 else set()
     names = sorted(common)
+    # with some lenses left out, say so: another lens might change the answer
+    under = "under every lens" if len(lenses) >= every else "under every lens run"
     if names:
         text = (
             f"{' and '.join(names)} reach{'es' if len(names) == 1 else ''} the best outcomes "
-            "most often under every lens: the lens does not change the best policy "
+            f"most often {under}: the lens does not change the best policy "
             "(a balance smell)"
         )
     else:
-        text = "no single strategy does best under every lens"
+        text = f"no single strategy does best {under}"
     return {
         "strategies": names,
         "explanation": text,
@@ -209,8 +319,7 @@ def report_markdown(scenario: Scenario, report: dict[str, Any]) -> str:
         f"# Balance report: {scenario.info.title}",
         "",
         f"{report['games']} games: {report['runs']} per strategy × lens, seed {report['seed']}.",
-        f"Best outcomes (total score within {BEST_FRACTION:.0%} of the top): "
-        + ", ".join(report["best_endings"]),
+        best_explained(report) + ".",
         "",
         "## Endings by strategy and lens",
         "",
@@ -233,6 +342,8 @@ def report_markdown(scenario: Scenario, report: dict[str, Any]) -> str:
     for g in report["groups"]:
         cells = " | ".join(f"{g['scores'][c.id]:.1f}" for c in scenario.criteria)
         lines.append(f"| {g['strategy']} | {g['lens']} | {cells} |")
+    lines += ["", "## Inside the games", ""]
+    lines += _inside_lines(scenario, report, markdown=True)
     lines += ["", "## Dominant strategy", "", report["dominant"]["explanation"] + ".", ""]
     for lens, names in report["dominant"]["best_per_lens"].items():
         lines.append(f"- best under {lens}: {', '.join(names) or '—'}")
@@ -290,6 +401,7 @@ def report_text(scenario: Scenario, report: dict[str, Any], width: int = 120) ->
             f"{g['best_share']:.0%}",
         )
     console.print(table)
+    console.print(best_explained(report) + ".")
     console.print(f"Dominant strategy: {report['dominant']['explanation']}.")
     for title, key, sub in [
         ("Cards never dealt", "cards", "never_dealt"),
@@ -300,4 +412,35 @@ def report_text(scenario: Scenario, report: dict[str, Any], width: int = 120) ->
     ]:
         items = report[key][sub]
         console.print(f"{title} ({len(items)}): {', '.join(items) if items else 'none'}")
+    console.print()
+    console.print("Inside the games, per strategy × lens:")
+    for line in _inside_lines(scenario, report, markdown=False):
+        console.print(line, markup=False, highlight=False)
     return buffer.getvalue()
+
+
+def _inside_lines(scenario: Scenario, report: dict[str, Any], markdown: bool) -> list[str]:
+    """Per strategy × lens: rungs reached, meters at the end (min/median/max), dynamics
+    and delayed effects fired, events never fired and why."""
+    lines = [
+        "Rungs: share of games reaching each rung. Meters at the end: min / median / max. "
+        "Dynamics and delayed effects: share of games in which each changed something.",
+    ]
+    for g in report["groups"]:
+        head = f"{g['strategy']} × {g['lens']} ({g['games']} games)"
+        lines += ["", f"### {head}" if markdown else head]
+        bullet = "- " if markdown else "  "
+        rungs = ", ".join(f"{k} {v:.0%}" for k, v in g["rungs_reached"].items())
+        lines.append(f"{bullet}rungs reached: {rungs}")
+        meters = ", ".join(
+            f"{k} {m['min']}/{m['median']:g}/{m['max']}" for k, m in g["meters_at_end"].items()
+        )
+        lines.append(f"{bullet}meters at the end: {meters}")
+        for key, title in (("dynamics_fired", "dynamics"), ("delayed_fired", "delayed effects")):
+            items = ", ".join(f"{k} {v:.0%}" for k, v in g[key].items()) or "none"
+            lines.append(f"{bullet}{title}: {items}")
+        never = g["events_never_fired"]
+        lines.append(f"{bullet}events never fired ({len(never)}){':' if never else ': none'}")
+        for event_id, why in never.items():
+            lines.append(f"{bullet}  {event_id}: {why}")
+    return lines

@@ -37,6 +37,16 @@ class GameRecord:
     """Events fired."""
     rules: tuple[str, ...]
     """Lens rules applied."""
+    top_rung: int = 0
+    """The highest rung of the ladder the game reached (0 = the bottom)."""
+    meters: tuple[int, ...] = ()
+    """Every meter's value at the end, in the scenario's order (the ladder first)."""
+    dynamics: tuple[str, ...] = ()
+    """Dynamics (``id`` or ``lens.id``) that changed something at least once."""
+    delayed: tuple[str, ...] = ()
+    """Causes (``card.option``, event, ``lens.rule``…) of delayed effects that came due."""
+    flags: tuple[str, ...] = ()
+    """Flags that were set at some point (at the start or by an effect)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,10 @@ def play_one(
     picks: list[str] = []
     events: list[str] = list(state.news)
     rules: set[str] = set()
+    dynamics: set[str] = set()
+    delayed: set[str] = set()
+    flags: set[str] = set(state.flags)
+    top = state.meters[0]
     while (decision := current_decision(state)) is not None:
         if decision.kind == "card":
             cards.append(decision.id)
@@ -96,6 +110,16 @@ def play_one(
         state, report = choose(scenario, state, option)
         events.extend(report.news)
         rules.update(report.rules_applied)
+        flags |= state.flags
+        if state.meters[0] > top:
+            top = state.meters[0]
+        for change in report.changes:
+            if change.phase != "decision":  # dynamics run, and delayed effects fall due, later
+                cause = change.cause
+                if cause.kind == "dynamic":
+                    dynamics.add(cause.ref)
+                elif cause.kind == "delayed":
+                    delayed.add(cause.ref)
     result = outcome(scenario, state)
     if result is None:  # the engine never leaves an unfinished game without a decision
         raise RuntimeError(f"seed {seed}: the game is not over but owes no decision")
@@ -109,6 +133,11 @@ def play_one(
         tuple(picks),
         tuple(events),
         tuple(sorted(rules)),
+        top,
+        tuple(state.meters),
+        tuple(sorted(dynamics)),
+        tuple(sorted(delayed)),
+        tuple(sorted(flags)),
     )
 
 

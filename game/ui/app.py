@@ -52,6 +52,12 @@ class OffRampApp(App[int]):
         Binding("g", "glossary", "Glossary", tooltip="Look up a term"),
         Binding("q", "quit_game", "Quit", tooltip="Quit (asks if the game is not saved)"),
         Binding("f2", "toggle_dark", "Light/dark", show=False, tooltip="Switch light/dark"),
+        Binding(
+            "ctrl+r",
+            "restart_on_content",
+            "Restart",
+            tooltip="Start this game again, same seed and lens, on the current content (--watch)",
+        ),
     ]
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
@@ -96,6 +102,10 @@ class OffRampApp(App[int]):
             self.watcher = ScenarioWatcher(self.scenario_dir)
         self.reloaded: Signal[Session] = Signal(self, "reloaded")
         """Published when the game in play was replayed on edited content (hot reload)."""
+        self._content_problems = False
+        """Whether a notice of broken edited content is showing (a fixed edit clears it)."""
+        self._edited: dict[str, str] = {}
+        """Fingerprint -> time (HH:MM) of content reloaded from an edit."""
 
     @property
     def ready(self) -> bool:
@@ -140,7 +150,12 @@ class OffRampApp(App[int]):
         """Use edited content that checks out; show the problems of content that does not
         and go on with the last good content."""
         folder = self.scenario_dir
+        if reload.error is None and self._content_problems:
+            # the notice of the broken edit would outlive its fix (errors stay up 30 s)
+            self.clear_notifications()
+            self._content_problems = False
         if reload.error is not None:
+            self._content_problems = True
             problems = [str(p) for p in reload.error.problems]
             shown = "\n".join(problems[:8])
             more = f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
@@ -156,6 +171,9 @@ class OffRampApp(App[int]):
         scenario = reload.scenario
         assert scenario is not None
         self._scenario = scenario
+        from datetime import datetime
+
+        self._edited[scenario.fingerprint] = datetime.now().strftime("%H:%M")
         session = self.session
         if session is None or session.over:
             self.notify(f"Reloaded {folder}.", title="Content reloaded", markup=False)
@@ -166,8 +184,8 @@ class OffRampApp(App[int]):
             session.rebase(scenario)
         except EngineError as exc:
             self.notify(
-                f"{exc}\nThis game goes on with the content it started with; a new game "
-                "uses the edited content.",
+                f"{exc}\nThis game goes on with the content it started with; Ctrl+R starts "
+                "it again on the edited content.",
                 title="Content reloaded",
                 severity="warning",
                 timeout=20,
@@ -187,6 +205,40 @@ class OffRampApp(App[int]):
         while len(self.screen_stack) > 2 and self.screen.is_modal:
             self.pop_screen()
         self.reloaded.publish(session)
+
+    def content_label(self, scenario: Scenario) -> str | None:
+        """Under --watch, which content a game runs on, for the status line: the folder
+        and its fingerprint's first characters, with the time of the edit it came from
+        ("content: mini 3fa9c1 (edited 14:02)"); None otherwise."""
+        if self.watcher is None:
+            return None
+        label = f"content: {self.scenario_dir.name} {scenario.fingerprint[:6]}"
+        edited = self._edited.get(scenario.fingerprint)
+        return f"{label} (edited {edited})" if edited else label
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Restart is offered only under --watch, in a free game in play."""
+        if action == "restart_on_content":
+            return self.watcher is not None and self.session is not None and self.exercise is None
+        return True
+
+    def action_restart_on_content(self) -> None:
+        """Start the game in play again from turn one, with its seed and lens, on the
+        current content (the old game stays in its own save file)."""
+        session = self.session
+        if session is None or self.exercise is not None or self.watcher is None:
+            return
+        from game.session import Session
+
+        setup = session.setup
+        self.go_title()
+        self.leave_game()
+        self.play(Session.start(self.scenario, self.saves, setup), show_briefing=False)
+        self.notify(
+            f"Started again on {self.content_label(self.scenario)}.",
+            title="New game, same seed",
+            markup=False,
+        )
 
     @work(thread=True, exit_on_error=False, group="content")
     def load_content(self) -> None:

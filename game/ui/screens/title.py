@@ -24,14 +24,23 @@ LOGO = """\
  ▀▄▄▀ ▀   ▀     ▀  ▀ ▀  ▀ ▀   ▀ ▀   """
 
 
+SUMMARY_LIMIT = 240
+"""Characters of a scenario's summary the title screen shows (content/README.md says so)."""
+
+
 def first_sentences(text: str, limit: int) -> str:
-    """As many whole sentences of ``text`` as fit in ``limit`` characters (the briefing
-    has the rest)."""
+    """As many whole sentences of ``text`` as fit in ``limit`` characters, ending with
+    "…" whenever something was left out (the briefing has the rest).
+
+    >>> first_sentences("One. Two is longer.", 10)
+    'One. …'
+    """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = max(text.rfind(". ", 0, limit), text.rfind("? ", 0, limit), text.rfind("! ", 0, limit))
-    return text[: cut + 1] if cut > 0 else text[: limit - 1] + "…"
+    room = limit - 1  # for " …" after a sentence's last character
+    cut = max(text.rfind(". ", 0, room), text.rfind("? ", 0, room), text.rfind("! ", 0, room))
+    return text[: cut + 1] + " …" if cut > 0 else text[: limit - 1] + "…"
 
 
 MENU = (
@@ -139,7 +148,7 @@ class TitleScreen(Screen[None]):
         """Name the scenario once it has loaded."""
         info = scenario.info
         self.query_one("#scenario-title", Static).update(Content(info.title))
-        summary = first_sentences(info.summary, 240) if info.summary else ""
+        summary = first_sentences(info.summary, SUMMARY_LIMIT) if info.summary else ""
         self.query_one("#scenario-summary", Static).update(Content(summary))
         self.query_one("#scenario-summary").display = bool(summary)
 

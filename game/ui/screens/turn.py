@@ -125,7 +125,9 @@ class TurnScreen(Screen[None]):
         v = session.view
         saved = "saved ✓" if session.on_disk else "NOT SAVED ✗"
         turn = f"Turn {v.turn} of {v.turn_limit} · {v.date}  │  Lens: {v.lens}  │  "
-        title = session.scenario.info.title
+        # under --watch, which content the game runs on matters more than its title
+        label = getattr(self.app, "content_label", lambda _: None)(session.scenario)
+        title = label or session.scenario.info.title
         room = self.app.size.width - len(turn) - len(saved) - 7
         self.query_one("#status", Static).update(
             Content.assemble(
