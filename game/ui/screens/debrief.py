@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static, TabbedContent, TabPane
+from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane
 
 from game.engine import outcome
 from game.session import Session
 from game.ui.widgets.debrief import MeterChart
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
 
 if TYPE_CHECKING:

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from game.content.models import Card, Event
 from game.content.scenario import Scenario
 from game.session import Alert
 from game.ui.text import linked
 from game.ui.widgets.card import PICK_BINDINGS, OptionsBox
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
 
 
