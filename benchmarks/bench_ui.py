@@ -1,8 +1,18 @@
-"""UI benchmarks against a bare Textual app (header, one static, footer), same run.
+"""UI benchmarks against bare Textual apps, in the same run and the same harness.
 
-Run: .venv/bin/python benchmarks/bench_ui.py [--runs N]
+Run: .venv/bin/python benchmarks/bench_ui.py [--runs N] [--turns N] [--no-tmux]
 Targets (issue 3): cold start to the first interactive frame <= 1.3x the bare app; peak
 memory <= 1.5x; keypress-to-redraw on the turn screen, median <= 50 ms.
+Targets (issue 12 §6): a whole turn <= 1.5x the CPU of a full redraw of a bare board;
+closing a dialog <= 50 ms CPU.
+
+- A whole turn, in CPU time (time.process_time, so other programs on the machine do not
+  count), headless under Pilot at 100x30: every key press from one decision to the next
+  (pick, confirm, then each dialog the choice opened: an event's pick and confirm, an
+  alert's Enter), each press followed by Pilot's pause (the frame drawn). Closing a
+  dialog is the Enter that closes it, until the board is drawn again.
+- A full redraw of a bare board: a bare app of 39 `Static`s in three scrolling panes
+  (with header and footer) whose texts all change on one key, the same press and pause.
 
 - Cold start: a fresh interpreter per run (imports included), timed from just before
   `python` starts until the app's first screen has been refreshed and can take keys.
@@ -124,6 +134,76 @@ async def bare_keypress_latencies(presses: int) -> list[float]:
     return times
 
 
+async def turn_cpu(saves: Path, turns: int) -> tuple[list[float], list[float]]:
+    """CPU seconds of each whole turn, and of each dialog close, on the shipped scenario."""
+    sys.path.insert(0, str(ROOT))
+    from game.content import resolve_scenario_dir
+    from game.ui.app import OffRampApp
+    from game.ui.screens.event import AlertScreen, EventScreen
+
+    app = OffRampApp(resolve_scenario_dir(None), saves, seed=7)
+    whole: list[float] = []
+    closes: list[float] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+
+        async def press(key: str) -> None:
+            await pilot.press(key)
+            await pilot.pause()
+
+        app.start_new_game(seed=7, lens=None, hidden=True, show_briefing=False)
+        await pilot.pause()
+        await pilot.pause()
+        while isinstance(app.screen, AlertScreen):  # the opening report
+            await press("enter")
+        for _ in range(turns):
+            if app.session is None or app.session.over:
+                break
+            t0 = time.process_time()
+            await press("1")
+            await press("enter")
+            while isinstance(app.screen, AlertScreen | EventScreen):
+                if isinstance(app.screen, EventScreen):
+                    await press("1")
+                t1 = time.process_time()
+                await press("enter")
+                closes.append(time.process_time() - t1)
+            whole.append(time.process_time() - t0)
+    return whole, closes
+
+
+async def bare_redraw_cpu(presses: int) -> list[float]:
+    """CPU seconds of a key that changes the text of all 39 Statics of a bare board."""
+    from textual.app import App, ComposeResult
+    from textual.containers import Horizontal, VerticalScroll
+    from textual.widgets import Footer, Header, Static
+
+    class Board(App[None]):
+        BINDINGS = [("1", "show(1)", "One"), ("2", "show(2)", "Two")]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            with Horizontal():
+                for pane in range(3):
+                    with VerticalScroll():
+                        for line in range(13):
+                            yield Static(f"pane {pane}, item {line}: " + "text " * 12)
+            yield Footer()
+
+        def action_show(self, key: int) -> None:
+            for n, text in enumerate(self.query(Static).results(Static)):
+                text.update(f"key {key}, item {n}: " + "words " * (8 + (n + key) % 5))
+
+    times: list[float] = []
+    async with Board().run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for i in range(presses):
+            t0 = time.process_time()
+            await pilot.press("1" if i % 2 == 0 else "2")
+            await pilot.pause()
+            times.append(time.process_time() - t0)
+    return times
+
+
 def tmux_keypress_latencies(saves: str, presses: int) -> list[float] | None:
     """Seconds from tmux send-keys to a changed screen, on the real `offramp` turn screen
     (None when tmux is missing)."""
@@ -189,6 +269,8 @@ def summary(lat: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--turns", type=int, default=16)
+    parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal test")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as saves:
         results: dict[str, list[tuple[float, int]]] = {"bare": [], "offramp": []}
@@ -209,9 +291,23 @@ def main() -> None:
             f"peak memory: bare {bare_m / 1024:.1f} MiB, offramp {ours_m / 1024:.1f} MiB "
             f"= {ours_m / bare_m:.2f}x (target <= 1.5x)"
         )
-        real = tmux_keypress_latencies(saves, 40)
+        bare_redraw = asyncio.run(bare_redraw_cpu(40))
+        with tempfile.TemporaryDirectory() as turn_saves:
+            whole, closes = asyncio.run(turn_cpu(Path(turn_saves), args.turns))
+        redraw = statistics.median(bare_redraw)
+        turn = statistics.median(whole)
+        print(
+            f"a whole turn, CPU (median of {len(whole)}): {turn * 1000:.0f} ms; a full redraw "
+            f"of a bare board: {redraw * 1000:.1f} ms = {turn / redraw:.2f}x (target <= 1.5x)"
+        )
+        if closes:
+            print(
+                f"closing a dialog, CPU (median of {len(closes)}): "
+                f"{statistics.median(closes) * 1000:.1f} ms (target <= 50 ms)"
+            )
+        real = None if args.no_tmux else tmux_keypress_latencies(saves, 40)
         if real is None:
-            print("keypress to redraw in a real terminal: skipped (no tmux)")
+            print("keypress to redraw in a real terminal: skipped")
         else:
             print(
                 f"keypress to redraw in a real terminal (tmux): {summary(real)} "

@@ -15,11 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer
+from textual.widgets import Button
 
 from game.engine.view import lens_is_hidden
 from game.session import Session
 from game.ui.text import linked
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
 
 Part = Content | str | tuple[str, str]

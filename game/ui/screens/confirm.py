@@ -11,7 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from game.ui.widgets.footer import Footer
 
 
 class ConfirmScreen(ModalScreen[bool]):

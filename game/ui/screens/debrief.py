@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Select, Static, TabbedContent, TabPane
+from textual.widgets import LoadingIndicator, Select, Static, TabbedContent, TabPane
 
 from game.engine import outcome
 from game.session import Session
 from game.ui.widgets.debrief import ALL_METERS, MeterChart, build_chart, chart_views
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
 
 if TYPE_CHECKING:

@@ -9,18 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from game.content.models import Card, Event
 from game.content.scenario import Scenario
 from game.session import Alert
+from game.ui.screens.dialog import Dialog
 from game.ui.text import linked
 from game.ui.widgets.card import PICK_BINDINGS, OptionsBox
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
 
 
-class EventScreen(ModalScreen[str | None]):
+class EventScreen(Dialog[str | None]):
     """News that demands an answer: the event, its options; returns the chosen option id."""
 
     CSS_PATH = "dialogs.tcss"
@@ -104,7 +105,7 @@ def alerts_doc(alerts: tuple[Alert, ...]) -> Doc:
     return doc
 
 
-class AlertScreen(ModalScreen[None]):
+class AlertScreen(Dialog[None]):
     """What must not be missed: a new escalation rung, a band crossed, important news."""
 
     CSS_PATH = "dialogs.tcss"

@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from game.content.scenario import Scenario
 from game.ui.text import linked
+from game.ui.widgets.footer import Footer
 
 
 class GlossaryScreen(ModalScreen[None]):

@@ -10,8 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (

@@ -14,10 +14,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.saves import LoadedSave, SaveError, list_saves, load_for
+from game.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario

@@ -12,12 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from game.content import ContentError, load_scenario
 from game.content.scenario import Scenario
 from game.session import MAX_SEED
+from game.ui.widgets.footer import Footer
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from game.session import Session
+from game.ui.widgets.footer import Footer
 
 
 class QuitScreen(ModalScreen[bool]):

@@ -13,7 +13,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from game.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.engine import current_decision
 from game.session import Alert, Session
@@ -25,6 +25,7 @@ from game.ui.screens.event import AlertScreen, EventScreen
 from game.ui.text import glossary_terms
 from game.ui.widgets.advisors import AdvisorsPanel
 from game.ui.widgets.card import PICK_BINDINGS, CardPanel, OptionsBox
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.meters import LadderGauge, MetersPanel
 from game.ui.widgets.news import NewsPanel
 
