@@ -223,3 +223,13 @@ class TestVersion1Saves:
         played_on = load_save(V1 / "ukraine-seed77-played-on.toml", scenario=scenario)
         assert state.log == played_on.state.log
         assert state.to_dict(_ids(scenario)) == played_on.state.to_dict(_ids(scenario))
+
+
+def test_new_saves_are_version_2_with_their_draws(mini: Scenario, tmp_path: Path) -> None:
+    """A new game's save says format 2 and rng_version 2; a resumed version-1 game keeps
+    rng_version 1 in the saves it writes (format 2)."""
+    doc = tomllib.loads(dumps_save(mini, new_game(mini, 3, "hawkish")))
+    assert (doc["version"], doc["rng_version"]) == (2, 2)
+    old = load_save(V1 / "mini-seed5.toml", scenario=_v1_scenario(V1 / "mini-seed5.toml"))
+    doc = tomllib.loads(dumps_save(mini, old.state))
+    assert (doc["version"], doc["rng_version"]) == (2, 1)
