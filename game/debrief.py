@@ -17,6 +17,7 @@ from game.content.scenario import Scenario
 from game.engine import (
     Cause,
     Change,
+    Decision,
     GameState,
     LogEntry,
     choices,
@@ -26,7 +27,7 @@ from game.engine import (
     is_over,
     outcome,
 )
-from game.engine.replay import Step, replay
+from game.engine.replay import Step, replay, script_of
 from game.engine.setup import Setup, start
 from game.engine.view import date_of
 from game.timeline import cause_label, describe_change, option_text
@@ -73,7 +74,8 @@ class Moment:
 
 @dataclass(frozen=True, slots=True)
 class Counterfactual:
-    """The player's choices replayed with the same seed under another lens."""
+    """The player's game replayed under another lens: the same seed, the same situation
+    (cards and events) wherever it may come up again, the player's choices."""
 
     lens: str
     lens_name: str
@@ -84,9 +86,27 @@ class Counterfactual:
     substituted: int
     """Decisions the replay met that the player never faced there, taken by tag similarity."""
     note: str
+    """Where the replay could not follow the player's game, what it did ("" if nowhere)."""
     history: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """Meter label -> true value at the start of each turn, then the final value, as in
     :attr:`Debrief.history`, for the game played under this lens."""
+    decisions: int = 0
+    """The player's decisions (the choice log without injects)."""
+    replayed: int = 0
+    """The player's decisions the replay met at the same turn and took as the player did."""
+    diverged: int | None = None
+    """The first turn whose decisions differ between the two games (or at which one of
+    them ended and the other did not); None when the replay followed the whole game."""
+
+    @property
+    def replay_line(self) -> str:
+        """How much of the player's game the replay followed, in one sentence."""
+        if self.diverged is None:
+            return f"All {self.decisions} of your decisions replayed; the games never diverged."
+        return (
+            f"{self.replayed} of your {self.decisions} decisions replayed; "
+            f"the games diverged from turn {self.diverged}."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +148,10 @@ class CounterfactualPlay:
     """Decisions taken by tag similarity because the player never faced them there."""
     unused: int
     """The player's decisions that never came up in the counterfactual game."""
+    replayed: int = 0
+    """The player's decisions met at the same turn and taken as the player took them."""
+    diverged: int | None = None
+    """See :attr:`Counterfactual.diverged`."""
     first: GameState | None = None
     """The state at its first decision."""
     changes: tuple[Change, ...] = ()
@@ -151,6 +175,7 @@ def build_debrief(scenario: Scenario, state: GameState) -> Debrief:
     ending = result.ending
     lens = scenario.lens.get(state.lens)
     others = [other.id for other in scenario.lenses if other.id != state.lens]
+    script = script_of([first, *(step.after for step in steps)])
     return Debrief(
         scenario_title=scenario.info.title,
         ending_id=ending.id,
@@ -175,7 +200,7 @@ def build_debrief(scenario: Scenario, state: GameState) -> Debrief:
         lens_summary=lens.summary if lens else "",
         lens_source=source_label(scenario, lens.source) if lens else "",
         lens_was_hidden=state.lens_hidden,
-        counterfactuals=tuple(counterfactual(scenario, state, other) for other in others),
+        counterfactuals=tuple(counterfactual(scenario, state, other, script) for other in others),
         questions=(*ending.questions, *(lens.questions if lens else ())),
         ranges={m.label: (m.min, m.max) for m in scenario.meters},
     )
@@ -363,9 +388,15 @@ def _lens_rule(scenario: Scenario, ref: str) -> tuple[str, LensRule | None]:
 # --- counterfactuals --------------------------------------------------------------------
 
 
-def counterfactual(scenario: Scenario, state: GameState, lens_id: str) -> Counterfactual:
-    """The player's choices replayed with the same seed under ``lens_id``, to its end."""
-    play = play_counterfactual(scenario, state, lens_id)
+def counterfactual(
+    scenario: Scenario,
+    state: GameState,
+    lens_id: str,
+    script: Mapping[int, tuple[Decision, ...]] | None = None,
+) -> Counterfactual:
+    """The player's game replayed under ``lens_id`` to its end (see
+    :func:`play_counterfactual`)."""
+    play = play_counterfactual(scenario, state, lens_id, script)
     result = outcome(scenario, play.state)
     assert result is not None  # play_counterfactual plays to the end
     lens = scenario.lens.get(lens_id)
@@ -379,18 +410,34 @@ def counterfactual(scenario: Scenario, state: GameState, lens_id: str) -> Counte
         substituted=play.substituted,
         note=_note(play.substituted, play.unused),
         history=history_of_changes(scenario, play.changes, play.first or play.state, play.state),
+        decisions=sum(1 for e in state.log if e.kind != "inject"),
+        replayed=play.replayed,
+        diverged=play.diverged,
     )
 
 
-def play_counterfactual(scenario: Scenario, state: GameState, lens_id: str) -> CounterfactualPlay:
-    """Play the game again under ``lens_id`` (same seed and setup) until it ends.
+def play_counterfactual(
+    scenario: Scenario,
+    state: GameState,
+    lens_id: str,
+    script: Mapping[int, tuple[Decision, ...]] | None = None,
+) -> CounterfactualPlay:
+    """Play the game again under ``lens_id`` until it ends, holding its situation fixed.
 
-    Injects come at the turn they came in the player's game (or as soon after as the
-    replay gets there).  A decision the player faced at the same turn takes the player's
-    option; any other (a different card, or a turn after the player's game ended) takes
-    the option whose tags best match the tags of all the player's choices.
+    The engine replays the game's script (``script``, else read off a replay of the
+    game): at each turn, the cards dealt and events fired in the player's game come up
+    again whenever they may there (see :attr:`GameState.script`), and chances the lens
+    does not touch come out the same (rng_version 2).  Injects come at the turn they came
+    in the player's game (or as soon after as the replay gets there).  A decision the
+    player faced at the same turn takes the player's option; any other (a card or event
+    that came up in place of the player's, or a turn after the player's game ended)
+    takes the option whose tags best match the tags of all the player's choices.
     """
-    game = start(scenario, replace(Setup.of(state), lens=lens_id))
+    setup = Setup.of(state)
+    if script is None:
+        first = start(scenario, setup)
+        script = script_of([first, *(step.after for step in replay(scenario, setup, state.log))])
+    game = start(scenario, replace(setup, lens=lens_id, script=script))
     profile = tag_profile(scenario, state.log)
     injects = [e for e in state.log if e.kind == "inject"]
     mine: dict[int, list[LogEntry]] = {}
@@ -398,7 +445,7 @@ def play_counterfactual(scenario: Scenario, state: GameState, lens_id: str) -> C
         if entry.kind != "inject":
             mine.setdefault(entry.turn, []).append(entry)
     substituted = repeated = 0
-    first: GameState | None = None
+    opened: GameState | None = None  # the state at its first decision, for its history
     changes: list[Change] = []
     while not is_over(game):
         while injects and injects[0].turn <= game.turn:
@@ -414,12 +461,31 @@ def play_counterfactual(scenario: Scenario, state: GameState, lens_id: str) -> C
         else:
             option = closest_option(choices(scenario, game), profile).id
             substituted += 1
-        if first is None:
-            first = game
+        if opened is None:
+            opened = game
         game, report = choose(scenario, game, option)
         changes += report.changes
     played = sum(1 for e in state.log if e.kind != "inject")
-    return CounterfactualPlay(game, substituted, played - repeated, first, tuple(changes))
+    diverged = divergence(state, game)
+    return CounterfactualPlay(
+        game, substituted, played - repeated, repeated, diverged, opened, tuple(changes)
+    )
+
+
+def divergence(mine: GameState, other: GameState) -> int | None:
+    """The first turn whose decisions differ between two finished games of the same
+    scenario, or at which one ended and the other did not; None if there is none."""
+
+    def by_turn(state: GameState) -> dict[int, list[tuple[str, str]]]:
+        turns: dict[int, list[tuple[str, str]]] = {}
+        for entry in state.log:
+            if entry.kind != "inject":
+                turns.setdefault(entry.turn, []).append((entry.kind, entry.id))
+        turns.setdefault(state.turn, []).append(("end", ""))
+        return turns
+
+    a, b = by_turn(mine), by_turn(other)
+    return next((t for t in sorted(a.keys() | b.keys()) if a.get(t) != b.get(t)), None)
 
 
 def tag_profile(scenario: Scenario, log: Iterable[LogEntry]) -> dict[str, int]:
@@ -444,15 +510,14 @@ def closest_option(options: Sequence[Option], profile: Mapping[str, int]) -> Opt
 
 
 def _note(substituted: int, unused: int) -> str:
-    if not substituted and not unused:
-        return "Every decision came up again and was taken as you played it."
+    """What the replay did where it could not follow the player's game ("" if nowhere)."""
     parts = []
     if substituted:
         verb = "decision differed" if substituted == 1 else "decisions differed"
         parts.append(f"{substituted} {verb}; the closest option by tags was taken")
     if unused:
         parts.append(f"{unused} of your choices never came up")
-    return "; ".join(parts) + "."
+    return "; ".join(parts) + "." if parts else ""
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -552,18 +617,27 @@ def debrief_markdown(debrief: Debrief) -> str:
 
     out += ["## Counterfactuals", ""]
     if d.counterfactuals:
-        out += ["The same choices, the same seed, under each other lens.", ""]
-        out += ["| Lens | Ending | Turns | Total score | Substituted | Note |"]
-        out += ["|---|---|---:|---:|---:|---|"]
+        out += [
+            "Your game under each other lens: the same seed, the same cards and events "
+            "wherever they may come up again, your choices. *Replayed*: your decisions "
+            "that came up again at the same turn; *diverged*: the first turn whose "
+            "decisions differ.",
+            "",
+        ]
+        out += ["| Lens | Ending | Turns | Total score | Replayed | Diverged | Note |"]
+        out += ["|---|---|---:|---:|---:|---:|---|"]
         total = sum(score for _, score in d.scores)
+        decisions = sum(1 for e in d.timeline if e.kind != "inject")
         out.append(
             f"| {_cell(d.lens_name)} (yours) | {_cell(d.ending_title)} | {d.turn} | {total} "
-            "| 0 | as played |"
+            f"| {decisions} of {decisions} | — | as played |"
         )
         for cf in d.counterfactuals:
+            diverged = "never" if cf.diverged is None else f"turn {cf.diverged}"
             out.append(
                 f"| {_cell(cf.lens_name)} | {_cell(cf.ending_title)} | {cf.turns} "
-                f"| {cf.total_score} | {cf.substituted} | {_cell(cf.note)} |"
+                f"| {cf.total_score} | {cf.replayed} of {cf.decisions} | {diverged} "
+                f"| {_cell(cf.note or 'as played')} |"
             )
     else:
         out.append("*No other lens to compare.*")

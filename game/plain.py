@@ -232,6 +232,7 @@ def render_debrief(d: Debrief) -> list[str]:
             f"  {cf.lens_name}: {cf.ending_title}, on turn {cf.turns}, "
             f"total score {cf.total_score}."
         )
+        lines.append(f"    {cf.replay_line}")
         if cf.note:
             lines.append(f"    {cf.note}")
     if not d.counterfactuals:

@@ -37,7 +37,9 @@ from game.engine.replay import Step, final_state, replay
 from game.engine.setup import Setup, start
 
 FORMAT = "offramp-save"
-VERSION = 1
+VERSION = 2
+"""2: ``rng_version`` in the setup (new games draw from a stream per turn and purpose);
+version 1 saves have none and replay with ``rng_version`` 1, as they were played."""
 MAX_SAVE_BYTES = 5 * 1024 * 1024
 
 
@@ -71,6 +73,9 @@ class SaveModel(_Strict):
     turn_limit: int = Field(ge=1)
     schedule: dict[str, list[str]] = {}
     allowed_cards: list[str] | None = None
+    rng_version: int = Field(default=1, ge=1)
+    """How the game draws (see game.engine.rng); absent in version 1 saves, whose games
+    draw as version 1."""
     meta: dict[str, str] = {}
     log: list[LogModel] = []
     snapshot: dict[str, Any]
@@ -167,6 +172,7 @@ def save_document(
     }
     if state.allowed_cards is not None:
         doc["allowed_cards"] = sorted(state.allowed_cards)
+    doc["rng_version"] = state.rng_version
     doc["meta"] = (meta or SaveMeta()).to_table()
     doc["log"] = [
         {"turn": e.turn, "kind": e.kind, "id": e.id, "option": e.option} for e in state.log
@@ -354,6 +360,7 @@ def load_save(
             turn_limit=doc.turn_limit,
             schedule={int(t): tuple(ev) for t, ev in doc.schedule.items()},
             allowed_cards=frozenset(doc.allowed_cards) if doc.allowed_cards is not None else None,
+            rng_version=doc.rng_version,
         )
         log = [LogEntry(e.turn, e.kind, e.id, e.option) for e in doc.log]
         state = final_state(scenario, setup, log)

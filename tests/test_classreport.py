@@ -93,7 +93,7 @@ def make_class_folder(folder: Path) -> list[Student]:
         ("carol", "carol", play(cuba, anyone, "r1")),
         ("dan", "dan", play(cuba, anyone, "r2")),
         (EVIL, "mallory", play(cuba, anyone, "r3")),
-        ("erin", "erin", play(cuba, anyone, "r1", stop_after=2)),
+        ("erin", "erin", play(cuba, anyone, "r1", stop_after=1)),
     ]
     students = []
     for name, stem, state in games:

@@ -4,6 +4,7 @@ against those replays on the mini and Cuba fixtures, and rendered as Markdown.""
 from __future__ import annotations
 
 import random
+import statistics
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -22,10 +23,10 @@ from game.debrief import (
     play_counterfactual,
     sparkline,
 )
-from game.engine import GameState, choices, choose, inject, is_over, new_game, outcome
-from game.engine.replay import Setup, replay
+from game.engine import GameState, choices, choose, inject, is_over, new_game, outcome, start
+from game.engine.replay import Setup, replay, script_of
 
-from .helpers import CUBA, MINI, Picker, anyone, first, last, scenario_at
+from .helpers import CUBA, MINI, SHIPPED, Picker, anyone, first, last, scenario_at
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,14 @@ def make_games() -> list[Game]:
 
 
 GAMES = make_games()
+
+
+def replay_states(scenario: Scenario, state: GameState) -> list[GameState]:
+    """A game's first state and its state after each log entry."""
+    steps = replay(scenario, Setup.of(state), state.log)
+    return [steps[0].before if steps else start(scenario, Setup.of(state))] + [
+        step.after for step in steps
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -341,7 +350,10 @@ class TestCounterfactuals:
             assert cf.lens_name == sc.lens[cf.lens].name
             assert cf.ending_title == sc.ending[cf.ending].title
             assert 1 <= cf.turns <= st.turn_limit
-            assert cf.note
+            assert cf.decisions == sum(1 for e in st.log if e.kind != "inject")
+            assert 0 <= cf.replayed <= cf.decisions
+            assert cf.replay_line
+            assert (cf.diverged is None) == (cf.note == "" and cf.turns == st.turn)
 
     @each_game()
     def test_choices_follow_the_rule(self, game: Game) -> None:
@@ -373,10 +385,31 @@ class TestCounterfactuals:
                 assert e.option == item.options[scores.index(max(scores))].id
             assert played.substituted == substituted
             assert played.unused == len(left)
+            assert played.replayed == sum(1 for e in st.log if e.kind != "inject") - len(left)
             cf = counterfactual(sc, st, lens.id)
             assert cf.substituted == substituted
             assert (cf.ending, cf.turns) == (played.state.ending, played.state.turn)
             assert ("differed" in cf.note) == (substituted > 0)
+            assert (cf.replayed, cf.diverged) == (played.replayed, played.diverged)
+
+    @each_game()
+    def test_the_games_agree_until_they_diverge(self, game: Game) -> None:
+        """Before the turn the debrief says the games diverged, the counterfactual faced
+        the player's decisions, turn by turn, and took the player's options."""
+        sc, st = game.scenario, game.state
+        for lens in sc.lenses:
+            played = play_counterfactual(sc, st, lens.id)
+            until = played.diverged or max(st.turn, played.state.turn) + 1
+            mine = [e for e in st.log if e.kind != "inject" and e.turn < until]
+            theirs = [e for e in played.state.log if e.kind != "inject" and e.turn < until]
+            assert theirs == mine
+            if played.diverged is not None:
+                t = played.diverged
+                assert [e for e in st.log if e.kind != "inject" and e.turn == t] != [
+                    e for e in played.state.log if e.kind != "inject" and e.turn == t
+                ] or (st.turn == t) != (played.state.turn == t)
+            else:
+                assert played.state.turn == st.turn and played.substituted == 0
 
     def test_some_game_substitutes(self) -> None:
         """The games above do exercise substitution (otherwise the rule goes untested)."""
@@ -386,6 +419,24 @@ class TestCounterfactuals:
             for lens in g.scenario.lenses
             if lens.id != g.state.lens
         )
+
+    def test_most_of_the_game_is_replayed_under_every_lens(self) -> None:
+        """Over 100 games of the shipped scenario (random choices, hidden lens), the
+        counterfactual under each other lens replays a median of at least 80% of the
+        player's decisions (benchmarks/bench_counterfactual.py: 1,000 games)."""
+        sc = scenario_at(SHIPPED)
+        shares: dict[str, list[float]] = {lens.id: [] for lens in sc.lenses}
+        for seed in range(100):
+            st = play(sc, seed, None, anyone, hidden=True)
+            decisions = sum(1 for e in st.log if e.kind != "inject")
+            script = script_of(replay_states(sc, st))
+            for lens in sc.lenses:
+                if lens.id != st.lens and decisions:
+                    cf = play_counterfactual(sc, st, lens.id, script)
+                    shares[lens.id].append(cf.replayed / decisions)
+        for lens_id, values in shares.items():
+            assert len(values) >= 10, lens_id
+            assert statistics.median(values) >= 0.8, (lens_id, statistics.median(values))
 
     @pytest.mark.parametrize(("mine", "other"), [("hawkish", "dovish"), ("dovish", "hawkish")])
     def test_same_as_playing_the_other_lens(self, mine: str, other: str) -> None:

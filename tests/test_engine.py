@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.content import Scenario
+from game.content import Scenario, load_scenario
 from game.engine import (
     EngineError,
     GameState,
@@ -25,13 +25,15 @@ from game.engine import (
     outcome,
 )
 from game.engine.conditions import compile_condition
-from game.engine.replay import Setup, final_state, replay
+from game.engine.replay import Setup, final_state, replay, script_of
 from game.engine.rules import rules_for
+from game.engine.setup import opening, start
+from game.engine.state import Decision
 from game.engine.view import lens_is_hidden, meter_visibility, view
 from game.saves import dumps_save
 from game.timeline import describe_change
 
-from .helpers import ROOT
+from .helpers import MINI, ROOT
 
 PLAYS = settings(max_examples=40, deadline=None)
 
@@ -263,18 +265,22 @@ class TestTurn:
 SCRIPT = """
 import sys
 from game.content import load_scenario
-from game.engine import new_game, choices, choose, is_over
+from game.debrief import build_debrief, debrief_markdown
+from game.engine import choices, choose, is_over, start
+from game.engine.setup import Setup
 from game.saves import dumps_save
 sc = load_scenario(sys.argv[1])
 out = []
 for seed in range(8):
-    s = new_game(sc, seed, None, hidden=True)
+    # both ways of drawing; the debrief replays each game under every other lens
+    s = start(sc, Setup(seed=seed, hidden=True, rng_version=1 + seed % 2))
     k = 0
     while not is_over(s):
         opts = choices(sc, s)
         s, _ = choose(sc, s, opts[(seed + k) % len(opts)].id)
         k += 1
     out.append(dumps_save(sc, s))
+    out.append(debrief_markdown(build_debrief(sc, s)))
 sys.stdout.write("\\n".join(out))
 """
 
@@ -300,3 +306,133 @@ def test_saves_are_deterministic_in_process(mini: Scenario, tmp_path: Path) -> N
     a = new_game(mini, 4, None, hidden=True)
     b = new_game(mini, 4, None, hidden=True)
     assert dumps_save(mini, a) == dumps_save(mini, b)
+
+
+# --- the random streams (rng_version 2) and the replay of a script ------------------------
+
+NOOP_CHANCE = '{ meter = "morale", add = 0, chance = 0.5 }, '
+"""An effect that changes nothing but draws a number (a chance) wherever it applies."""
+
+
+@pytest.fixture(scope="module")
+def mini_extra_draw(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """Mini with one more draw whenever 'Wait' is chosen (a chance on an effect that
+    changes nothing), before its other effects."""
+    text = (MINI / "scenario.toml").read_text(encoding="utf-8")
+    wait = 'effects = [{ set_flag = "talks" }'
+    assert text.count(wait) == 1
+    folder = tmp_path_factory.mktemp("mini_extra_draw")
+    (folder / "scenario.toml").write_text(
+        text.replace(wait, "effects = [" + NOOP_CHANCE + wait[len("effects = [") :]),
+        encoding="utf-8",
+    )
+    return load_scenario(folder)
+
+
+def play_picks(scenario: Scenario, setup: Setup, picks: list[int]) -> GameState:
+    """Play ``setup`` to its end, taking option ``picks[k] % len(options)`` at decision k."""
+    state = start(scenario, setup)
+    k = 0
+    while not is_over(state):
+        options = choices(scenario, state)
+        state, _ = choose(scenario, state, options[picks[k % len(picks)] % len(options)].id)
+        k += 1
+    return state
+
+
+class TestStreams:
+    """New games draw each number from its own turn's stream for its purpose."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        seed=st.integers(0, 2**63 - 1),
+        lens=st.sampled_from(["hawkish", "dovish"]),
+        picks=st.lists(st.integers(0, 3), min_size=1, max_size=8),
+    )
+    def test_an_extra_draw_changes_no_other(
+        self, mini: Scenario, mini_extra_draw: Scenario, seed: int, lens: str, picks: list[int]
+    ) -> None:
+        """One more draw in the turns 'Wait' is chosen (an effect's chance) leaves every
+        other draw as it was: event rolls, deals and other chances, in that turn and the
+        next, so the game is the same (rng_version 2)."""
+        setup = Setup(seed=seed, lens=lens)
+        plain = play_picks(mini, setup, picks)
+        extra = play_picks(mini_extra_draw, setup, picks)
+        ids = tuple(m.id for m in mini.meters)
+        assert extra.log == plain.log
+        assert extra.to_dict(ids) == plain.to_dict(ids)
+
+    def test_with_one_stream_an_extra_draw_shifts_the_rest(
+        self, mini: Scenario, mini_extra_draw: Scenario
+    ) -> None:
+        """The same extra draw with rng_version 1 (one sequential stream per game)
+        changes some later draw in some game: what save format 2 fixes."""
+        ids = tuple(m.id for m in mini.meters)
+        differ = 0
+        for seed in range(40):
+            setup = Setup(seed=seed, lens="hawkish", rng_version=1)
+            plain = play_picks(mini, setup, [1, 1, 0, 1])
+            extra = play_picks(mini_extra_draw, setup, [1, 1, 0, 1])
+            differ += extra.to_dict(ids) != plain.to_dict(ids) or extra.log != plain.log
+        assert differ
+
+    @settings(max_examples=30, deadline=None)
+    @given(seed=st.integers(0, 2**63 - 1), picks=st.lists(st.integers(0, 3), min_size=1))
+    def test_the_key_never_moves(self, mini: Scenario, seed: int, picks: list[int]) -> None:
+        """With rng_version 2 the state's rng is the game's key throughout: nothing is
+        drawn from it sequentially."""
+        state = play_picks(mini, Setup(seed=seed, lens="hawkish"), picks)
+        assert state.rng == start(mini, Setup(seed=seed, lens="hawkish")).rng
+
+    def test_unknown_rng_version(self, mini: Scenario) -> None:
+        with pytest.raises(EngineError, match="rng_version"):
+            start(mini, Setup(seed=1, rng_version=3))
+
+
+class TestScript:
+    """A game replaying a script meets the script's cards and events wherever they may
+    come up, and says where they do not."""
+
+    def test_own_script_under_own_lens_is_the_same_game(self, scenario: Scenario) -> None:
+        for seed in range(10):
+            setup = Setup(seed=seed, hidden=True)
+            state = play_picks(scenario, setup, [seed, 1, 2])
+            steps = replay(scenario, setup, state.log)
+            script = script_of([steps[0].before, *(step.after for step in steps)])
+            again = final_state(scenario, Setup(seed=seed, hidden=True, script=script), state.log)
+            ids = tuple(m.id for m in scenario.meters)
+            assert again.to_dict(ids) == state.to_dict(ids)
+
+    def test_a_scripted_card_that_cannot_come_up_is_replaced(self, mini: Scenario) -> None:
+        """'Talks' needs the talks flag; after 'Push' it is not set, so the scripted
+        card is not dealt: the ordinary deal fills the hand, and a note says why."""
+        script = {1: (Decision("card", "pressure"),), 2: (Decision("card", "talks_card"),)}
+        state = start(mini, Setup(seed=1, lens="hawkish", script=script))
+        state, report = choose(mini, state, "push")
+        assert current_decision(state) == Decision("card", "pressure")
+        assert "script: card talks_card is not dealt again: its condition does not hold" in (
+            report.notes
+        )
+
+    def test_a_scripted_card_is_dealt_when_it_may(self, mini: Scenario) -> None:
+        script = {1: (Decision("card", "pressure"),), 2: (Decision("card", "talks_card"),)}
+        for seed in range(20):
+            state = start(mini, Setup(seed=seed, lens="hawkish", script=script))
+            state, _ = choose(mini, state, "wait")  # sets the talks flag
+            assert current_decision(state) == Decision("card", "talks_card")
+
+    def test_a_scripted_event_fires_whenever_its_condition_holds(self, mini: Scenario) -> None:
+        """The storm (a 50% chance when stability < 45) fires at every seed when
+        scripted, and at some seeds only when not."""
+        script = {2: (Decision("event", "storm"),)}
+        fired = {True: 0, False: 0}
+        for seed in range(30):
+            for scripted in (True, False):
+                setup = Setup(seed=seed, lens="hawkish", script=script if scripted else {})
+                state, _ = choose(mini, start(mini, setup), "push")  # stability 50 -> 35
+                fired[scripted] += "storm" in state.news
+        assert fired[True] == 30 and 0 < fired[False] < 30
+
+    def test_a_script_names_only_what_exists(self, mini: Scenario) -> None:
+        with pytest.raises(EngineError, match="unknown card 'nope' in the script"):
+            opening(mini, Setup(seed=1, script={2: (Decision("card", "nope"),)}))

@@ -19,7 +19,7 @@ from game.content import Scenario
 from game.engine import choices, choose, is_over, new_game
 from game.saves import SaveError, SaveMeta, dumps_save, load_save, read_save_document, write_save
 
-from .helpers import MINI, ROOT
+from .helpers import MINI, ROOT, SHIPPED, scenario_at
 
 
 def played(scenario: Scenario, seed: int, turns: int) -> object:
@@ -175,3 +175,61 @@ def test_kill_during_write_never_loses_the_save(mini: Scenario, tmp_path: Path) 
     leftovers = [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
     # a killed writer may leave its temporary file, never a broken save
     assert all(p.name.startswith(".autosave.toml.") for p in leftovers)
+
+
+V1 = ROOT / "tests" / "fixtures" / "saves_v1"
+"""Saves written by Off-Ramp before save format 2 (one sequential RNG stream per game),
+made with `offramp play --plain` on tests/fixtures/mini and content/ukraine."""
+
+
+def _v1_scenario(save: Path) -> Scenario:
+    """The scenario a version-1 fixture was made on; skip when its content has changed
+    since (an edited scenario rightly no longer replays an old game)."""
+    doc = read_save_document(save)
+    scenario = scenario_at(MINI if doc.scenario == "mini" else SHIPPED)
+    if scenario.fingerprint != doc.fingerprint:
+        pytest.skip(f"{scenario.id}'s content changed since {save.name} was made")
+    return scenario
+
+
+def _ids(scenario: Scenario) -> tuple[str, ...]:
+    return tuple(m.id for m in scenario.meters)
+
+
+class TestVersion1Saves:
+    """Saves of format version 1 load, replay to their snapshot and play on as they did."""
+
+    @pytest.mark.parametrize(
+        "name", ["mini-seed5.toml", "ukraine-seed20261204.toml", "ukraine-seed77.toml"]
+    )
+    def test_a_version_1_save_replays_to_its_snapshot(self, name: str, tmp_path: Path) -> None:
+        path = V1 / name
+        scenario = _v1_scenario(path)
+        loaded = load_save(path, scenario=scenario)  # replays the log, checks the snapshot
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert doc["version"] == 1
+        assert loaded.state.to_dict(_ids(scenario)) == doc["snapshot"]
+        again = load_save(write_save(tmp_path / name, scenario, loaded.state), scenario=scenario)
+        assert dumps_save(scenario, again.state) == dumps_save(scenario, loaded.state)
+
+    def test_a_version_1_game_plays_on_with_its_own_draws(self) -> None:
+        """Resumed, an old game keeps drawing as it did: the same choices reach the same
+        end as they did before save format 2 (the '-played-on' fixture)."""
+        path = V1 / "ukraine-seed77.toml"
+        scenario = _v1_scenario(path)
+        state = load_save(path, scenario=scenario).state
+        while not is_over(state):
+            state, _ = choose(scenario, state, choices(scenario, state)[-1].id)
+        played_on = load_save(V1 / "ukraine-seed77-played-on.toml", scenario=scenario)
+        assert state.log == played_on.state.log
+        assert state.to_dict(_ids(scenario)) == played_on.state.to_dict(_ids(scenario))
+
+
+def test_new_saves_are_version_2_with_their_draws(mini: Scenario, tmp_path: Path) -> None:
+    """A new game's save says format 2 and rng_version 2; a resumed version-1 game keeps
+    rng_version 1 in the saves it writes (format 2)."""
+    doc = tomllib.loads(dumps_save(mini, new_game(mini, 3, "hawkish")))
+    assert (doc["version"], doc["rng_version"]) == (2, 2)
+    old = load_save(V1 / "mini-seed5.toml", scenario=_v1_scenario(V1 / "mini-seed5.toml"))
+    doc = tomllib.loads(dumps_save(mini, old.state))
+    assert (doc["version"], doc["rng_version"]) == (2, 1)

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Final
 
 from game.content.models import Option
 from game.engine import rng
-from game.engine.rng import next_below, next_float
-from game.engine.rules import Caused, CEvent, COption, CRule, Eff, Rules, rules_for
+from game.engine.conditions import Test
+from game.engine.rng import draw_below, draw_float, next_below, next_float
+from game.engine.rules import Caused, CCard, CEvent, COption, CRule, Eff, Rules, rules_for
 from game.engine.state import (
+    RNG_VERSION,
     Cause,
     Change,
     Decision,
@@ -35,6 +37,15 @@ _decision: Final = partial(tuple.__new__, Decision)
 turn (all fields given, in order)."""
 _log_entry: Final = partial(tuple.__new__, LogEntry)
 _report: Final = partial(tuple.__new__, TurnReport)
+
+
+# The purposes of the draws, each a stream of its own in every turn (rng_version 2).
+_EVENT: Final = 1
+"""An event's chance to fire; the index is the event's key."""
+_DEAL: Final = 2
+"""The deal's picks; the index counts the turn's picks."""
+_EFFECT: Final = 3
+"""An effect's chance; the index is the effect's key."""
 
 
 class EngineError(ValueError):
@@ -65,11 +76,17 @@ def new_game(
     turn_limit: int | None = None,
     schedule: Mapping[int, Iterable[str]] | None = None,
     allowed_cards: Iterable[str] | None = None,
+    rng_version: int = RNG_VERSION,
+    script: Mapping[int, Iterable[Decision]] | None = None,
 ) -> GameState:
     """A new game at its first decision (or already over, for a degenerate scenario).
 
     ``lens=None`` draws the lens from the seed; ``hidden`` keeps it from the player's view.
     ``schedule`` forces events at given turns; ``allowed_cards`` limits the deck.
+    ``rng_version`` 1 draws as games begun before save format 2 did (see
+    :mod:`game.engine.rng`).  ``script`` replays another game's situation: turn -> the
+    cards dealt and events fired then, which come up again whenever they may (see
+    :attr:`GameState.script`).
     """
     return open_game(
         scenario,
@@ -79,6 +96,8 @@ def new_game(
         turn_limit=turn_limit,
         schedule=schedule,
         allowed_cards=allowed_cards,
+        rng_version=rng_version,
+        script=script,
     )[0]
 
 
@@ -91,6 +110,8 @@ def open_game(
     turn_limit: int | None = None,
     schedule: Mapping[int, Iterable[str]] | None = None,
     allowed_cards: Iterable[str] | None = None,
+    rng_version: int = RNG_VERSION,
+    script: Mapping[int, Iterable[Decision]] | None = None,
 ) -> tuple[GameState, TurnReport]:
     """Like :func:`new_game`, with the report of the opening news (decision None)."""
     rules = rules_for(scenario)
@@ -104,6 +125,13 @@ def open_game(
             for event in events:
                 if event not in rules.events:
                     raise EngineError(f"unknown event {event!r} in the schedule")
+    if rng_version not in (1, 2):
+        raise EngineError(f"unknown rng_version {rng_version!r} (this engine knows 1 and 2)")
+    scripted = {int(t): [_decision((d.kind, d.id)) for d in ds] for t, ds in (script or {}).items()}
+    for ds in scripted.values():
+        for d in ds:
+            if d.id not in (rules.card if d.kind == "card" else rules.events):
+                raise EngineError(f"unknown {d.kind} {d.id!r} in the script")
     s = GameState(
         scenario_id=scenario.id,
         seed=seed,
@@ -117,6 +145,8 @@ def open_game(
         schedule={int(t): list(ev) for t, ev in (schedule or {}).items()},
         allowed_cards=frozenset(allowed_cards) if allowed_cards is not None else None,
         rng=rng.seed_state(seed),
+        rng_version=rng_version,
+        script=scripted,
     )
     s.month = _month(rules, 1)
     turn = _Turn()
@@ -273,10 +303,16 @@ def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
         for event_id in forced:
             _fire(rules, s, event_id, turn)
     if rules.max_events > 0:
-        _chance_events(rules, s, turn)
+        if s.script:
+            _scripted_chance_events(rules, s, turn)
+        else:
+            _chance_events(rules, s, turn)
     _check(rules, s)
     if s.ending is None:
-        _deal(rules, s)
+        if s.script:
+            _deal_scripted(rules, s, turn)
+        else:
+            _deal(rules, s)
 
 
 def _chance_events(rules: Rules, s: GameState, turn: _Turn) -> None:
@@ -288,7 +324,10 @@ def _chance_events(rules: Rules, s: GameState, turn: _Turn) -> None:
     def act(event: CEvent) -> bool:
         nonlocal fired
         if event.chance < 1.0:
-            s.rng, x = next_float(s.rng)
+            if s.rng_version == 1:
+                s.rng, x = next_float(s.rng)
+            else:
+                x = draw_float(s.rng, s.turn, _EVENT, event.key)
             if x >= event.chance:
                 return False
         _fire(rules, s, event.id, turn)
@@ -311,7 +350,18 @@ def _fire(rules: Rules, s: GameState, event_id: str, turn: _Turn) -> None:
 
 
 def _deal(rules: Rules, s: GameState) -> None:
-    """Deal the turn's cards: weighted among those whose condition holds.
+    """Deal the turn's cards: weighted among those whose condition holds."""
+    # in window, not once and seen, out of cooldown, in the exercise's deck
+    candidates, total = rules.open_cards(s)
+    _draw_cards(rules, s, candidates, total, 0, 0)
+
+
+def _draw_cards(
+    rules: Rules, s: GameState, candidates: list[CCard], total: int, dealt: int, picks: int
+) -> tuple[int, int]:
+    """Deal from ``candidates`` (whose weights sum to ``total``) until the turn has its
+    cards; ``dealt`` cards were dealt and ``picks`` draws made this turn already.
+    Return both counts after.
 
     Sampling is by rejection: draw by weight among the cards that pass the cheap checks
     (once, cooldown, exercise deck, turn window), and evaluate only the drawn card's
@@ -323,11 +373,12 @@ def _deal(rules: Rules, s: GameState) -> None:
     turn_no = s.turn
     seen = s.seen
     available = s.available
-    # in window, not once and seen, out of cooldown, in the exercise's deck
-    candidates, total = rules.open_cards(s)
-    dealt = 0
     while candidates and dealt < rules.cards_per_turn:
-        s.rng, pick = next_below(s.rng, total)
+        if s.rng_version == 1:
+            s.rng, pick = next_below(s.rng, total)
+        else:
+            pick = draw_below(s.rng, turn_no, _DEAL, picks, total)
+        picks += 1
         i = 0
         running = candidates[0].weight
         while running <= pick:
@@ -341,6 +392,100 @@ def _deal(rules: Rules, s: GameState) -> None:
         seen.add(card.id)
         available[card.id] = turn_no + card.cooldown + 1
         s.pending.append(_decision(("card", card.id)))
+    return dealt, picks
+
+
+# --- a replay of another game's situation (GameState.script) -----------------------------
+
+
+def _why_not(s: GameState, once: bool, ident: str, when: Test | None, in_deck: bool) -> str:
+    """Why a scripted card or event cannot come up now, or "" when it can."""
+    if once and ident in s.seen:
+        return "it comes up only once and already did"
+    if s.available.get(ident, 0) > s.turn:
+        return "it is cooling down"
+    if not in_deck:
+        return "it is not in the deck"
+    if when is not None and not when.holds(s):
+        return "its condition does not hold"
+    return ""
+
+
+def _scripted_chance_events(rules: Rules, s: GameState, turn: _Turn) -> None:
+    """:func:`_chance_events` replaying a script: the events the script has at this turn
+    fire whenever they may (their chance is not rolled), and no other event takes a
+    place (``max_events``) that one of them, further on in the scan, may need.
+
+    The scan visits the events in content order as in any game, so under the lens of
+    the game the script came from, the same events fire in the same order.  Inject-only
+    events are left to the injects and the schedule, which replay by themselves, as is
+    an event they fired already.
+    """
+    max_events = rules.max_events
+    order = rules.event_order
+    wanted = {
+        d.id
+        for d in s.script.get(s.turn, ())
+        if d.kind == "event" and d.id in order and d.id not in s.news
+    }
+    # the content positions of the scripted events the scan has not reached yet
+    ahead = sorted(order[ident] for ident in wanted)
+    fired = 0
+
+    def act(event: CEvent) -> bool:
+        nonlocal fired
+        position = order[event.id]
+        while ahead and ahead[0] <= position:
+            ahead.pop(0)
+        if event.id not in wanted:
+            if fired + len(ahead) >= max_events:
+                return False
+            if event.chance < 1.0:
+                if s.rng_version == 1:
+                    s.rng, x = next_float(s.rng)
+                else:
+                    x = draw_float(s.rng, s.turn, _EVENT, event.key)
+                if x >= event.chance:
+                    return False
+        _fire(rules, s, event.id, turn)
+        fired += 1
+        return fired >= max_events
+
+    rules.scan_events(s, act)
+    for ident in sorted(wanted, key=order.__getitem__):
+        if ident not in s.news:
+            event = rules.events[ident]
+            why = _why_not(s, event.once, ident, event.when, True) or "other news came first"
+            turn.notes.append(f"script: event {ident} does not fire again: {why}")
+
+
+def _deal_scripted(rules: Rules, s: GameState, turn: _Turn) -> None:
+    """Deal the cards the script has at this turn that may be dealt, in order; fill the
+    rest of the hand as :func:`_deal` would, from cards the script does not keep for a
+    later turn when there are any (so that a substitute does not use one up)."""
+    dealt = 0
+    allowed = s.allowed_cards
+    for d in s.script.get(s.turn, ()):
+        if d.kind != "card" or dealt >= rules.cards_per_turn:
+            continue
+        card = rules.card[d.id]
+        in_deck = allowed is None or card.id in allowed
+        reason = _why_not(s, card.once, card.id, card.when, in_deck)
+        if reason:
+            turn.notes.append(f"script: card {card.id} is not dealt again: {reason}")
+            continue
+        dealt += 1
+        s.seen.add(card.id)
+        s.available[card.id] = s.turn + card.cooldown + 1
+        s.pending.append(_decision(("card", card.id)))
+    if dealt >= rules.cards_per_turn:
+        return
+    later = {d.id for t, ds in s.script.items() if t > s.turn for d in ds if d.kind == "card"}
+    candidates, _ = rules.open_cards(s)
+    spare = [c for c in candidates if c.id not in later]
+    kept = [c for c in candidates if c.id in later]
+    dealt, picks = _draw_cards(rules, s, spare, sum(c.weight for c in spare), dealt, 0)
+    _draw_cards(rules, s, kept, sum(c.weight for c in kept), dealt, picks)
 
 
 def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
@@ -385,7 +530,7 @@ def _lens_adjust(
 
 def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]:
     value = float(round(e.value * factor))
-    eff = Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why)
+    eff = Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why, e.key)
     return eff, Cause(cause.kind, cause.ref, cause.why, rule)
 
 
@@ -432,7 +577,10 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
         _set_meter(rules, s, i, eff.id, s.meters[i] + step, cause, phase, turn)
         return
     if eff.chance < 1.0:
-        s.rng, x = next_float(s.rng)
+        if s.rng_version == 1:
+            s.rng, x = next_float(s.rng)
+        else:
+            x = draw_float(s.rng, s.turn, _EFFECT, eff.key)
         if x >= eff.chance:
             turn.notes.append(
                 f"{cause.ref}: a {round(eff.chance * 100)}% chance on {eff.id} did not happen"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from game.engine.core import EngineError, choose, current_decision, inject
 from game.engine.setup import Setup, start
-from game.engine.state import GameState, LogEntry, TurnReport
+from game.engine.state import Decision, GameState, LogEntry, TurnReport
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
@@ -51,6 +51,23 @@ def replay(scenario: Scenario, setup: Setup, log: Iterable[LogEntry]) -> list[St
         steps.append(step)
         state = step.after
     return steps
+
+
+def script_of(states: Iterable[GameState]) -> dict[int, tuple[Decision, ...]]:
+    """What came up at each turn of a game, as a script for replaying its situation under
+    another lens (:attr:`Setup.script`): the events fired, then the cards dealt.
+
+    Read off the game's states in order, its first and one after each log entry (the
+    first state of a turn holds all the turn's news and deal); a turn that passed
+    without a decision has no state, so no entry.
+    """
+    script: dict[int, tuple[Decision, ...]] = {}
+    for state in states:
+        if state.turn not in script:
+            events = tuple(Decision("event", event) for event in state.news)
+            cards = tuple(d for d in state.pending if d.kind == "card")
+            script[state.turn] = events + cards
+    return script
 
 
 def final_state(scenario: Scenario, setup: Setup, log: Iterable[LogEntry]) -> GameState:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from game.engine.core import open_game
-from game.engine.state import GameState, TurnReport
+from game.engine.state import RNG_VERSION, Decision, GameState, TurnReport
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
@@ -36,6 +36,12 @@ class Setup:
     """Events forced at given turns (an exercise's scheduled injects)."""
     allowed_cards: frozenset[str] | None = None
     """The deck; None for every card."""
+    rng_version: int = RNG_VERSION
+    """How the game draws its random numbers: 2 for new games; 1 for games begun before
+    save format 2, which keep drawing as they did (see :mod:`game.engine.rng`)."""
+    script: Mapping[int, tuple[Decision, ...]] = field(default_factory=dict)
+    """For a counterfactual: the situation of the game it replays, turn by turn (see
+    :attr:`GameState.script`); empty for an ordinary game."""
 
     @classmethod
     def of(cls, state: GameState) -> Setup:
@@ -47,6 +53,8 @@ class Setup:
             turn_limit=state.turn_limit,
             schedule={t: tuple(ev) for t, ev in state.schedule.items()},
             allowed_cards=state.allowed_cards,
+            rng_version=state.rng_version,
+            script={t: tuple(ds) for t, ds in state.script.items()},
         )
 
     def scheduled(self) -> tuple[tuple[int, str], ...]:
@@ -69,4 +77,6 @@ def opening(scenario: Scenario, setup: Setup) -> tuple[GameState, TurnReport]:
         turn_limit=setup.turn_limit,
         schedule=setup.schedule,
         allowed_cards=setup.allowed_cards,
+        rng_version=setup.rng_version,
+        script=setup.script,
     )

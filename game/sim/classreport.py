@@ -562,6 +562,11 @@ def _setup_notes(
                 ("injects", mine.scheduled(), reference.scheduled()),
                 ("deck", mine.allowed_cards, reference.allowed_cards),
                 ("lens", save.state.lens, lens),
+                (
+                    "random draws (a save from before format 2)",
+                    mine.rng_version,
+                    reference.rng_version,
+                ),
             ]
             if a != b
         ]

@@ -115,6 +115,7 @@ def lens_doc(debrief: Debrief) -> Doc:
             f": {cf.ending_title} — turn {cf.turns}, total score {cf.total_score}",
             prefix="  ",
         )
+        doc.add((cf.replay_line, "dim"), prefix="    ")
         if cf.note:
             doc.add((cf.note, "italic dim"), prefix="    ")
     if not debrief.counterfactuals:
