@@ -87,10 +87,11 @@ class TestTurnSnapshots:
         assert snap_compare(app, terminal_size=size, run_before=run_before)
 
     @pytest.mark.parametrize("size", SIZES)
-    def test_moment(
+    def test_choice_effects(
         self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]
     ) -> None:
-        """A new escalation rung is announced in a modal."""
+        """After a confirm: what the choice did first (the hidden lens unnamed), the rest
+        of the turn, the new escalation rung crossed, the news."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await begin(pilot)
@@ -146,6 +147,8 @@ class TestEventSnapshots:
             offramp.show_game()
             await pilot.pause()
             await pilot.press("2", "enter")
+            await pilot.pause()
+            await pilot.press("enter")  # close what the choice did
             await pilot.pause()
             await pilot.press("2")
             await settle(pilot)

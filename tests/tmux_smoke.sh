@@ -56,13 +56,14 @@ launch() {
     wait_for "Mini crisis"  # the scenario has loaded behind the title
 }
 
-# Close modals (important moments, event choices) until the board or debrief shows.
+# Close modals (what a choice did, important moments, event choices) until the board or
+# debrief shows.
 settle() {
     for _ in $(seq 1 10); do
         sleep 0.3
         local now
         now=$(screen)
-        if grep -q "IMPORTANT" <<<"$now"; then
+        if grep -Eq "IMPORTANT|WHAT YOUR CHOICE DID" <<<"$now"; then
             keys Enter
         elif grep -q "EVENT" <<<"$now"; then
             keys 1

@@ -8,7 +8,8 @@ brings the card back).
 State flows down: after each choice the screen hands the new View to its widgets.
 Choices come up from the card as :class:`OptionsBox.Chosen`; the screen passes them to
 the session (which calls the engine and autosaves) and then shows what must not be
-missed — important moments in a modal, an event's own choice in another.
+missed — what the choice did (its own effects first, then the turn's news) in a modal,
+an event's own choice in another.
 """
 
 from __future__ import annotations
@@ -281,7 +282,15 @@ class TurnScreen(Screen[None]):
         if self.session.over:
             self.dismiss(None)
             return
-        self.after_choice(result.alerts)
+        if result.effects is None:
+            self.after_choice(result.alerts)
+            return
+        from game.ui.screens.effects import EffectsScreen
+
+        self.app.push_screen(
+            EffectsScreen(result.effects, result.alerts, self.session.view.date),
+            lambda _: self.offer_event(),
+        )
 
     def after_choice(self, alerts: tuple[Alert, ...]) -> None:
         """Show what must not be missed, then an event's own choice if one is owed."""

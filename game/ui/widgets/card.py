@@ -25,8 +25,9 @@ from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from game.content.models import Card, Citation, Event, Option
+from game.content.models import Card, Event, Option
 from game.content.scenario import Scenario
+from game.timeline import citation_summary
 from game.ui.text import linked
 
 PICK_BINDINGS = (
@@ -38,18 +39,6 @@ PICK_BINDINGS = (
 )
 """Keys 1-4 pick an option and Enter confirms: the same on the turn screen and in an
 event's dialog (each screen defines the ``pick`` and ``confirm`` actions)."""
-
-
-def citation_summary(citations: Sequence[Citation]) -> str:
-    """Who argues for and against, by essay id and paragraph: 'for 000 ¶7, 002 ¶17 ·
-    against 001 ¶15' (the advisors panel names the essays)."""
-    groups: dict[str, list[str]] = {}
-    for citation in citations:
-        groups.setdefault(citation.stance, []).append(citation.label())
-    order = ("for", "against", "context")
-    return " · ".join(
-        f"{stance} {', '.join(groups[stance])}" for stance in order if stance in groups
-    )
 
 
 def option_content(
