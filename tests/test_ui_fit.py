@@ -158,3 +158,28 @@ class TestAdvisorsAndNewsOnShortTerminals:
             assert_shown(region_text(lines, card.region), item, "card")
             assert "Benjamin Denison (000)" in "\n".join(lines)
             assert "Esc: back to the decision" not in "\n".join(lines)
+
+
+class TestNotificationsHideNothing:
+    """A notification on the turn screen never covers the decision card."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+    @async_test
+    async def test_saved_notice_leaves_the_card_whole(
+        self, tmp_path: Path, size: tuple[int, int]
+    ) -> None:
+        scenario = scenario_at(SHIPPED)
+        item = scenario.card["ceasefire_deal"]
+        app = OffRampApp(SHIPPED, tmp_path, scenario=scenario)
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await settle(pilot)
+            await show(pilot, item)
+            await pilot.press("1", "s")
+            await pilot.pause(0.2)
+            toasts = list(app.screen.query("Toast"))
+            assert toasts, "no notification shown"
+            card = app.screen.query_one(CardPanel)
+            assert all(not toast.region.overlaps(card.region) for toast in toasts)
+            lines = screen_lines(app)
+            assert "A copy of this turn is kept" in "\n".join(lines)
+            assert_shown(region_text(lines, card.region), item, "card")

@@ -199,10 +199,7 @@ class TurnScreen(Screen[None]):
             return
         self.refresh_status()
         self.notify(
-            f"Saved; a copy of this turn is kept as {path}",
-            title="Saved",
-            timeout=4,
-            markup=False,
+            f"A copy of this turn is kept: {path.name}", title="Saved", timeout=4, markup=False
         )
 
     def action_why(self) -> None:
