@@ -544,15 +544,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `offramp` console command."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["play", *argv]  # `offramp [OPTIONS]` is `offramp play [OPTIONS]`
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # argparse leaves a subcommand's unknown arguments to the top parser, whose usage
+        # says nothing of that subcommand's options: its own parser reports them.
+        _subcommand(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     stale = stale_extensions()
     if stale:
         print(
             f"offramp: warning: the compiled engine is out of date ({'; '.join(stale)}): {REBUILD}",
             file=sys.stderr,
         )
-    if args.command is None:
-        args = parser.parse_args(["play", *(argv or sys.argv[1:])])
     try:
         result: int = args.func(args)
         return result
@@ -565,6 +570,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _user_errors() as exc:
         print(f"offramp: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of subcommand ``name``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    raise LookupError(f"no subcommand {name!r}")
 
 
 def _user_errors() -> tuple[type[Exception], ...]:

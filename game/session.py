@@ -26,7 +26,16 @@ from game.engine import (
     opening,
 )
 from game.engine.view import View, date_of, view
-from game.timeline import describe_change
+from game.timeline import (
+    ChoiceEffects,
+    choice_effects,
+    describe_change,
+    describe_scheduled,
+    minus_signs,
+    player_notes,
+    rule_lines,
+    scheduled_effects,
+)
 
 if TYPE_CHECKING:
     from game.classroom import Inbox
@@ -60,6 +69,10 @@ class LogItem:
     notes: tuple[str, ...]
     news: tuple[str, ...]
     """Headlines of the events that opened the next turn."""
+    rules: tuple[str, ...] = ()
+    """The lens rules that acted on the choice (none while the lens is hidden)."""
+    scheduled: tuple[str, ...] = ()
+    """Delayed effects the turn set for later turns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +98,8 @@ class ChoiceResult:
     """Titles of the instructor's live injects taken before this choice (in the news now)."""
     skipped: tuple[str, ...] = ()
     """Why injects were not applied (an event this scenario does not have)."""
+    effects: ChoiceEffects | None = None
+    """What the choice did, in the order to read it: its own changes first."""
 
 
 @dataclass
@@ -183,7 +198,7 @@ class Session:
             session.exercise_note = exercise.info.briefing
         for step in loaded.history():
             if step.report is not None:
-                session.log.append(session._item(step.after, step.report))
+                session.log.append(session._item(step.after, step.report, step.before))
         return session
 
     @classmethod
@@ -234,14 +249,15 @@ class Session:
         first (through the engine, so the save's log records them): they fire in the
         news of the turn this choice opens."""
         injected, skipped = self.take_injects()
-        before_view = self.view
+        before_view, before = self.view, self.state
         self.state, report = choose(self.scenario, self.state, option)
         self._view = None
-        item = self._item(self.state, report)
+        item = self._item(self.state, report, before)
         self.log.append(item)
         error = self.save()
         alerts = self.alerts(before_view, self.view, report)
-        return ChoiceResult(report, item, alerts, error, injected, skipped)
+        effects = choice_effects(self.scenario, before, self.state, report)
+        return ChoiceResult(report, item, alerts, error, injected, skipped, effects)
 
     def take_injects(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Apply the class's new injects; return their titles and why any were skipped."""
@@ -265,7 +281,9 @@ class Session:
         state, steps = rebase(scenario, self.state)
         self.scenario, self.state, self._view = scenario, state, None
         self.log = [
-            self._item(step.after, step.report) for step in steps if step.report is not None
+            self._item(step.after, step.report, step.before)
+            for step in steps
+            if step.report is not None
         ]
 
     # --- saving -----------------------------------------------------------------------
@@ -336,7 +354,9 @@ class Session:
 
     # --- what the front ends show -------------------------------------------------------
 
-    def _item(self, after: GameState, report: TurnReport) -> LogItem:
+    def _item(
+        self, after: GameState, report: TurnReport, before: GameState | None = None
+    ) -> LogItem:
         scenario = self.scenario
         decision = report.decision
         if decision is None:  # the opening news of a new game
@@ -352,8 +372,13 @@ class Session:
             title=title,
             option=option,
             changes=tuple(change_line(scenario, after, c) for c in report.changes),
-            notes=report.notes,
+            notes=player_notes(after, report.notes),
             news=tuple(scenario.event[e].title for e in report.news if e in scenario.event),
+            rules=rule_lines(scenario, after, report.rules_applied),
+            scheduled=tuple(
+                describe_scheduled(scenario, after, p)
+                for p in (scheduled_effects(before, after) if before is not None else ())
+            ),
         )
 
     def take_opening(self) -> tuple[Alert, ...]:
@@ -409,8 +434,7 @@ class Session:
 def change_line(scenario: Scenario, state: GameState, change: Change) -> str:
     """A change in words with its cause (as :func:`describe_change` says it, which keeps
     what the player may not see unsaid), with real minus signs."""
-    line = describe_change(scenario, state, change)
-    return re.sub(r"([(\s])-(\d)", "\\1−\\2", line, count=1)
+    return minus_signs(describe_change(scenario, state, change))
 
 
 def free_setup(seed: int | None, lens: str | None) -> Setup:

@@ -1,12 +1,18 @@
-"""Plain-text narration of a game: used by `offramp replay`, plain mode and the debrief."""
+"""Plain-text narration of a game: used by `offramp replay`, plain mode and the debrief,
+and what one choice did (:func:`choice_effects`) for the front ends to show after it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from game.content.models import Citation
 from game.content.scenario import Scenario
-from game.engine import Change, GameState, outcome
+from game.engine import Change, GameState, TurnReport, outcome
 from game.engine.replay import Step
+from game.engine.state import PendingEffect
 from game.engine.view import lens_is_hidden, meter_visibility
 
 
@@ -56,8 +62,11 @@ def cause_label(scenario: Scenario, state: GameState, change: Change) -> str:
     return prefix + option_text(scenario, kind, owner, option)
 
 
-def describe_change(scenario: Scenario, state: GameState, change: Change) -> str:
-    """One change as a line: 'Regime stability 62 → 55 (-7) [cause] — because …'.
+def describe_change(
+    scenario: Scenario, state: GameState, change: Change, *, cause: bool = True
+) -> str:
+    """One change as a line: 'Regime stability 62 → 55 (-7) [cause] — because …'
+    (without ``cause``, the cause is left out unless a lens scaled the change).
 
     While the game goes on (``state`` not ended), what the player may not see stays
     unsaid (as :mod:`game.engine.view` decides): a hidden meter only "changed", an
@@ -94,7 +103,177 @@ def describe_change(scenario: Scenario, state: GameState, change: Change) -> str
         else:
             lens = scenario.lens.get(change.cause.lens_rule.split(".", 1)[0])
             scaled = f", scaled by lens {lens.name if lens else change.cause.lens_rule}"
+    if not cause:
+        return f"{what} [{scaled.lstrip(', ')}]{why}" if scaled else f"{what}{why}"
     return f"{what} [{cause_label(scenario, state, change)}{scaled}]{why}"
+
+
+def minus_signs(line: str) -> str:
+    """A described change with a real minus sign in its number ('(−7)', '−3')."""
+    return re.sub(r"([(\s])-(\d)", "\\1−\\2", line, count=1)
+
+
+def citation_summary(citations: Sequence[Citation]) -> str:
+    """Who argues for and against, by essay id and paragraph: 'for 000 ¶7, 002 ¶17 ·
+    against 001 ¶15'."""
+    groups: dict[str, list[str]] = {}
+    for citation in citations:
+        groups.setdefault(citation.stance, []).append(citation.label())
+    order = ("for", "against", "context")
+    return " · ".join(
+        f"{stance} {', '.join(groups[stance])}" for stance in order if stance in groups
+    )
+
+
+def scheduled_effects(before: GameState, after: GameState) -> tuple[PendingEffect, ...]:
+    """The delayed effects scheduled between two states, in the order they were set."""
+    old = Counter(before.delayed)
+    new = []
+    for effect in after.delayed:
+        if old[effect]:
+            old[effect] -= 1
+        else:
+            new.append(effect)
+    return tuple(new)
+
+
+def describe_scheduled(scenario: Scenario, state: GameState, effect: PendingEffect) -> str:
+    """A delayed effect as a line: 'In 2 turns (turn 7): Western cohesion −5 [cause] —
+    why'.  Like :func:`describe_change`, it keeps unsaid what the player may not see: a
+    hidden meter only "will change", an estimate shows only its direction."""
+    wait = effect.due - state.turn
+    when = f"In {wait} turn{'s' if wait != 1 else ''} (turn {effect.due})"
+    if effect.target in ("set_flag", "clear_flag"):
+        flag = next((f for f in scenario.flags if f.id == effect.id), None)
+        now = "from then on" if effect.target == "set_flag" else "no longer"
+        what = f"{now}: {(flag.description if flag and flag.description else effect.id)}"
+        what = what.rstrip(".")
+    else:
+        meter = scenario.meter.get(effect.id)
+        label = meter.label if meter else effect.id
+        if effect.target == "uncertainty":
+            label = f"uncertainty of {label}"
+        shown_as = meter_visibility(state, meter) if meter is not None else "exact"
+        value = int(effect.value) if effect.op != "scale" else effect.value
+        if shown_as == "hidden":
+            what = f"{label} will change"
+        elif effect.op == "set":
+            what = f"{label} set to {value}" if shown_as == "exact" else f"{label} set"
+        elif effect.op == "scale":
+            what = f"{label} ×{value}" if shown_as == "exact" else f"{label} scaled"
+        elif shown_as == "estimate":
+            what = f"{label} {'▲' if effect.value > 0 else '▼'}"
+        else:
+            size = int(effect.value)
+            what = f"{label} {'+' if size > 0 else '−'}{abs(size)}"
+    cause = effect.cause
+    owner, _, option = cause.ref.partition(".")
+    if cause.origin == "lens":
+        source = "the hidden lens" if lens_is_hidden(state) else "the lens"
+    elif cause.origin == "event":
+        event = scenario.event.get(cause.ref)
+        source = f"news: {event.title}" if event else cause.ref
+    else:
+        kind = "card" if owner in scenario.card else "event"
+        source = option_text(scenario, kind, owner, option)
+    why = f" — {cause.why}" if cause.why else ""
+    return f"{when}: {what} [{source}]{why}"
+
+
+def rule_lines(scenario: Scenario, state: GameState, refs: Iterable[str]) -> tuple[str, ...]:
+    """The lens rules that acted on a choice, each with its reasoning and citations:
+    none while the lens is hidden (its rules would name it)."""
+    if lens_is_hidden(state):
+        return ()
+    lines = []
+    for ref in refs:
+        lens_id, _, rule_id = ref.partition(".")
+        lens = scenario.lens.get(lens_id)
+        rule = next((r for r in lens.rules if r.id == rule_id), None) if lens else None
+        if lens is None or rule is None:
+            lines.append(ref)
+            continue
+        why = f": {rule.why}" if rule.why else ""
+        cites = ", ".join(c.label() for c in rule.citations)
+        lines.append(f"{lens.name}, rule {rule.id}{why} ({cites})")
+    return tuple(lines)
+
+
+def player_notes(state: GameState, notes: Iterable[str]) -> tuple[str, ...]:
+    """The engine's notes (a chance that failed, an effect a rule cancelled), with a
+    hidden lens's rules not named."""
+    hidden = lens_is_hidden(state)
+    prefix = f"{state.lens}."
+    return tuple(
+        f"the hidden lens{note[note.index(':') :]}"
+        if hidden and note.startswith(prefix) and ":" in note
+        else note
+        for note in notes
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceEffects:
+    """What one choice did, in the order a player reads it after choosing."""
+
+    title: str
+    """The card's (or event's) title."""
+    option: str
+    """The option chosen."""
+    argued: str
+    """Who argues for and against that option ('for 000 ¶7 · against 001 ¶15')."""
+    changes: tuple[str, ...]
+    """The choice's own changes, as the lens in force made them, each with its cause."""
+    rules: tuple[str, ...]
+    """The lens rules that acted on the choice (none while the lens is hidden)."""
+    scheduled: tuple[str, ...]
+    """Delayed effects set for later turns."""
+    then: tuple[str, ...]
+    """The turn's other changes: ongoing trends, delayed effects due, the news's."""
+    notes: tuple[str, ...]
+    """What did not happen, and why."""
+    news: tuple[tuple[str, str, bool], ...]
+    """The news that opened the next turn: headline, text, and whether it is important."""
+
+
+def choice_effects(
+    scenario: Scenario, before: GameState, after: GameState, report: TurnReport
+) -> ChoiceEffects:
+    """What the choice ``report`` tells of did, from the state before it to the state
+    after, in words the player may read (as :func:`describe_change` keeps them)."""
+    decision = report.decision
+    item = scenario.item(decision.kind, decision.id) if decision is not None else None
+    option = next((o for o in item.options if o.id == report.option), None) if item else None
+    chosen = f"{decision.id}.{report.option}" if decision is not None else ""
+
+    def of_choice(change: Change) -> bool:
+        """The choice's own effects, and its delayed ones that fell due already."""
+        cause = change.cause
+        return change.phase == "decision" or (cause.kind == "delayed" and cause.ref == chosen)
+
+    own = [c for c in report.changes if of_choice(c)]
+    rest = [c for c in report.changes if not of_choice(c)]
+    news = []
+    for event_id in report.news:
+        event = scenario.event.get(event_id)
+        if event is not None:
+            news.append((event.title, event.text, event.important))
+    return ChoiceEffects(
+        title=item.title if item else "",
+        option=option.text if option else report.option,
+        argued=citation_summary(option.citations) if option else "",
+        changes=tuple(
+            minus_signs(describe_change(scenario, after, c, cause=c.cause.kind != "option"))
+            for c in own
+        ),
+        rules=rule_lines(scenario, after, report.rules_applied),
+        scheduled=tuple(
+            describe_scheduled(scenario, after, p) for p in scheduled_effects(before, after)
+        ),
+        then=tuple(minus_signs(describe_change(scenario, after, c)) for c in rest),
+        notes=player_notes(after, report.notes),
+        news=tuple(news),
+    )
 
 
 def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:

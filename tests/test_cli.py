@@ -99,3 +99,39 @@ def test_replay_of_a_corrupt_save_is_a_clear_error(tmp_path: Path) -> None:
 def test_unknown_lens_is_a_clear_error(args: list[str], tmp_path: Path) -> None:
     result = offramp(*args, "--saves", str(tmp_path))
     assert result.returncode == 2 and "unknown lens" in result.stderr
+
+
+class TestUsage:
+    """A mistyped option is reported with the usage of the command it was given to."""
+
+    @pytest.mark.parametrize(
+        ("args", "command"),
+        [
+            (["play", "--bogus"], "play"),
+            (["--bogus"], "play"),  # no subcommand: `offramp` is `offramp play`
+            (["validate", "--bogus"], "validate"),
+            (["simulate", "--runs", "3", "--bogus"], "simulate"),
+            (["replay", "save.toml", "--bogus"], "replay"),
+        ],
+    )
+    def test_unknown_option_prints_the_subcommands_usage(
+        self, args: list[str], command: str
+    ) -> None:
+        result = offramp(*args)
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"usage: offramp {command} ")
+        assert f"offramp {command}: error: unrecognized arguments: --bogus" in result.stderr
+        assert "COMMAND" not in result.stderr
+
+    def test_options_without_a_subcommand_are_plays(self, tmp_path: Path) -> None:
+        """`offramp --plain …` starts plain play, as `offramp play --plain …` does."""
+        result = offramp(
+            "--plain", "--seed", "3", "--scenario", str(MINI), "--saves", str(tmp_path)
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Turn 1" in result.stdout
+
+    def test_unknown_command_prints_the_top_usage(self) -> None:
+        result = offramp("bogus")
+        assert result.returncode == 2
+        assert result.stderr.startswith("usage: offramp [-h] COMMAND")

@@ -228,16 +228,16 @@ class Screen:
         self.page.keyboard.type(text)
 
     def settle(self) -> str:
-        """Close what follows a choice (important news, an event's own choice) until the
-        board (or the debrief) shows; return the screen."""
+        """Close what follows a choice (what it did, important news, an event's own choice)
+        until the board (or the debrief) shows; return the screen."""
         for _ in range(12):
-            self.wait_for(r"Pick an option|IMPORTANT|EVENT|DEBRIEF")
+            self.wait_for(r"Pick an option|IMPORTANT|CHOICE DID|EVENT|DEBRIEF")
             now = self.steady()
             if "EVENT" in now:
                 self.press("1")
                 self.wait_for(r".", changed_from=now, timeout=10)
                 self.press("Enter")
-            elif "IMPORTANT" in now:
+            elif "IMPORTANT" in now or "CHOICE DID" in now:
                 self.press("Enter")
             else:
                 return now
@@ -251,7 +251,7 @@ class Screen:
         self.press(str(option))
         self.wait_for(r"chooses option")
         self.press("Enter")
-        self.wait_for(rf"Turn {turn + 1} of|IMPORTANT|EVENT|DEBRIEF")
+        self.wait_for(rf"Turn {turn + 1} of|IMPORTANT|CHOICE DID|EVENT|DEBRIEF")
         return self.settle()
 
 

@@ -15,6 +15,7 @@ from game.engine import new_game
 from game.saves import load_save
 from game.session import Session
 from game.ui.app import OffRampApp
+from game.ui.screens.effects import EffectsScreen
 from game.ui.screens.event import AlertScreen, EventScreen
 from game.ui.screens.glossary import GlossaryScreen
 from game.ui.screens.help import HelpScreen
@@ -42,7 +43,7 @@ async def choose(pilot: Pilot[int], number: int) -> None:
     """Pick an option by number, confirm, and close any modal that follows."""
     await pilot.press(str(number), "enter")
     await pilot.pause()
-    while isinstance(pilot.app.screen, AlertScreen):
+    while isinstance(pilot.app.screen, AlertScreen | EffectsScreen):
         await pilot.press("enter")
         await pilot.pause()
 
@@ -202,8 +203,8 @@ class TestTurn:
             await start_game(pilot)
             await pilot.press("1", "enter")
             await pilot.pause()
-            assert isinstance(app.screen, AlertScreen)
-            assert "Escalation up" in app.screen.query_one("#moments-text", Prose).plain
+            assert isinstance(app.screen, EffectsScreen)
+            assert "Escalation up" in app.screen.query_one("#effects-text", Prose).plain
 
     @async_test
     async def test_log_has_every_change_with_its_cause(self, tmp_path: Path) -> None:
@@ -258,7 +259,7 @@ class TestEvents:
             assert isinstance(app.screen, EventScreen)
             await pilot.press("1", "enter")
             await pilot.pause()
-            while isinstance(app.screen, AlertScreen):
+            while isinstance(app.screen, AlertScreen | EffectsScreen):
                 await pilot.press("enter")
                 await pilot.pause()
             session = app_session(app)

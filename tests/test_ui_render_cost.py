@@ -9,7 +9,7 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from game.ui.app import OffRampApp
-from game.ui.screens.event import AlertScreen
+from game.ui.screens.dialog import Dialog
 from game.ui.screens.turn import TurnScreen
 from game.ui.widgets.footer import Footer
 
@@ -37,7 +37,7 @@ class TestFooter:
             await pilot.pause()
             await pilot.press("enter")
             await pilot.pause()
-            assert isinstance(app.screen, AlertScreen)
+            assert isinstance(app.screen, Dialog)
             assert [key.description for key in footer_keys(app)] == ["Continue"]
             await pilot.press("enter")
             await pilot.pause()
@@ -68,7 +68,7 @@ class TestDialogBoard:
             await pilot.pause()
             await pilot.press("enter")
             await pilot.pause()
-            assert isinstance(app.screen, AlertScreen)
+            assert isinstance(app.screen, Dialog)
             assert "Turn&#160;2&#160;of" in app.export_screenshot()
 
     @async_test
@@ -81,7 +81,7 @@ class TestDialogBoard:
             await pilot.pause()
             await pilot.press("enter")
             await pilot.pause()
-            assert isinstance(app.screen, AlertScreen)
+            assert isinstance(app.screen, Dialog)
             board = app.screen_stack[-2]
             board.query_one("#status", Static).update("Changed below the dialog")
             await pilot.pause()

@@ -15,10 +15,11 @@ from textual.pilot import Pilot
 from textual.widgets import Select, TabbedContent
 
 from game.engine import choices, choose, is_over, new_game
+from game.engine.state import Decision
 from game.session import Session
 from game.ui.app import OffRampApp
 
-from .helpers import MINI
+from .helpers import MINI, SHIPPED, scenario_at
 from .ui_helpers import settle
 
 SEED = 3
@@ -87,14 +88,46 @@ class TestTurnSnapshots:
         assert snap_compare(app, terminal_size=size, run_before=run_before)
 
     @pytest.mark.parametrize("size", SIZES)
-    def test_moment(
+    def test_choice_effects(
         self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]
     ) -> None:
-        """A new escalation rung is announced in a modal."""
+        """After a confirm: what the choice did first (the hidden lens unnamed), the rest
+        of the turn, the new escalation rung crossed, the news."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await begin(pilot)
             await pilot.press("1", "enter")
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+class TestFitSnapshots:
+    """The shipped scenario's longest card, with four options, on the default terminal."""
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_longest_card(
+        self,
+        snap_compare: SnapCompare,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        size: tuple[int, int],
+    ) -> None:
+        """The ceasefire text, option 1 picked: at 80×24 one line a meter, the situation
+        and all four options whole, option 1's citations under them; at 120×40 the full
+        board."""
+        monkeypatch.chdir(tmp_path)
+        scenario = scenario_at(SHIPPED)
+        app = OffRampApp(SHIPPED, Path("saves"), scenario=scenario)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            state = new_game(scenario, SEED, None, hidden=True).copy()
+            state.pending = [Decision("card", "ceasefire_deal")]
+            app.session = Session(scenario, state, app.saves)
+            app.show_game()
+            await pilot.pause()
+            await pilot.press("1")
             await settle(pilot)
 
         assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -115,6 +148,8 @@ class TestEventSnapshots:
             offramp.show_game()
             await pilot.pause()
             await pilot.press("2", "enter")
+            await pilot.pause()
+            await pilot.press("enter")  # close what the choice did
             await pilot.pause()
             await pilot.press("2")
             await settle(pilot)

@@ -56,13 +56,14 @@ launch() {
     wait_for "Mini crisis"  # the scenario has loaded behind the title
 }
 
-# Close modals (important moments, event choices) until the board or debrief shows.
+# Close modals (what a choice did, important moments, event choices) until the board or
+# debrief shows.
 settle() {
     for _ in $(seq 1 10); do
         sleep 0.3
         local now
         now=$(screen)
-        if grep -q "IMPORTANT" <<<"$now"; then
+        if grep -Eq "IMPORTANT|WHAT YOUR CHOICE DID" <<<"$now"; then
             keys Enter
         elif grep -q "EVENT" <<<"$now"; then
             keys 1
@@ -95,8 +96,15 @@ keys Enter
 wait_for "Turn 1 of 6"
 wait_for "Stability"
 
-# 2. Two turns, a named save, quit.
-play 1
+# 2. Two turns (the first closing what the choice did with Escape), a named save, quit.
+keys 1
+wait_for "chooses option"
+keys Enter
+wait_for "WHAT YOUR CHOICE DID"
+wait_for "What your choice did"
+keys Escape
+wait_for "WHAT YOUR CHOICE DID" 15 gone
+settle
 wait_for "Turn 2 of 6"
 wait_for "▼−"
 play 2

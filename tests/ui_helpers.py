@@ -1,13 +1,18 @@
 """Pilot helpers the app's test modules share: run an async test, wait for the app to
-settle, start a game through the title screen."""
+settle, start a game through the title screen, read the screen as a user sees it."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import io
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec
 
+from rich.console import Console
+from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from game.ui.screens.briefing import BriefingScreen
@@ -54,3 +59,33 @@ async def start_game(pilot: Pilot[Any], *, lens_down: int = 0) -> None:
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, TurnScreen)
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """The rendered screen as text, one string a row (what a terminal shows, modals over
+    the screens below them): what the compositor draws, not the widget tree."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    lines = console.export_text(styles=False).split("\n")
+    return [line.ljust(width) for line in lines[:height]]
+
+
+FRAME = re.compile(r"[\u2500-\u259f▶▲▼]")
+"""Box drawing, blocks and pointers: borders, gutters, scrollbars and the pick mark."""
+
+
+def words(text: str) -> str:
+    """``text`` with its whitespace made single spaces (to find wrapped text)."""
+    return " ".join(text.split())
+
+
+def region_text(lines: list[str], region: Region) -> str:
+    """The text shown inside ``region`` of the screen, frames left out, rows joined and
+    whitespace made single spaces: a wrapped paragraph reads as one line."""
+    rows = [line[region.x : region.right] for line in lines[region.y : region.bottom]]
+    return words(FRAME.sub(" ", " ".join(rows)))

@@ -2,7 +2,8 @@
 the decisive moments, the lens revealed, counterfactuals and questions; ``e`` exports it.
 
 The debrief (which replays the game under other lenses) is built in a worker thread, so
-the screen answers keys while it is computed.
+the screen answers keys while it is computed.  Once shown, the open tab's text has the
+focus (PageDown scrolls it) and ←/→ move between tabs, as the footer says.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from game.ui.widgets.prose import Doc, Prose
 
 if TYPE_CHECKING:
     from game.debrief import Debrief
+
+TAB_KEYS = Binding.Group("Tabs", compact=True)
 
 TABS = (
     ("ending", "Ending"),
@@ -141,8 +144,11 @@ class DebriefScreen(Screen[str]):
         Binding("e", "export", "Export", tooltip="Export the debrief to Markdown"),
         Binding("t", "title", "Title", tooltip="Back to the title screen"),
         Binding("n", "new_game", "New game", show=False, tooltip="Start a new game"),
-        Binding("right,l", "next_tab(1)", "Next tab", show=False),
-        Binding("left,h", "next_tab(-1)", "Previous tab", show=False),
+        # Priority: the focused text scrolls sideways with the arrows otherwise.
+        Binding("left", "next_tab(-1)", "Tab", key_display="←", priority=True, group=TAB_KEYS),
+        Binding("right", "next_tab(1)", "Tab", key_display="→", priority=True, group=TAB_KEYS),
+        Binding("h", "next_tab(-1)", "Previous tab", show=False),
+        Binding("l", "next_tab(1)", "Next tab", show=False),
         Binding("v", "chart_as_text", "Chart/text", tooltip="The meter chart as text, or drawn"),
     ]
 
@@ -181,16 +187,24 @@ class DebriefScreen(Screen[str]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.show_status()
+        self.query_one("#debrief-tabs").display = False
+        self.build()
+
+    def show_status(self, lens: str = "") -> None:
+        """The status line: the ending, the turn, the seed, and the lens once revealed."""
         scenario, state = self.session.scenario, self.session.state
         result = outcome(scenario, state)
         title = result.ending.title if result else "The end"
         self.query_one("#debrief-status", Static).update(
             Content.assemble(
-                ("DEBRIEF", "bold reverse"), f"  {title} · turn {state.turn} · seed {state.seed}"
+                ("DEBRIEF", "bold reverse"),
+                f"  {title} · ",
+                (f"the hidden lens was {lens}" if lens else "", "bold"),
+                " · " if lens else "",
+                f"turn {state.turn} · seed {state.seed}",
             )
         )
-        self.query_one("#debrief-tabs").display = False
-        self.build()
 
     @work(thread=True, exclusive=True)
     def build(self) -> None:
@@ -220,12 +234,18 @@ class DebriefScreen(Screen[str]):
         if self.query_one(TabbedContent).active == "tab-chart":
             self.draw_chart()
         if debrief.lens_was_hidden:
-            self.notify(
-                f"The hidden lens was {debrief.lens_name}.",
-                title="Lens revealed",
-                timeout=6,
-                markup=False,
-            )
+            # In the status line, not a notification: one would cover the verdicts.
+            self.show_status(debrief.lens_name)
+        self.focus_pane()
+
+    def focus_pane(self) -> None:
+        """Focus the open tab's text, so the arrows and PageDown scroll it."""
+        tabs = self.query_one(TabbedContent)
+        self.query_one(f"#{tabs.active} .debrief-pane").focus(scroll_visible=False)
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        if self.debrief is not None:
+            self.call_after_refresh(self.focus_pane)
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:

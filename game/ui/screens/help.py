@@ -33,7 +33,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("1–4", "pick an option (or arrows, or a click)"),
             ("Enter", "confirm the picked option (or click it again)"),
             ("w", "advisors: quotes and why each effect would happen"),
-            ("a / n", "show advisors / news & log"),
+            ("a / n", "show advisors / news & log (short terminal: in the card's place)"),
+            ("Esc", "back to the card from the advisors or the news"),
             ("b", "read the briefing again"),
             ("s", "save now and keep a copy of this turn (the game saves every turn)"),
         ),
@@ -42,6 +43,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Title and debrief",
         (
             ("n / c / l", "new game / continue your latest game / load a save"),
+            ("← / →", "debrief: previous / next tab (PageDown scrolls the text)"),
+            ("v", "debrief: the meter chart drawn, or as text"),
             ("e", "debrief: export to Markdown in the saves folder"),
             ("t", "debrief: back to the title screen"),
         ),
@@ -53,8 +56,9 @@ HOW = (
     "each argued for or against by the essays (the advisors, cited essay ¶paragraph). "
     "Your choice moves the meters; the hidden or chosen lens — one author's theory — "
     "adds, removes or scales the effects. Escalation climbs a ladder of named rungs: "
-    "its top ends the game. Important moments and events that need your answer appear "
-    "in a window you cannot miss."
+    "its top ends the game. After each choice a window says what it did — its own "
+    "effects first, then what it set for later, then the news (Enter closes it; the log "
+    "keeps it). Events that need your answer appear in a window you cannot miss."
 )
 
 METERS = (

@@ -1,9 +1,15 @@
 """The turn screen: meters, ladder, decision card, advisors, news and log.
 
+On a short terminal (under 34 rows, 80×24 included) the decision is the screen: the
+ladder and the meters take a line each above the card, and the advisors or the news
+take the card's place while looked at (``a`` / ``n``; Escape, a pick or the same key
+brings the card back).
+
 State flows down: after each choice the screen hands the new View to its widgets.
 Choices come up from the card as :class:`OptionsBox.Chosen`; the screen passes them to
 the session (which calls the engine and autosaves) and then shows what must not be
-missed — important moments in a modal, an event's own choice in another.
+missed — what the choice did (its own effects first, then the turn's news) in a modal,
+an event's own choice in another.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ class TurnScreen(Screen[None]):
         Binding("a", "lower('advisors')", "Advisors", show=False, tooltip="Show the advisors"),
         Binding("n", "lower('news')", "News & log", show=False, tooltip="Show news and log"),
         Binding("b", "briefing", "Briefing", show=False, tooltip="Read the briefing again"),
+        Binding("escape", "decision", "Decision", show=False, tooltip="Back to the decision"),
     ]
 
     def __init__(self, session: Session, reloaded: Signal[Session] | None = None) -> None:
@@ -59,6 +66,8 @@ class TurnScreen(Screen[None]):
         self.session = session
         self.reloaded = reloaded
         self._lower = "advisors"
+        self._aside = False
+        """On a short terminal: the advisors or the news shown in the card's place."""
 
     def compose(self) -> ComposeResult:
         scenario = self.session.scenario
@@ -94,7 +103,11 @@ class TurnScreen(Screen[None]):
             self.offer_event()
 
     def on_resize(self) -> None:
-        self.query_one("#ladder", LadderGauge).full = self.app.size.height >= TALL
+        tall = self.app.size.height >= TALL
+        self.query_one("#ladder", LadderGauge).full = tall
+        self.query_one(MetersPanel).compact = not tall
+        self.query_one(CardPanel).compact = not tall
+        self._show_lower()
         self.refresh_status()
 
     # --- showing the state ---------------------------------------------------------
@@ -142,21 +155,30 @@ class TurnScreen(Screen[None]):
         show_news = self._lower == "news"
         # On the lower container, not the screen: a class change restyles only its subtree.
         self.query_one("#lower").set_class(show_news, "-show-news")
+        self.query_one("#right").set_class(self._aside, "-aside")
         left = "▶ Advisors" if not show_news else "  Advisors"
         right = "▶ News & log" if show_news else "  News & log"
         self.query_one("#lower-tabs", Static).update(
             Content.from_markup(
                 "[@click=screen.lower('advisors')]$left[/]   "
-                "[@click=screen.lower('news')]$right[/]   [dim](a / n)[/]",
+                "[@click=screen.lower('news')]$right[/]   [dim](a / n)[/]   "
+                "[@click=screen.decision()]$back[/]",
                 left=left,
                 right=right,
+                back="Esc: back to the decision" if self.compact else "",
             )
         )
+
+    @property
+    def compact(self) -> bool:
+        """Whether the terminal is short: the card and the lower panes take turns."""
+        return self.app.size.height < TALL
 
     # --- actions ---------------------------------------------------------------------
 
     def action_pick(self, number: int) -> None:
         """Pick option ``number`` (1-based)."""
+        self.action_decision()
         box = self.query_one(OptionsBox)
         if box.pick(number - 1):
             box.focus(scroll_visible=False)
@@ -180,10 +202,7 @@ class TurnScreen(Screen[None]):
             return
         self.refresh_status()
         self.notify(
-            f"Saved; a copy of this turn is kept as {path}",
-            title="Saved",
-            timeout=4,
-            markup=False,
+            f"A copy of this turn is kept: {path.name}", title="Saved", timeout=4, markup=False
         )
 
     def action_why(self) -> None:
@@ -191,13 +210,28 @@ class TurnScreen(Screen[None]):
         advisors = self.query_one(AdvisorsPanel)
         advisors.detail = not advisors.detail
         self._lower = "advisors"
+        self._aside = self.compact
         self._show_lower()
 
     def action_lower(self, which: str) -> None:
-        """Show the advisors or the news & log (on narrow terminals they share a place)."""
+        """Show the advisors or the news & log (on narrow terminals they share a place; on
+        short ones they take the card's, and the same key again brings the card back)."""
+        if self.compact and self._aside and self._lower == which:
+            self.action_decision()
+            return
         self._lower = which
+        self._aside = self.compact
         self._show_lower()
         self.query_one(f"#{which}").focus()
+
+    def action_decision(self) -> None:
+        """Back to the decision card, on a short terminal where the advisors or the news
+        took its place."""
+        if not self._aside:
+            return
+        self._aside = False
+        self._show_lower()
+        self.query_one(OptionsBox).focus(scroll_visible=False)
 
     def action_briefing(self) -> None:
         """Read the briefing again."""
@@ -239,13 +273,24 @@ class TurnScreen(Screen[None]):
                 timeout=8,
                 markup=False,
             )
+        if self._aside:
+            self._aside = False
+            self._show_lower()
         self.refresh_board()
         card = self.query_one(CardPanel)
         card.call_after_refresh(card.scroll_home, animate=False)
         if self.session.over:
             self.dismiss(None)
             return
-        self.after_choice(result.alerts)
+        if result.effects is None:
+            self.after_choice(result.alerts)
+            return
+        from game.ui.screens.effects import EffectsScreen
+
+        self.app.push_screen(
+            EffectsScreen(result.effects, result.alerts, self.session.view.date),
+            lambda _: self.offer_event(),
+        )
 
     def after_choice(self, alerts: tuple[Alert, ...]) -> None:
         """Show what must not be missed, then an event's own choice if one is owed."""

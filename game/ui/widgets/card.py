@@ -2,6 +2,10 @@
 
 A pick is not a choice: the player confirms with Enter, the Confirm button or a second
 click on the picked option.  The chosen option goes up as :class:`OptionsBox.Chosen`.
+
+On a short terminal (``compact``) the card fills the room left by the meters; when every
+option with its citations would not fit in it, the citations leave the options and the
+picked option's show under them, so the situation and every option stay in sight.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from game.content.models import Card, Citation, Event, Option
+from game.content.models import Card, Event, Option
 from game.content.scenario import Scenario
+from game.timeline import citation_summary
 from game.ui.text import linked
 
 PICK_BINDINGS = (
@@ -36,20 +41,11 @@ PICK_BINDINGS = (
 event's dialog (each screen defines the ``pick`` and ``confirm`` actions)."""
 
 
-def citation_summary(citations: Sequence[Citation]) -> str:
-    """Who argues for and against, by essay id and paragraph: 'for 000 ¶7, 002 ¶17 ·
-    against 001 ¶15' (the advisors panel names the essays)."""
-    groups: dict[str, list[str]] = {}
-    for citation in citations:
-        groups.setdefault(citation.stance, []).append(citation.label())
-    order = ("for", "against", "context")
-    return " · ".join(
-        f"{stance} {', '.join(groups[stance])}" for stance in order if stance in groups
-    )
-
-
-def option_content(option: Option, number: int, picked: bool, width: int) -> Content:
-    """An option: number, text and who argues for it, wrapped under a 3-cell gutter."""
+def option_content(
+    option: Option, number: int, picked: bool, width: int, citations: bool = True
+) -> Content:
+    """An option: number, text and (with ``citations``) who argues for it, wrapped under a
+    3-cell gutter."""
     indent = Content("   ")
     room = max(width - len(indent), 8)
     text = Content.styled(option.text, "bold" if picked else "").wrap(room)
@@ -57,7 +53,7 @@ def option_content(option: Option, number: int, picked: bool, width: int) -> Con
         ("▶" if picked else " ", "bold"), (f"{number}", "bold reverse" if picked else "bold"), " "
     )
     lines = [head + text[0], *(indent + line for line in text[1:])]
-    cites = citation_summary(option.citations)
+    cites = citation_summary(option.citations) if citations else ""
     if cites:
         lines += [indent + line for line in Content.styled(cites, "italic dim").wrap(room)]
     return Content("\n").join(lines)
@@ -108,6 +104,14 @@ class OptionsBox(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.options: tuple[Option, ...] = ()
+        self.citations = True
+        """Whether each option shows who argues for it (see :meth:`show_citations`)."""
+
+    def show_citations(self, show: bool) -> None:
+        """Show or leave out the citations under each option."""
+        if show != self.citations:
+            self.citations = show
+            self.refresh(layout=True)
 
     def set_options(self, options: Sequence[Option]) -> None:
         """Show a new set of options, none picked."""
@@ -144,12 +148,15 @@ class OptionsBox(Widget, can_focus=True):
         if picked is not None:
             self._keep_in_sight(picked)
 
-    def option_lines(self, width: int, picked: int | None = None) -> list[tuple[int, Content]]:
+    def option_lines(
+        self, width: int, picked: int | None = None, citations: bool | None = None
+    ) -> list[tuple[int, Content]]:
         """(option index, line) for every line drawn, each line padded to the width so a
         click anywhere on it picks its option."""
+        cites = self.citations if citations is None else citations
         lines = []
         for index, option in enumerate(self.options):
-            content = option_content(option, index + 1, index == picked, width)
+            content = option_content(option, index + 1, index == picked, width, cites)
             meta = Style.from_meta({"option": index})
             for line in content.split("\n"):
                 lines.append(
@@ -196,6 +203,8 @@ class CardPanel(VerticalScroll):
     """The decision card: title, situation, options, and the picked option's detail."""
 
     item: reactive[Card | Event | None] = reactive(None, always_update=True)
+    compact: reactive[bool] = reactive(False)
+    """Fit the situation and every option in the card's room (on short terminals)."""
 
     def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -224,7 +233,43 @@ class CardPanel(VerticalScroll):
         self.border_title = Content(f"{prefix}{item.title}")
         self.query_one("#card-text", Static).update(linked(self.scenario.glossary, item.text))
         self.options_box.set_options(item.options)
+        self._fit()
         self._detail()
+
+    def watch_compact(self, compact: bool) -> None:
+        self.border_subtitle = "a: advisors · n: news & log" if compact else ""
+        if self.is_mounted:
+            self._fit()
+            self._detail()
+
+    def on_resize(self) -> None:
+        if self.compact:
+            self._fit()
+            self._detail()
+
+    def rows_needed(self, width: int, citations: bool) -> int:
+        """The rows the situation, the options and the text under them take at ``width``
+        (the card's inside), with or without the citations under each option."""
+        item = self.item
+        if item is None:
+            return 0
+        text = len(Content(item.text).wrap(width)) + 1  # and the margin under it
+        options = len(self.options_box.option_lines(width - 1, citations=citations))
+        count = len(item.options)
+        detail = max(
+            (len(self._detail_of(i, citations).wrap(width)) for i in range(count)), default=1
+        )
+        return text + options + detail + (0 if self.compact else 1)
+
+    def _fit(self) -> None:
+        """Leave the citations out of the options when the card would not hold them all."""
+        region = self.content_region
+        show = (
+            not self.compact
+            or not region.height
+            or self.rows_needed(region.width, citations=True) <= region.height
+        )
+        self.options_box.show_citations(show)
 
     def on_mount(self) -> None:
         self.watch_item(self.item)
@@ -246,12 +291,17 @@ class CardPanel(VerticalScroll):
             return
         self._set_detail(self._detail_of(box.picked))
 
-    def _detail_of(self, index: int) -> Content:
-        """An option's longer explanation (if any) and how to choose it."""
+    def _detail_of(self, index: int, citations: bool | None = None) -> Content:
+        """An option's longer explanation (if any), who argues for it when the options do
+        not say it (``citations`` False), and how to choose it."""
         option = self.options_box.options[index]
+        inline = self.options_box.citations if citations is None else citations
         parts: list[Content | str | tuple[str, str]] = []
         if option.detail:
             parts += [linked(self.scenario.glossary, option.detail), "\n"]
+        cites = "" if inline else citation_summary(option.citations)
+        if cites:
+            parts += [(f"{index + 1}: {cites}", "italic dim"), " — "]
         parts.append((f"Enter (or a second click) chooses option {index + 1}.", "italic"))
         return Content.assemble(*parts)
 

@@ -41,6 +41,10 @@ def log_doc(log: Sequence[LogItem]) -> Doc:
             doc.add(change, prefix="  • ")
         if not item.changes:
             doc.add(("no change", "italic"), prefix="  ")
+        for rule in item.rules:
+            doc.add("lens rule: ", (rule, "italic"), prefix="  ", indent=4)
+        for later in item.scheduled:
+            doc.add("scheduled: ", later, prefix="  ", indent=4)
         for note in item.notes:
             doc.add((f"({note})", "italic dim"), prefix="  ")
         if item.news:

@@ -1,0 +1,87 @@
+"""After each confirm, one view says what the choice did — its own effects first, then
+what it set for later, the rest of the turn and the news — and closes with one key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.engine import new_game
+from game.session import Session
+from game.ui.app import OffRampApp
+from game.ui.screens.effects import EffectsScreen
+from game.ui.screens.event import EventScreen
+from game.ui.screens.turn import TurnScreen
+from game.ui.widgets.prose import Prose
+
+from .helpers import MINI
+from .ui_helpers import async_test, screen_lines, settle
+
+SEED = 3
+
+
+class TestChoiceEffectsView:
+    """The view after a confirm, read from the rendered screen."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+    @pytest.mark.parametrize("key", ["enter", "escape"])
+    @async_test
+    async def test_own_effects_first_then_news_one_key_closes(
+        self, tmp_path: Path, key: str, size: tuple[int, int]
+    ) -> None:
+        app = OffRampApp(MINI, tmp_path, seed=SEED)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            scenario = app.scenario
+            state = new_game(scenario, SEED, "hawkish", schedule={2: ["summit"]})
+            app.session = Session(scenario, state, tmp_path)
+            app.show_game()
+            await pilot.pause()
+            await pilot.press("1", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EffectsScreen)
+            screen = "\n".join(screen_lines(app))
+            order = [
+                "WHAT YOUR CHOICE DID — Pressure",
+                "Push hard",
+                "What your choice did",
+                "Stability 50 → 35 (−15) [scaled by lens Hawkish] — Pressure bites",
+                "The lens's rules that acted on it",
+                "Hawkish, rule pressure_pays (a ¶4)",
+            ]
+            places = [screen.find(text) for text in order]
+            assert -1 not in places, screen
+            assert places == sorted(places)
+            full = app.screen.query_one("#effects-text", Prose).plain
+            assert full.index("What your choice did") < full.index("News — December 2022")
+            assert "Summit offer" in full[full.index("News — December 2022") :]
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, EventScreen)  # then the summit's own choice
+            turn = app.screen_stack[-2]
+            assert isinstance(turn, TurnScreen)
+            log = turn.query_one("#news-body", Prose).plain
+            assert "Stability 50 → 35 (−15) [Push hard, scaled by lens Hawkish]" in log
+            assert "lens rule: Hawkish, rule pressure_pays (a ¶4)" in log
+
+    @async_test
+    async def test_a_hidden_lens_stays_hidden(self, tmp_path: Path) -> None:
+        app = OffRampApp(MINI, tmp_path, seed=SEED)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            scenario = app.scenario
+            app.session = Session(
+                scenario, new_game(scenario, SEED, "hawkish", hidden=True), tmp_path
+            )
+            app.show_game()
+            await pilot.pause()
+            await pilot.press("1", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EffectsScreen)
+            full = app.screen.query_one("#effects-text", Prose).plain
+            assert "amplified or damped by the hidden lens" in full
+            assert "Hawkish" not in full and "lens's rules" not in full
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, TurnScreen)
