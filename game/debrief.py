@@ -113,6 +113,8 @@ class Debrief:
     questions: tuple[str, ...]
     """The ending's discussion questions, then the lens's."""
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    total_score: int = 0
+    """The scores' total, each criterion by its weight (``Outcome.total``)."""
     """Meter label -> (min, max), to draw the history to scale."""
 
 
@@ -150,10 +152,11 @@ def build_debrief(scenario: Scenario, state: GameState) -> Debrief:
         ending_title=ending.title,
         ending_text=ending.text,
         turn=result.turn,
+        total_score=result.total,
         scores=tuple(
-            (criterion.label, ending.scores[criterion.id])
+            (criterion.label, result.scores[criterion.id])
             for criterion in scenario.criteria
-            if criterion.id in ending.scores
+            if criterion.id in result.scores
         ),
         verdicts=tuple(
             (source_label(scenario, source.id), ending.verdicts[source.id])
@@ -470,7 +473,7 @@ def debrief_markdown(debrief: Debrief) -> str:
     if d.scores:
         out += ["| Criterion | Score |", "|---|---:|"]
         out += [f"| {_cell(label)} | {score}/10 |" for label, score in d.scores]
-        total = sum(score for _, score in d.scores)
+        total = d.total_score
         out += [f"| **Total** | **{total}** |"]
     else:
         out.append("*This ending is not scored.*")
@@ -540,7 +543,7 @@ def debrief_markdown(debrief: Debrief) -> str:
         out += ["The same choices, the same seed, under each other lens.", ""]
         out += ["| Lens | Ending | Turns | Total score | Substituted | Note |"]
         out += ["|---|---|---:|---:|---:|---|"]
-        total = sum(score for _, score in d.scores)
+        total = d.total_score
         out.append(
             f"| {_cell(d.lens_name)} (yours) | {_cell(d.ending_title)} | {d.turn} | {total} "
             "| 0 | as played |"

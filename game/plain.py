@@ -71,8 +71,8 @@ def render_ending(scenario: Scenario, state: GameState) -> list[str]:
     ending = result.ending
     lines = [f"=== Ending (turn {result.turn}): {ending.title} ===", ending.text, "Scores:"]
     for criterion in scenario.criteria:
-        if criterion.id in ending.scores:
-            lines.append(f"  {criterion.label}: {ending.scores[criterion.id]}/10")
+        if criterion.id in result.scores:
+            lines.append(f"  {criterion.label}: {result.scores[criterion.id]}/10")
     if ending.verdicts:
         lines.append("Verdicts:")
         for source in scenario.sources:

@@ -6,16 +6,25 @@ Grammar (lowest precedence first)::
     and     := not ("and" not)*
     not     := "not" not | compare
     compare := term (("<" | "<=" | ">" | ">=" | "==" | "!=") term)?
-    term    := factor (("+" | "-") factor)*
+    term    := product (("+" | "-") product)*
+    product := factor (("*" | "/") factor)*          (scores only)
     factor  := NUMBER | "-" factor | "true" | "false" | NAME | "(" expr ")"
-    NAME    := IDENT ("." IDENT)?
+             | ("min" | "max") "(" term ("," term)* ")"  (scores only)
+             | "if" "(" expr "," term "," term ")"        (scores only)
+    NAME    := IDENT ("." IDENT)*
 
 Names are ``turn``, ``month``, meter ids, ``rung.ID`` (a rung's number),
 ``flag.ID`` (true while the flag is set) and ``seen.ID`` (true once a card or
-event has come up).  Parsing never evaluates anything: :func:`parse_condition` checks
-the text against the scenario's names and gives its syntax tree, part of the loaded
-content; the engine compiles that tree into fast tests
-(:func:`game.engine.conditions.compile_condition`).
+event has come up).  A *score expression* (:func:`parse_score`, for the endings'
+scores) is a number computed once when the game ends: besides the above it may
+multiply, divide (``/`` rounds down), take ``min``/``max``, choose with ``if``, and read
+the game's history: ``peak.METER`` (the highest value the meter or ladder reached),
+``turns_at_or_above.rung.ID`` (turns that ended at or above the rung, the last turn
+included) and ``default`` (the criterion's own score expression, in an ending's score).
+
+Parsing never evaluates anything: :func:`parse_condition` checks the text against the
+scenario's names and gives its syntax tree, part of the loaded content; the engine
+compiles that tree into fast tests (:func:`game.engine.conditions.compile_condition`).
 
     cond = parse_condition("stability < 30 and not flag.talks_open", scenario.names)
     names_used(cond)  # {("meter", "stability"), ("flag", "talks_open")}
@@ -32,6 +41,7 @@ __all__ = [
     "COMPARE",
     "Binary",
     "Bool",
+    "Call",
     "Condition",
     "ConditionError",
     "Name",
@@ -42,6 +52,7 @@ __all__ = [
     "is_bool",
     "names_used",
     "parse_condition",
+    "parse_score",
 ]
 
 
@@ -74,7 +85,7 @@ class Bool:
 
 @dataclass(frozen=True, slots=True)
 class Name:
-    kind: str  # "turn", "month", "meter", "rung", "flag", "seen"
+    kind: str  # turn, month, meter, rung, flag, seen; in scores also peak, above, default
     ident: str
     col: int
 
@@ -94,14 +105,23 @@ class Binary:
     col: int
 
 
-Node = Num | Bool | Name | Unary | Binary
+@dataclass(frozen=True, slots=True)
+class Call:
+    """``min(a, b, ...)``, ``max(a, b, ...)`` or ``if(condition, a, b)`` (scores only)."""
+
+    fn: str
+    args: tuple[Node, ...]
+    col: int
+
+
+Node = Num | Bool | Name | Unary | Binary | Call
 
 COMPARE = ("<", "<=", ">", ">=", "==", "!=")
 """The comparison operators."""
 _KEYWORDS = {"and", "or", "not", "true", "false"}
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
-    r"|(?P<op><=|>=|==|!=|<|>|\(|\)|\+|-))"
+    r"|(?P<op><=|>=|==|!=|<|>|\(|\)|\+|-|\*|/|,))"
 )
 
 
@@ -159,9 +179,13 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
 
 
 class _Parser:
-    def __init__(self, text: str, names: Names) -> None:
+    def __init__(self, text: str, names: Names, score: bool = False, default: bool = False) -> None:
         self.text = text
         self.names = names
+        self.score = score
+        """Parsing a score expression: arithmetic, functions and history names allowed."""
+        self.default = default
+        """``default`` (the criterion's score) may be used."""
         self.tokens = _tokenize(text)
         self.i = 0
 
@@ -224,11 +248,39 @@ class _Parser:
         return node
 
     def term(self) -> Node:
-        node = self.factor()
+        node = self.product()
         while self.at("+") or self.at("-"):
             _, op, col = self.take()
+            node = Binary(op, node, self.product(), col)
+        return node
+
+    def product(self) -> Node:
+        node = self.factor()
+        while self.at("*") or self.at("/"):
+            _, op, col = self.take()
+            self.scores_only(f"{op!r}", col)
             node = Binary(op, node, self.factor(), col)
         return node
+
+    def scores_only(self, what: str, col: int) -> None:
+        if not self.score:
+            raise ConditionError(f"{what} is only allowed in score expressions", col)
+
+    def call(self, fn: str, col: int) -> Node:
+        self.scores_only(f"{fn}()", col)
+        self.take()  # "("
+        args = [self.expr() if fn == "if" else self.term()]
+        while self.at(","):
+            self.take()
+            args.append(self.term())
+        if not self.at(")"):
+            raise self.fail("expected ',' or ')'")
+        self.take()
+        if fn == "if" and len(args) != 3:
+            raise ConditionError("if() takes a condition and two numbers: if(c, a, b)", col)
+        if fn != "if" and len(args) < 2:
+            raise ConditionError(f"{fn}() takes two or more numbers", col)
+        return Call(fn, tuple(args), col)
 
     def factor(self) -> Node:
         kind, val, col = self.peek()
@@ -247,6 +299,8 @@ class _Parser:
             return node
         if kind == "name":
             self.take()
+            if val in ("min", "max", "if") and self.at("("):
+                return self.call(val, col)
             return self.name(val, col)
         raise self.fail("expected a number, a name or '('")
 
@@ -257,7 +311,23 @@ class _Parser:
             raise ConditionError(f"{text!r} needs something before it", col)
         if text in ("turn", "month"):
             return Name(text, text, col)
+        if text == "default" and self.score:
+            if not self.default:
+                raise ConditionError("'default' is only allowed in an ending's score", col)
+            return Name("default", "", col)
         head, _, rest = text.partition(".")
+        if head in ("peak", "turns_at_or_above") and rest:
+            self.scores_only(f"{head}.", col)
+            if head == "peak":
+                if rest not in self.names.meters:
+                    raise ConditionError(f"unknown meter {rest!r}", col + 5)
+                return Name("peak", rest, col)
+            rung = rest.removeprefix("rung.")
+            if rung == rest:
+                raise ConditionError("expected turns_at_or_above.rung.ID", col)
+            if rung not in self.names.rungs:
+                raise ConditionError(f"unknown rung {rung!r}", col + 23)
+            return Name("above", rung, col)
         if rest:
             if "." in rest:
                 raise ConditionError(f"unknown name {text!r}", col)
@@ -287,6 +357,8 @@ def is_bool(node: Node) -> bool:
         return True
     if isinstance(node, Name):
         return node.kind in ("flag", "seen")
+    if isinstance(node, Call):
+        return False
     if isinstance(node, Unary):
         return node.op == "not"
     if isinstance(node, Binary):
@@ -301,7 +373,10 @@ def _check(node: Node, want_bool: bool) -> None:
         if want_bool:
             raise ConditionError("a number is not a condition; compare it, e.g. 'x >= 50'", col)
         raise ConditionError("a condition cannot be used as a number", col)
-    if isinstance(node, Unary):
+    if isinstance(node, Call):
+        for i, arg in enumerate(node.args):
+            _check(arg, node.fn == "if" and i == 0)
+    elif isinstance(node, Unary):
         _check(node.arg, node.op == "not")
     elif isinstance(node, Binary):
         if node.op in ("and", "or") or (
@@ -327,6 +402,32 @@ def parse_condition(text: str, names: Names) -> Condition:
     return Condition(text, tree)
 
 
+def parse_score(text: str, names: Names, *, default: bool = False) -> Condition:
+    """Parse and check a score expression (a number, see the module's docstring).
+
+    ``default`` allows the name ``default``, the criterion's own score, in an ending's
+    score; a text starting with ``+`` or ``-`` is relative to it (``"+2"`` is
+    ``default + 2``).
+
+    >>> parse_score("10 - 2 * peak.escalation", scenario.names).tree  # doctest: +SKIP
+    """
+    if len(text) > 2000:
+        raise ConditionError("score expression is longer than 2000 characters", 0)
+    if text.count("(") > 50:
+        raise ConditionError("too many parentheses (more than 50)", text.index("("))
+    shift = 0
+    if default and text.lstrip()[:1] in ("+", "-"):
+        shift = len("default ")
+    try:
+        tree = _Parser("default " + text if shift else text, names, True, default).parse()
+        if is_bool(tree):
+            raise ConditionError("a score is a number, not a condition", tree.col)
+        _check(tree, False)
+    except ConditionError as exc:
+        raise ConditionError(exc.message, max(0, exc.column - shift)) from None
+    return Condition(text, tree)
+
+
 def names_used(cond: Condition) -> set[tuple[str, str]]:
     """Every (kind, id) the condition refers to."""
     found: set[tuple[str, str]] = set()
@@ -339,4 +440,6 @@ def names_used(cond: Condition) -> set[tuple[str, str]]:
             stack.append(node.arg)
         elif isinstance(node, Binary):
             stack.extend((node.left, node.right))
+        elif isinstance(node, Call):
+            stack.extend(node.args)
     return found

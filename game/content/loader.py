@@ -19,10 +19,17 @@ from typing import Any, Generic, TypeVar
 import tomli
 from pydantic import BaseModel, ValidationError
 
-from game.content.conditions import Condition, ConditionError, parse_condition
+from game.content.conditions import (
+    Condition,
+    ConditionError,
+    names_used,
+    parse_condition,
+    parse_score,
+)
 from game.content.errors import ContentError, KeyPath, Problem
 from game.content.locate import find_line, key_lines
 from game.content.models import (
+    FORMAT,
     ID_PATTERN,
     MAX_VALUE,
     Briefing,
@@ -271,6 +278,18 @@ def read_file(path: Path) -> bytes | str:
     return raw
 
 
+def _newer_format(data: dict[str, Any]) -> str | None:
+    """The message for a scenario written to a newer format than this version reads."""
+    table = data.get("scenario")
+    fmt = table.get("format") if isinstance(table, dict) else None
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
+        return (
+            f"this scenario was made for a newer Off-Ramp (content format {fmt}; this "
+            f"version reads formats 1 to {FORMAT}): update Off-Ramp to play it"
+        )
+    return None
+
+
 def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[str, Any]] | None:
     raw = read_file(path)
     if isinstance(raw, str):
@@ -415,8 +434,12 @@ def load_scenario(folder: str | Path) -> Scenario:
         read = read_toml(path, shown_path(path), out)
         if read is None:
             parts.unreadable = True
-        else:
-            _split(*read, parts, out)
+            continue
+        newer = _newer_format(read[1])
+        if newer is not None:  # its other keys may mean things this version cannot know
+            line = read[0].line(("scenario", "format"))
+            raise ContentError([Problem(read[0].shown, line, ("scenario", "format"), newer)])
+        _split(*read, parts, out)
     scenario = _assemble(folder, parts, out)
     if out.problems or scenario is None:
         raise ContentError(out.problems)
@@ -529,6 +552,7 @@ def _assemble(folder: Path, parts: _Parts, out: Collector) -> Scenario | None:
         glossary=tuple(g.item for g in arrays["glossary"]),
         strategies=tuple(s.item for s in arrays["strategies"]),
         conditions=checker.conditions,
+        scores=checker.scores,
         fingerprint=fingerprint(folder, [(src.path, src.raw) for src in out.sources.values()]),
         folder=folder,
     )
@@ -589,6 +613,8 @@ class _Checker:
         """A file could not be read: a name it may declare is not an error now."""
         self.sources: dict[str, Source] = {s.item.id: s.item for s in arrays["sources"]}
         self.conditions: dict[str, Condition] = {}
+        self.scores: dict[str, Condition] = {}
+        """Every score expression, parsed (``default`` allowed; checked where used)."""
         self.option_tags = parts.raw_tags | {
             tag
             for located in arrays["cards"] + arrays["events"]
@@ -628,13 +654,20 @@ class _Checker:
             self.options(e.item.options, e.file, (*e.path, "options"))
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
             self._unique_options(e)
-        criteria = {c.item.id for c in arrays["criteria"]}
+        criteria = {c.item.id: c.item for c in arrays["criteria"]}
+        for c in arrays["criteria"]:
+            if c.item.score is not None:
+                self.score(c.item.score, c.file, (*c.path, "score"), default=False)
         for e in arrays["endings"]:
             self.condition(e.item.when, e.file, (*e.path, "when"))
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
-            for key in e.item.scores:
+            for key, value in e.item.scores.items():
                 if not self.known("criteria", key, criteria):
                     self.unknown(e.file, (*e.path, "scores", key), f"unknown criterion {key!r}")
+                elif isinstance(value, str):
+                    criterion = criteria.get(key)
+                    has_default = criterion is None or criterion.score is not None
+                    self.score(value, e.file, (*e.path, "scores", key), default=has_default)
             for key in e.item.verdicts:
                 if not self.known("sources", key, self.sources):
                     self.unknown(e.file, (*e.path, "verdicts", key), f"unknown source {key!r}")
@@ -673,6 +706,23 @@ class _Checker:
                 self.unknown(file, path, f"bad condition {text!r}: {exc}")
             else:
                 self.out.add(file, path, f"bad condition {text!r}: {exc}")
+
+    def score(self, text: str, file: Path, path: KeyPath, *, default: bool) -> None:
+        """Parse a score expression; ``default``: the criterion has a score to refer to."""
+        parsed = self.scores.get(text)
+        if parsed is None:
+            try:
+                parsed = parse_score(text, self.names, default=True)
+                _numbers_in_range(text)
+            except ConditionError as exc:
+                self.out.add(file, path, f"bad score {text!r}: {exc}")
+                return
+            self.scores[text] = parsed
+        if not default and ("default", "") in names_used(parsed):
+            where = "refers to" if "default" in text else "adds to"
+            self.out.add(
+                file, path, f"bad score {text!r}: it {where} the criterion's score, which has none"
+            )
 
     def options(self, options: list[Option], file: Path, path: KeyPath) -> None:
         for i, option in enumerate(options):

@@ -11,6 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -18,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from game.content.text import PRINTABLE
+from game.content.text import PRINTABLE, first_control
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
@@ -29,6 +30,31 @@ Text = Annotated[str, Field(max_length=20_000, pattern=PRINTABLE)]
 When = Annotated[str, Field(pattern=PRINTABLE)]
 """A condition's text; the loader parses it (the engine limits it to 2,000 characters)."""
 
+ScoreText = Annotated[str, Field(max_length=2_000, pattern=PRINTABLE)]
+"""A score expression's text; the loader parses it (see game.content.conditions)."""
+Score = Annotated[int, Field(ge=0, le=10)]
+"""A score on a criterion: 0..10."""
+
+
+def _score_value(value: object) -> object:
+    """One clear message for an ending's score, rather than one per member of the union
+    (a number or an expression)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("expected a score 0..10 or a score expression in quotes")
+    if isinstance(value, int) and not 0 <= value <= 10:
+        raise ValueError(f"a score must be at least 0 and less than or equal to 10, not {value}")
+    if isinstance(value, str):
+        if len(value) > 2_000:
+            raise ValueError("a score expression has at most 2,000 characters")
+        at = first_control(value)
+        if at is not None:
+            raise ValueError(f"control character U+{ord(value[at]):04X} at character {at + 1}")
+    return value
+
+
+EndingScore = Annotated[Score | ScoreText, BeforeValidator(_score_value)]
+"""An ending's score on a criterion: a number or a score expression."""
+
 
 # --- bounds ------------------------------------------------------------------------
 # Every whole number the engine computes with has a stated range, far inside the 64-bit
@@ -36,6 +62,8 @@ When = Annotated[str, Field(pattern=PRINTABLE)]
 
 MAX_VALUE = 1_000_000
 """Meter values (min, max, start, bands) and effect amounts lie in -MAX_VALUE..MAX_VALUE."""
+FORMAT = 2
+"""The newest content format this version of Off-Ramp reads (``format`` in ``[scenario]``)."""
 MAX_TURNS = 200
 """The longest game: turn limits and scheduled turns are 1..MAX_TURNS."""
 MAX_RUNGS = 40
@@ -164,6 +192,13 @@ class Criterion(Model):
     """Name shown to players, e.g. "Ukraine's sovereignty"."""
     description: Text = ""
     """What a high score means."""
+    score: ScoreText | None = None
+    """Default score expression (0..10 after clamping), computed when the game ends from
+    its final state and history, e.g. "10 - peak.escalation"; an ending's `scores` may
+    add to it ("+2"), cap it ("min(default, 6)") or replace it."""
+    weight: int = Field(default=1, ge=0, le=100)
+    """How much this criterion counts in an ending's total (the simulator's "best" and
+    the rankings); 0 leaves it out of the total."""
 
 
 # --- the scenario's state ------------------------------------------------------------
@@ -407,8 +442,13 @@ class Ending(Model):
     """Condition that ends the game (checked after the news and after each decision)."""
     priority: Value = 0
     """When several endings hold at once, the highest priority wins."""
-    scores: dict[Id, Annotated[int, Field(ge=0, le=10)]] = {}
-    """Score from 0 to 10 on each criterion id."""
+    scores: dict[Id, EndingScore] = {}
+    """Score on each criterion id: a number 0..10, or a score expression computed when the
+    game ends ("cohesion / 10", "+2" adds to the criterion's `score`, "min(default, 4)"
+    caps it); clamped to 0..10.  A criterion left out takes the criterion's `score`."""
+    catastrophe: bool = False
+    """A catastrophe (e.g. nuclear use): the simulator never ranks a strategy that reaches
+    it as "best" over one that does not."""
     verdicts: dict[Id, Annotated[str, Field(max_length=400, pattern=PRINTABLE)]] = {}
     """One-line verdict per source id: what that author would say of this ending."""
     questions: list[Text] = []
@@ -502,6 +542,10 @@ class ScenarioInfo(Model):
     """Decision cards dealt each turn."""
     max_events_per_turn: int = Field(default=2, ge=0, le=10)
     """At most this many news events fire by chance each turn (injects come on top)."""
+    format: int = Field(default=1, ge=1, le=FORMAT)
+    """The content format the scenario is written to: 1 (the first) or 2 (score
+    expressions, priorities, ladder guards...).  Optional; a newer number than this
+    Off-Ramp knows is refused with a message saying so."""
 
 
 class Briefing(Model):

@@ -61,6 +61,8 @@ class Scenario:
     fingerprint: str
     """SHA-256 of the content files, recorded in saves."""
     folder: Path | None = None
+    scores: Mapping[str, Condition] = field(default_factory=dict)
+    """Every score expression in the content (criteria's and endings'), parsed."""
     # Engine-private cache of the compiled rules (see game.engine.rules).
     _compiled: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -117,6 +117,7 @@ def open_game(
         schedule={int(t): list(ev) for t, ev in (schedule or {}).items()},
         allowed_cards=frozenset(allowed_cards) if allowed_cards is not None else None,
         rng=rng.seed_state(seed),
+        rung_turns=[0] * (rules.ladder_top + 1),
     )
     s.month = _month(rules, 1)
     turn = _Turn()
@@ -248,6 +249,7 @@ def _advance(rules: Rules, s: GameState, turn: _Turn) -> None:
             s.ending = rules.default_ending
             s.termination = "turn_limit"
             return
+        s.rung_turns[s.meters[0]] += 1  # history for the scores: the turn ends here
         s.turn += 1
         s.month = _month(rules, s.turn)
         _begin_turn(rules, s, turn)
@@ -422,6 +424,8 @@ def _set_meter(
         after = rules.lo[i]
     if after != before:
         s.meters[i] = after
+        if after > s.peak[i]:
+            s.peak[i] = after
         turn.changes.append(Change(s.turn, phase, "meter", ident, before, after, cause))
 
 

@@ -37,6 +37,12 @@ class GameRecord:
     """Events fired."""
     rules: tuple[str, ...]
     """Lens rules applied."""
+    scores: tuple[int, ...] = ()
+    """The game's score on each criterion, in the scenario's order (0 where unscored)."""
+    total: int = 0
+    """The scores' weighted total (``Outcome.total``)."""
+    catastrophe: bool = False
+    """Whether the ending is a catastrophe (never among the best outcomes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,9 @@ def play_one(
         tuple(picks),
         tuple(events),
         tuple(sorted(rules)),
+        tuple(result.scores.get(c.id, 0) for c in scenario.criteria),
+        result.total,
+        result.catastrophe,
     )
 
 
