@@ -44,6 +44,11 @@ def _score_value(value: object) -> object:
     if isinstance(value, int) and not 0 <= value <= 10:
         raise ValueError(f"a score must be at least 0 and less than or equal to 10, not {value}")
     if isinstance(value, str):
+        if value.strip().isdigit():
+            raise ValueError(
+                f"expected a score 0..10 or a score expression; found the string {value!r} "
+                "(write it without quotes)"
+            )
         if len(value) > 2_000:
             raise ValueError("a score expression has at most 2,000 characters")
         at = first_control(value)
@@ -447,8 +452,8 @@ class Ending(Model):
     game ends ("cohesion / 10", "+2" adds to the criterion's `score`, "min(default, 4)"
     caps it); clamped to 0..10.  A criterion left out takes the criterion's `score`."""
     catastrophe: bool = False
-    """A catastrophe (e.g. nuclear use): the simulator never ranks a strategy that reaches
-    it as "best" over one that does not."""
+    """A catastrophe (e.g. nuclear use): a game ending here never counts among the
+    simulator's best outcomes, whatever its scores."""
     verdicts: dict[Id, Annotated[str, Field(max_length=400, pattern=PRINTABLE)]] = {}
     """One-line verdict per source id: what that author would say of this ending."""
     questions: list[Text] = []
