@@ -6,21 +6,28 @@ Grammar (lowest precedence first)::
     and     := not ("and" not)*
     not     := "not" not | compare
     compare := term (("<" | "<=" | ">" | ">=" | "==" | "!=") term)?
+             | term ("<" | "<=") term ("<" | "<=") term       (a range, also with > >=)
+             | term "in" term ".." term                        (lo <= x <= hi)
     term    := product (("+" | "-") product)*
     product := factor (("*" | "/") factor)*          (scores only)
     factor  := NUMBER | "-" factor | "true" | "false" | NAME | "(" expr ")"
              | ("min" | "max") "(" term ("," term)* ")"  (scores only)
              | "if" "(" expr "," term "," term ")"        (scores only)
+             | ("crossed_below" | "crossed_above") "." METER "(" NUMBER ")"
     NAME    := IDENT ("." IDENT)*
 
 Names are ``turn``, ``month``, meter ids, ``rung.ID`` (a rung's number),
-``flag.ID`` (true while the flag is set) and ``seen.ID`` (true once a card or
-event has come up).  A *score expression* (:func:`parse_score`, for the endings'
-scores) is a number computed once when the game ends: besides the above it may
-multiply, divide (``/`` rounds down), take ``min``/``max``, choose with ``if``, and read
-the game's history: ``peak.METER`` (the highest value the meter or ladder reached),
-``turns_at_or_above.rung.ID`` (turns that ended at or above the rung, the last turn
-included) and ``default`` (the criterion's own score expression, in an ending's score).
+``flag.ID`` (true while the flag is set), ``seen.ID`` (true once a card or
+event has come up), ``lens.ID`` (true when that lens runs the world) and
+``crossed_below.METER(N)`` / ``crossed_above.METER(N)`` (the meter was at or above N, or
+at or below N, at the last decision and is now on the other side of it).
+
+A *score expression* (:func:`parse_score`, for the endings' scores) is a number computed
+once when the game ends: besides the above it may multiply, divide (``/`` rounds down),
+take ``min``/``max``, choose with ``if``, and read the game's history: ``peak.METER``
+(the highest value the meter or ladder reached), ``turns_at_or_above.rung.ID`` (turns
+that ended at or above the rung, the last turn included) and ``default`` (the
+criterion's own score expression, in an ending's score).
 
 Parsing never evaluates anything: :func:`parse_condition` checks the text against the
 scenario's names and gives its syntax tree, part of the loaded content; the engine
@@ -85,7 +92,7 @@ class Bool:
 
 @dataclass(frozen=True, slots=True)
 class Name:
-    kind: str  # turn, month, meter, rung, flag, seen; in scores also peak, above, default
+    kind: str  # turn, month, meter, rung, flag, seen, lens; in scores also peak, above, default
     ident: str
     col: int
 
@@ -114,14 +121,25 @@ class Call:
     col: int
 
 
-Node = Num | Bool | Name | Unary | Binary | Call
+@dataclass(frozen=True, slots=True)
+class Crossed:
+    """``crossed_below.METER(N)`` (``below`` True) or ``crossed_above.METER(N)``: the meter
+    was on one side of N at the last decision point and is now on the other."""
+
+    meter: str
+    threshold: int
+    below: bool
+    col: int
+
+
+Node = Num | Bool | Name | Unary | Binary | Call | Crossed
 
 COMPARE = ("<", "<=", ">", ">=", "==", "!=")
 """The comparison operators."""
-_KEYWORDS = {"and", "or", "not", "true", "false"}
+_KEYWORDS = {"and", "or", "not", "true", "false", "in"}
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
-    r"|(?P<op><=|>=|==|!=|<|>|\(|\)|\+|-|\*|/|,))"
+    r"|(?P<op>\.\.|<=|>=|==|!=|<|>|\(|\)|\+|-|\*|/|,))"
 )
 
 
@@ -146,6 +164,11 @@ class Names(Protocol):
     @property
     def seen(self) -> frozenset[str]:
         """Card and event ids."""
+        ...
+
+    @property
+    def lenses(self) -> frozenset[str]:
+        """Lens ids."""
         ...
 
 
@@ -237,14 +260,32 @@ class _Parser:
     def compare(self) -> Node:
         node = self.term()
         kind, val, col = self.peek()
+        if self.at("in"):  # x in lo..hi
+            self.take()
+            lo = self.term()
+            if not self.at(".."):
+                raise self.fail("expected '..' in a range 'x in lo..hi'")
+            dots = self.take()[2]
+            hi = self.term()
+            return Binary("and", Binary(">=", node, lo, col), Binary("<=", node, hi, dots), col)
         if kind == "op" and val in COMPARE:
             self.take()
-            node = Binary(val, node, self.term(), col)
+            middle = self.term()
+            node = Binary(val, node, middle, col)
             nkind, nval, ncol = self.peek()
             if nkind == "op" and nval in COMPARE:
-                raise ConditionError(
-                    "chained comparisons are not allowed; join them with 'and'", ncol
-                )
+                ascending = val in ("<", "<=") and nval in ("<", "<=")
+                descending = val in (">", ">=") and nval in (">", ">=")
+                if not (ascending or descending):
+                    raise ConditionError(
+                        "only a range chains comparisons (a <= x <= b, a > x >= b); join "
+                        "others with 'and'",
+                        ncol,
+                    )
+                self.take()
+                node = Binary("and", node, Binary(nval, middle, self.term(), ncol), col)
+                if self.peek()[0] == "op" and self.peek()[1] in COMPARE:
+                    raise ConditionError("a range has two comparisons at most", self.peek()[2])
         return node
 
     def term(self) -> Node:
@@ -261,6 +302,21 @@ class _Parser:
             self.scores_only(f"{op!r}", col)
             node = Binary(op, node, self.factor(), col)
         return node
+
+    def crossed(self, below: bool, meter: str, col: int) -> Node:
+        if meter not in self.names.meters:
+            raise ConditionError(f"unknown meter {meter!r}", col)
+        if not self.at("("):
+            raise self.fail(f"expected '(' and a threshold, e.g. {meter}(40)")
+        self.take()
+        kind, val, _ = self.peek()
+        if kind != "num":
+            raise self.fail("expected the threshold, a number")
+        self.take()
+        if not self.at(")"):
+            raise self.fail("expected ')'")
+        self.take()
+        return Crossed(meter, int(val), below, col)
 
     def scores_only(self, what: str, col: int) -> None:
         if not self.score:
@@ -301,6 +357,9 @@ class _Parser:
             self.take()
             if val in ("min", "max", "if") and self.at("("):
                 return self.call(val, col)
+            head, _, rest = val.partition(".")
+            if head in ("crossed_below", "crossed_above"):
+                return self.crossed(head == "crossed_below", rest, col)
             return self.name(val, col)
         raise self.fail("expected a number, a name or '('")
 
@@ -343,8 +402,13 @@ class _Parser:
                 if rest not in self.names.seen:
                     raise ConditionError(f"unknown card or event {rest!r}", col + 5)
                 return Name("seen", rest, col)
+            if head == "lens":
+                if rest not in self.names.lenses:
+                    raise ConditionError(f"unknown lens {rest!r}", col + 5)
+                return Name("lens", rest, col)
             raise ConditionError(
-                f"unknown name {text!r}: dotted names start with flag., rung. or seen.", col
+                f"unknown name {text!r}: dotted names start with flag., rung., seen. or lens.",
+                col,
             )
         if text in self.names.meters:
             return Name("meter", text, col)
@@ -356,7 +420,9 @@ def is_bool(node: Node) -> bool:
     if isinstance(node, Bool):
         return True
     if isinstance(node, Name):
-        return node.kind in ("flag", "seen")
+        return node.kind in ("flag", "seen", "lens")
+    if isinstance(node, Crossed):
+        return True
     if isinstance(node, Call):
         return False
     if isinstance(node, Unary):
@@ -436,6 +502,8 @@ def names_used(cond: Condition) -> set[tuple[str, str]]:
         node = stack.pop()
         if isinstance(node, Name):
             found.add((node.kind, node.ident))
+        elif isinstance(node, Crossed):
+            found.add(("meter", node.meter))
         elif isinstance(node, Unary):
             stack.append(node.arg)
         elif isinstance(node, Binary):

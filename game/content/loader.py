@@ -510,6 +510,13 @@ def _assemble(folder: Path, parts: _Parts, out: Collector) -> Scenario | None:
         out,
         "rung",
     )
+    rung_ids = {r.id for r in ladder.rungs}
+    for i, rung in enumerate(ladder.rungs):
+        for j, ident in enumerate(rung.only_from):
+            if ident not in rung_ids:
+                loc = parts.tables["ladder"][0]
+                path = (*loc.path, "rungs", i, "only_from", j)
+                out.add(loc.file, path, f"unknown rung {ident!r}")
     if ladder.id in {m.item.id for m in arrays["meters"]}:
         loc = parts.tables["ladder"][0]
         out.add(loc.file, (*loc.path, "id"), f"the ladder id {ladder.id!r} is also a meter id")
@@ -531,6 +538,7 @@ def _assemble(folder: Path, parts: _Parts, out: Collector) -> Scenario | None:
         seen=frozenset(x.item.id for x in arrays["cards"] + arrays["events"])
         | raw.get("cards", set())
         | raw.get("events", set()),
+        lenses=frozenset(lens.item.id for lens in arrays["lenses"]) | raw.get("lenses", set()),
     )
     checker = _Checker(out, names, meters, arrays, parts)
     checker.run(info, ladder, parts)
@@ -589,7 +597,7 @@ def _numbers_in_range(text: str) -> None:
             raise ConditionError(f"{shown} is out of range (at most {MAX_VALUE:,})", m.start())
 
 
-_UNKNOWN_NAME = re.compile(r"unknown (?:flag|rung|card or event|name) '([^']*)'")
+_UNKNOWN_NAME = re.compile(r"unknown (?:flag|rung|card or event|lens|name) '([^']*)'")
 """A condition's name that nothing declares (the engine's ConditionError message)."""
 
 
@@ -735,6 +743,8 @@ class _Checker:
     def effects(self, effects: Iterable[Effect], file: Path, path: KeyPath) -> None:
         for i, effect in enumerate(effects):
             where = (*path, i)
+            if effect.when is not None:
+                self.condition(effect.when, file, (*where, "when"))
             if effect.meter is not None:
                 self.meter_ref(effect.meter, file, (*where, "meter"))
                 meter = self.meters.get(effect.meter)

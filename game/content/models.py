@@ -274,6 +274,10 @@ class Rung(Model):
     """Name shown to players, e.g. "Nuclear signalling"."""
     description: Text = ""
     """What this rung means and what follows from it."""
+    only_from: list[Id] = []
+    """If given, the ladder climbs onto this rung only from one of these rungs (e.g.
+    nuclear use only from the nuclear alert); a climb from elsewhere stops at the highest
+    rung below it that it may reach.  Rungs climbed past are not checked."""
 
 
 class Ladder(Model):
@@ -289,6 +293,9 @@ class Ladder(Model):
     """Ending that fires when the top rung is reached."""
     rungs: list[Rung] = Field(min_length=2, max_length=MAX_RUNGS)
     """The rungs, lowest first; reaching the last one ends the game."""
+    max_step: int | None = Field(default=None, ge=1, le=MAX_RUNGS)
+    """If given, one change (an effect, a `scale` included) climbs at most this many
+    rungs; falling is not limited."""
 
 
 class Flag(Model):
@@ -332,6 +339,10 @@ class Effect(Model):
     """Probability that the effect happens at all (drawn from the game's seeded RNG)."""
     why: Text = ""
     """Short explanation shown to players: why would this happen?"""
+    when: When | None = None
+    """Condition on this effect alone: it happens only if this holds when it would take
+    place (a delayed effect: when it is scheduled), e.g. "lens.restraint" or
+    "escalation >= rung.sieges"."""
 
     @model_validator(mode="after")
     def _one_target(self) -> Self:
@@ -392,6 +403,10 @@ class Card(Model):
     """Turns after being dealt before it can come up again."""
     once: bool = False
     """If true, the card is dealt at most once a game."""
+    priority: int = Field(default=0, ge=0, le=1_000)
+    """Above 0: dealt before the weighted draw whenever its condition holds (and it is
+    open: not on cooldown, not a `once` card already dealt), higher priorities first, so
+    a scripted opening or beat always comes."""
     tags: list[Id] = []
     """Tags describing the card (for strategies and reports)."""
     options: list[Option] = Field(min_length=2, max_length=4)
@@ -417,6 +432,9 @@ class Event(Model):
     """Turns after firing before it can fire again."""
     inject_only: bool = False
     """If true, fires only when scheduled or pushed by an instructor."""
+    priority: int = Field(default=0, ge=-1_000, le=1_000)
+    """Events that may fire are tried highest priority first (equal priorities in file
+    order), so an event that must win a crowded turn need not come first in the file."""
     important: bool = False
     """Show it as a modal rather than a line in the news."""
     effects: list[Effect] = []
@@ -549,8 +567,9 @@ class ScenarioInfo(Model):
     """At most this many news events fire by chance each turn (injects come on top)."""
     format: int = Field(default=1, ge=1, le=FORMAT)
     """The content format the scenario is written to: 1 (the first) or 2 (score
-    expressions, priorities, ladder guards...).  Optional; a newer number than this
-    Off-Ramp knows is refused with a message saying so."""
+    expressions, priorities, per-effect `when`, ranges, ladder guards, weights,
+    catastrophes).  Optional; a newer number than this Off-Ramp knows is refused with a
+    message saying so."""
 
 
 class Briefing(Model):

@@ -35,6 +35,7 @@ class ScenarioNames:
     rungs: Mapping[str, int]
     flags: frozenset[str]
     seen: frozenset[str]
+    lenses: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +80,7 @@ class Scenario:
             rungs={r.id: i for i, r in enumerate(self.ladder.rungs)},
             flags=frozenset(f.id for f in self.flags),
             seen=frozenset([c.id for c in self.cards] + [e.id for e in self.events]),
+            lenses=frozenset(lens.id for lens in self.lenses),
         )
 
     @cached_property

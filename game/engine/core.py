@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from game.content.models import Option
 from game.engine import rng
 from game.engine.rng import next_below, next_float
-from game.engine.rules import Caused, CEvent, COption, CRule, Eff, Rules, rules_for
+from game.engine.rules import Caused, CCard, CEvent, COption, CRule, Eff, Rules, rules_for
 from game.engine.state import (
     Cause,
     Change,
@@ -328,6 +328,8 @@ def _deal(rules: Rules, s: GameState) -> None:
     # in window, not once and seen, out of cooldown, in the exercise's deck
     candidates, total = rules.open_cards(s)
     dealt = 0
+    if rules.priority_cards:
+        dealt, total = _deal_priority(rules, s, candidates, total)
     while candidates and dealt < rules.cards_per_turn:
         s.rng, pick = next_below(s.rng, total)
         i = 0
@@ -343,6 +345,28 @@ def _deal(rules: Rules, s: GameState) -> None:
         seen.add(card.id)
         available[card.id] = turn_no + card.cooldown + 1
         s.pending.append(_decision(("card", card.id)))
+
+
+def _deal_priority(
+    rules: Rules, s: GameState, candidates: list[CCard], total: int
+) -> tuple[int, int]:
+    """Deal the open cards with a priority whose condition holds, highest first, before
+    the weighted draw; take them out of ``candidates``.  The cards dealt and the weight
+    left."""
+    dealt = 0
+    ranked = sorted((c for c in candidates if c.priority > 0), key=lambda c: -c.priority)
+    for card in ranked:
+        if dealt >= rules.cards_per_turn:
+            break
+        if card.when is not None and not card.when.holds(s):
+            continue
+        candidates.remove(card)
+        total -= card.weight
+        dealt += 1
+        s.seen.add(card.id)
+        s.available[card.id] = s.turn + card.cooldown + 1
+        s.pending.append(_decision(("card", card.id)))
+    return dealt, total
 
 
 def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
@@ -387,7 +411,7 @@ def _lens_adjust(
 
 def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]:
     value = float(round(e.value * factor))
-    eff = Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why)
+    eff = Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why, e.when)
     return eff, Cause(cause.kind, cause.ref, cause.why, rule)
 
 
@@ -422,6 +446,8 @@ def _set_meter(
         after = rules.hi[i]
     if after < rules.lo[i]:
         after = rules.lo[i]
+    if i == 0 and after > before and rules.ladder_cap:  # the ladder's guards
+        after = rules.ladder_cap[before * (rules.ladder_top + 1) + after]
     if after != before:
         s.meters[i] = after
         if after > s.peak[i]:
@@ -434,6 +460,8 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
     if step is not None:  # a sure, immediate add to a meter: the general path, shortened
         i = eff.index
         _set_meter(rules, s, i, eff.id, s.meters[i] + step, cause, phase, turn)
+        return
+    if eff.when is not None and not eff.when.holds(s):
         return
     if eff.chance < 1.0:
         s.rng, x = next_float(s.rng)

@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from game.content.conditions import Binary, Bool, Call, Name, Node, Num, Unary, is_bool
+from game.content.conditions import (
+    Binary,
+    Bool,
+    Call,
+    Crossed,
+    Name,
+    Node,
+    Num,
+    Unary,
+    is_bool,
+)
 from game.content.models import Ending
 from game.engine.state import GameState
 
@@ -113,7 +123,14 @@ def holds(node: Node, scenario: Scenario, s: GameState, default: int | None) -> 
     """The truth value of a condition's tree inside a score expression (``if``)."""
     if isinstance(node, Bool):
         return node.value
+    if isinstance(node, Crossed):
+        was = s.previous[scenario.names.meters[node.meter]]
+        now = s.meters[scenario.names.meters[node.meter]]
+        n = node.threshold
+        return was >= n > now if node.below else was <= n < now
     if isinstance(node, Name):
+        if node.kind == "lens":
+            return s.lens == node.ident
         return node.ident in (s.flags if node.kind == "flag" else s.seen)
     if isinstance(node, Unary):
         return not holds(node.arg, scenario, s, default)
