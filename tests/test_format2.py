@@ -132,6 +132,8 @@ class TestCatastropheAndWeight:
         assert ukraine.ending["nuclear_use"].catastrophe
         record = GameRecord("s", "l", 1, "nuclear_use", 3, (), (), (), (), (0,), 40, True)
         good = GameRecord("s", "l", 2, "negotiated_offramp", 9, (), (), (), (), (0,), 30)
-        threshold = best_threshold(ukraine, [record, good])
-        assert threshold == pytest.approx(24.0)  # the catastrophe's 40 is not the top
+        fair = GameRecord("s", "l", 3, "negotiated_offramp", 9, (), (), (), (), (0,), 20)
+        threshold = best_threshold(ukraine, [record, good, fair])
+        assert threshold == pytest.approx(20.0)  # 80% of the ending's mean; not the catastrophe's
+        assert is_best(fair, threshold)
         assert not is_best(record, threshold) and is_best(good, threshold)

@@ -50,12 +50,15 @@ def _fixed_totals(scenario: Scenario) -> dict[str, int]:
 
 def best_threshold(scenario: Scenario, records: Sequence[GameRecord] = ()) -> float:
     """The total a game needs to count among the best outcomes: BEST_FRACTION of the top
-    total (that of the best fixed-score ending, or of the best game played, if higher);
-    0 when nothing scores."""
-    top = max(
-        [*_fixed_totals(scenario).values(), *(r.total for r in records if not r.catastrophe)],
-        default=0,
-    )
+    total, that of the best ending (a fixed-score ending's total, or the mean total of the
+    games that reached an ending whose scores follow the game); infinite when nothing
+    scores.  A mean, not the single best game, so that one lucky game does not set it."""
+    reached: dict[str, list[int]] = {}
+    for r in records:
+        if not r.catastrophe:
+            reached.setdefault(r.ending, []).append(r.total)
+    means = [statistics.fmean(totals) for totals in reached.values()]
+    top = max([*_fixed_totals(scenario).values(), *means], default=0)
     return BEST_FRACTION * top if top > 0 else math.inf
 
 
