@@ -136,6 +136,8 @@ class Debrief:
     questions: tuple[str, ...]
     """The ending's discussion questions, then the lens's."""
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    total_score: int = 0
+    """The scores' total, each criterion by its weight (``Outcome.total``)."""
     """Meter label -> (min, max), to draw the history to scale."""
 
 
@@ -182,10 +184,11 @@ def build_debrief(scenario: Scenario, state: GameState) -> Debrief:
         ending_title=ending.title,
         ending_text=ending.text,
         turn=result.turn,
+        total_score=result.total,
         scores=tuple(
-            (criterion.label, ending.scores[criterion.id])
+            (criterion.label, result.scores[criterion.id])
             for criterion in scenario.criteria
-            if criterion.id in ending.scores
+            if criterion.id in result.scores
         ),
         verdicts=tuple(
             (source_label(scenario, source.id), ending.verdicts[source.id])
@@ -550,7 +553,7 @@ def debrief_markdown(debrief: Debrief) -> str:
     if d.scores:
         out += ["| Criterion | Score |", "|---|---:|"]
         out += [f"| {_cell(label)} | {score}/10 |" for label, score in d.scores]
-        total = sum(score for _, score in d.scores)
+        total = d.total_score
         out += [f"| **Total** | **{total}** |"]
     else:
         out.append("*This ending is not scored.*")
@@ -626,7 +629,7 @@ def debrief_markdown(debrief: Debrief) -> str:
         ]
         out += ["| Lens | Ending | Turns | Total score | Replayed | Diverged | Note |"]
         out += ["|---|---|---:|---:|---:|---:|---|"]
-        total = sum(score for _, score in d.scores)
+        total = d.total_score
         decisions = sum(1 for e in d.timeline if e.kind != "inject")
         out.append(
             f"| {_cell(d.lens_name)} (yours) | {_cell(d.ending_title)} | {d.turn} | {total} "

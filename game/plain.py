@@ -169,7 +169,7 @@ def render_debrief(d: Debrief) -> list[str]:
     """The whole debrief as lines of text, one idea a line, for a screen reader: the
     ending, scores and total, the authors' verdicts, the timeline, the meters over time,
     the decisive moments, the lens, the counterfactuals and the questions."""
-    total = sum(score for _, score in d.scores)
+    total = d.total_score
     lines = [f"Debrief. Ending on turn {d.turn}: {d.ending_title}.", d.ending_text, ""]
     if d.scores:
         lines.append("Scores:")

@@ -21,6 +21,7 @@ class Names:
     rungs: dict[str, int] = field(default_factory=lambda: {"calm": 0, "war": 3})
     flags: frozenset[str] = frozenset({"talks_open"})
     seen: frozenset[str] = frozenset({"summit"})
+    lenses: frozenset[str] = frozenset({"restraint", "pressure"})
 
 
 NAMES = Names()
@@ -85,7 +86,11 @@ class TestErrors:
             ("stability < 3 and", 18, "expected a number"),
             ("(stability < 3", 15, "expected ')'"),
             ("stability", 1, "compare it"),
-            ("1 < stability < 5", 15, "chained comparisons"),
+            ("1 < stability > 5", 15, "only a range chains comparisons"),
+            ("1 < stability <= 5 < 9", 20, "two comparisons at most"),
+            ("month in 7 10", 12, "expected '..'"),
+            ("lens.nobody", 6, "unknown lens"),
+            ("crossed_below.stability 40", 25, "expected '('"),
             ("__import__('os').system('x')", 12, "unexpected character"),
             ("stability < 3 && turn > 1", 15, "unexpected character '&'"),
             ("", 1, "empty condition"),
@@ -111,3 +116,48 @@ class TestErrors:
             assert 0 <= exc.column <= len(text)
         else:
             compile_condition(cond, NAMES)(context([1, 50]))
+
+
+class TestFormat2Conditions:
+    """Ranges (`in`, chained), `lens.ID` and crossing a threshold since the last decision."""
+
+    @pytest.mark.parametrize(
+        ("text", "month", "stability", "expected"),
+        [
+            ("month in 7..10", 7, 0, True),
+            ("month in 7..10", 10, 0, True),
+            ("month in 7..10", 11, 0, False),
+            ("not month in 7..10", 6, 0, True),
+            ("rung.calm <= escalation <= rung.war", 1, 0, True),
+            ("10 < stability <= 20", 1, 20, True),
+            ("10 < stability <= 20", 1, 10, False),
+            ("30 > stability >= 20", 1, 20, True),
+            ("stability in 10 + 5..20", 1, 15, True),
+        ],
+    )
+    def test_ranges(self, text: str, month: int, stability: int, expected: bool) -> None:
+        assert holds(text, context([2, stability], month=month)) is expected
+
+    def test_lens(self) -> None:
+        state = context([0, 50])
+        state.lens = "restraint"
+        assert holds("lens.restraint", state)
+        assert not holds("lens.pressure", state)
+        assert holds("not lens.pressure and stability >= 50", state)
+
+    @pytest.mark.parametrize(
+        ("text", "before", "now", "expected"),
+        [
+            ("crossed_below.stability(40)", 45, 39, True),
+            ("crossed_below.stability(40)", 40, 39, True),
+            ("crossed_below.stability(40)", 39, 30, False),  # was already below
+            ("crossed_below.stability(40)", 45, 40, False),
+            ("crossed_above.stability(40)", 40, 41, True),
+            ("crossed_above.stability(40)", 41, 45, False),
+            ("not crossed_above.stability(40)", 41, 45, True),
+        ],
+    )
+    def test_crossed(self, text: str, before: int, now: int, expected: bool) -> None:
+        state = context([0, now])
+        state.previous = [0, before]
+        assert holds(text, state) is expected

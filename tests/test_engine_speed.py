@@ -35,6 +35,7 @@ class Names:
     rungs: dict[str, int] = field(default_factory=lambda: {"calm": 0, "war": 3})
     flags: frozenset[str] = frozenset({"talks", "deal"})
     seen: frozenset[str] = frozenset({"summit", "coup"})
+    lenses: frozenset[str] = frozenset({"restraint"})
 
 
 NAMES = Names()

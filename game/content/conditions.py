@@ -6,16 +6,32 @@ Grammar (lowest precedence first)::
     and     := not ("and" not)*
     not     := "not" not | compare
     compare := term (("<" | "<=" | ">" | ">=" | "==" | "!=") term)?
-    term    := factor (("+" | "-") factor)*
+             | term ("<" | "<=") term ("<" | "<=") term       (a range, also with > >=)
+             | term "in" term ".." term                        (lo <= x <= hi)
+    term    := product (("+" | "-") product)*
+    product := factor (("*" | "/") factor)*          (scores only)
     factor  := NUMBER | "-" factor | "true" | "false" | NAME | "(" expr ")"
-    NAME    := IDENT ("." IDENT)?
+             | ("min" | "max") "(" term ("," term)* ")"  (scores only)
+             | "if" "(" expr "," term "," term ")"        (scores only)
+             | ("crossed_below" | "crossed_above") "." METER "(" NUMBER ")"
+    NAME    := IDENT ("." IDENT)*
 
 Names are ``turn``, ``month``, meter ids, ``rung.ID`` (a rung's number),
-``flag.ID`` (true while the flag is set) and ``seen.ID`` (true once a card or
-event has come up).  Parsing never evaluates anything: :func:`parse_condition` checks
-the text against the scenario's names and gives its syntax tree, part of the loaded
-content; the engine compiles that tree into fast tests
-(:func:`game.engine.conditions.compile_condition`).
+``flag.ID`` (true while the flag is set), ``seen.ID`` (true once a card or
+event has come up), ``lens.ID`` (true when that lens runs the world) and
+``crossed_below.METER(N)`` / ``crossed_above.METER(N)`` (the meter was at or above N, or
+at or below N, at the last decision and is now on the other side of it).
+
+A *score expression* (:func:`parse_score`, for the endings' scores) is a number computed
+once when the game ends: besides the above it may multiply, divide (``/`` rounds down),
+take ``min``/``max``, choose with ``if``, and read the game's history: ``peak.METER``
+(the highest value the meter or ladder reached), ``turns_at_or_above.rung.ID`` (turns
+that ended at or above the rung, the last turn included) and ``default`` (the
+criterion's own score expression, in an ending's score).
+
+Parsing never evaluates anything: :func:`parse_condition` checks the text against the
+scenario's names and gives its syntax tree, part of the loaded content; the engine
+compiles that tree into fast tests (:func:`game.engine.conditions.compile_condition`).
 
     cond = parse_condition("stability < 30 and not flag.talks_open", scenario.names)
     names_used(cond)  # {("meter", "stability"), ("flag", "talks_open")}
@@ -33,6 +49,7 @@ __all__ = [
     "COMPARE",
     "Binary",
     "Bool",
+    "Call",
     "Condition",
     "ConditionError",
     "Name",
@@ -43,6 +60,7 @@ __all__ = [
     "is_bool",
     "names_used",
     "parse_condition",
+    "parse_score",
     "suggest",
 ]
 
@@ -76,7 +94,7 @@ class Bool:
 
 @dataclass(frozen=True, slots=True)
 class Name:
-    kind: str  # "turn", "month", "meter", "rung", "flag", "seen"
+    kind: str  # turn, month, meter, rung, flag, seen, lens; in scores also peak, above, default
     ident: str
     col: int
 
@@ -96,14 +114,34 @@ class Binary:
     col: int
 
 
-Node = Num | Bool | Name | Unary | Binary
+@dataclass(frozen=True, slots=True)
+class Call:
+    """``min(a, b, ...)``, ``max(a, b, ...)`` or ``if(condition, a, b)`` (scores only)."""
+
+    fn: str
+    args: tuple[Node, ...]
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Crossed:
+    """``crossed_below.METER(N)`` (``below`` True) or ``crossed_above.METER(N)``: the meter
+    was on one side of N at the last decision point and is now on the other."""
+
+    meter: str
+    threshold: int
+    below: bool
+    col: int
+
+
+Node = Num | Bool | Name | Unary | Binary | Call | Crossed
 
 COMPARE = ("<", "<=", ">", ">=", "==", "!=")
 """The comparison operators."""
-_KEYWORDS = {"and", "or", "not", "true", "false"}
+_KEYWORDS = {"and", "or", "not", "true", "false", "in"}
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
-    r"|(?P<op><=|>=|==|!=|<|>|\(|\)|\+|-))"
+    r"|(?P<op>\.\.|<=|>=|==|!=|<|>|\(|\)|\+|-|\*|/|,))"
 )
 
 
@@ -128,6 +166,11 @@ class Names(Protocol):
     @property
     def seen(self) -> frozenset[str]:
         """Card and event ids."""
+        ...
+
+    @property
+    def lenses(self) -> frozenset[str]:
+        """Lens ids."""
         ...
 
 
@@ -198,9 +241,13 @@ def suggest(ident: str, known: Iterable[str], what: str = "known") -> str:
 
 
 class _Parser:
-    def __init__(self, text: str, names: Names) -> None:
+    def __init__(self, text: str, names: Names, score: bool = False, default: bool = False) -> None:
         self.text = text
         self.names = names
+        self.score = score
+        """Parsing a score expression: arithmetic, functions and history names allowed."""
+        self.default = default
+        """``default`` (the criterion's score) may be used."""
         self.tokens = _tokenize(text)
         self.i = 0
 
@@ -252,22 +299,83 @@ class _Parser:
     def compare(self) -> Node:
         node = self.term()
         kind, val, col = self.peek()
+        if self.at("in"):  # x in lo..hi
+            self.take()
+            lo = self.term()
+            if not self.at(".."):
+                raise self.fail("expected '..' in a range 'x in lo..hi'")
+            dots = self.take()[2]
+            hi = self.term()
+            return Binary("and", Binary(">=", node, lo, col), Binary("<=", node, hi, dots), col)
         if kind == "op" and val in COMPARE:
             self.take()
-            node = Binary(val, node, self.term(), col)
+            middle = self.term()
+            node = Binary(val, node, middle, col)
             nkind, nval, ncol = self.peek()
             if nkind == "op" and nval in COMPARE:
-                raise ConditionError(
-                    "chained comparisons are not allowed; join them with 'and'", ncol
-                )
+                ascending = val in ("<", "<=") and nval in ("<", "<=")
+                descending = val in (">", ">=") and nval in (">", ">=")
+                if not (ascending or descending):
+                    raise ConditionError(
+                        "only a range chains comparisons (a <= x <= b, a > x >= b); join "
+                        "others with 'and'",
+                        ncol,
+                    )
+                self.take()
+                node = Binary("and", node, Binary(nval, middle, self.term(), ncol), col)
+                if self.peek()[0] == "op" and self.peek()[1] in COMPARE:
+                    raise ConditionError("a range has two comparisons at most", self.peek()[2])
         return node
 
     def term(self) -> Node:
-        node = self.factor()
+        node = self.product()
         while self.at("+") or self.at("-"):
             _, op, col = self.take()
+            node = Binary(op, node, self.product(), col)
+        return node
+
+    def product(self) -> Node:
+        node = self.factor()
+        while self.at("*") or self.at("/"):
+            _, op, col = self.take()
+            self.scores_only(f"{op!r}", col)
             node = Binary(op, node, self.factor(), col)
         return node
+
+    def crossed(self, below: bool, meter: str, col: int) -> Node:
+        if meter not in self.names.meters:
+            raise ConditionError(f"unknown meter {meter!r}", col)
+        if not self.at("("):
+            raise self.fail(f"expected '(' and a threshold, e.g. {meter}(40)")
+        self.take()
+        kind, val, _ = self.peek()
+        if kind != "num":
+            raise self.fail("expected the threshold, a number")
+        self.take()
+        if not self.at(")"):
+            raise self.fail("expected ')'")
+        self.take()
+        return Crossed(meter, int(val), below, col)
+
+    def scores_only(self, what: str, col: int) -> None:
+        if not self.score:
+            raise ConditionError(f"{what} is only allowed in score expressions", col)
+
+    def call(self, fn: str, col: int) -> Node:
+        self.scores_only(f"{fn}()", col)
+        self.take()  # "("
+        args = [self.expr() if fn == "if" else self.term()]
+        while self.at(","):
+            self.take()
+            args.append(self.term())
+        if not self.at(")"):
+            raise self.fail("expected ',' or ')'")
+        self.take()
+        if fn == "if" and len(args) != 3:
+            raise ConditionError("if() takes a condition and two numbers: if(c, a, b)", col)
+        if fn != "if" and len(args) < 2:
+            raise ConditionError(f"{fn}() takes two or more numbers", col)
+        return Call(fn, tuple(args), col)
 
     def factor(self) -> Node:
         kind, val, col = self.peek()
@@ -286,6 +394,11 @@ class _Parser:
             return node
         if kind == "name":
             self.take()
+            if val in ("min", "max", "if") and self.at("("):
+                return self.call(val, col)
+            head, _, rest = val.partition(".")
+            if head in ("crossed_below", "crossed_above"):
+                return self.crossed(head == "crossed_below", rest, col)
             return self.name(val, col)
         raise self.fail("expected a number, a name or '('")
 
@@ -296,7 +409,23 @@ class _Parser:
             raise ConditionError(f"{text!r} needs something before it", col)
         if text in ("turn", "month"):
             return Name(text, text, col)
+        if text == "default" and self.score:
+            if not self.default:
+                raise ConditionError("'default' is only allowed in an ending's score", col)
+            return Name("default", "", col)
         head, _, rest = text.partition(".")
+        if head in ("peak", "turns_at_or_above") and rest:
+            self.scores_only(f"{head}.", col)
+            if head == "peak":
+                if rest not in self.names.meters:
+                    raise ConditionError(f"unknown meter {rest!r}", col + 5)
+                return Name("peak", rest, col)
+            rung = rest.removeprefix("rung.")
+            if rung == rest:
+                raise ConditionError("expected turns_at_or_above.rung.ID", col)
+            if rung not in self.names.rungs:
+                raise ConditionError(f"unknown rung {rung!r}", col + 23)
+            return Name("above", rung, col)
         if rest:
             if "." in rest:
                 raise ConditionError(f"unknown name {text!r}", col)
@@ -315,10 +444,16 @@ class _Parser:
                     hint = suggest(rest, self.names.seen, "cards and events")
                     raise ConditionError(f"unknown card or event {rest!r}{hint}", col + 5)
                 return Name("seen", rest, col)
-            close = difflib.get_close_matches(head, ["flag", "rung", "seen"], n=1)
+            if head == "lens":
+                if rest not in self.names.lenses:
+                    raise ConditionError(f"unknown lens {rest!r}", col + 5)
+                return Name("lens", rest, col)
+            close = difflib.get_close_matches(head, ["flag", "rung", "seen", "lens"], n=1)
             hint = f"; did you mean '{close[0]}.{rest}'?" if close else ""
             raise ConditionError(
-                f"unknown name {text!r}: dotted names start with flag., rung. or seen.{hint}", col
+                f"unknown name {text!r}: dotted names start with flag., rung., seen. or "
+                f"lens.{hint}",
+                col,
             )
         if text in self.names.meters:
             return Name("meter", text, col)
@@ -334,7 +469,11 @@ def is_bool(node: Node) -> bool:
     if isinstance(node, Bool):
         return True
     if isinstance(node, Name):
-        return node.kind in ("flag", "seen")
+        return node.kind in ("flag", "seen", "lens")
+    if isinstance(node, Crossed):
+        return True
+    if isinstance(node, Call):
+        return False
     if isinstance(node, Unary):
         return node.op == "not"
     if isinstance(node, Binary):
@@ -349,7 +488,10 @@ def _check(node: Node, want_bool: bool) -> None:
         if want_bool:
             raise ConditionError("a number is not a condition; compare it, e.g. 'x >= 50'", col)
         raise ConditionError("a condition cannot be used as a number", col)
-    if isinstance(node, Unary):
+    if isinstance(node, Call):
+        for i, arg in enumerate(node.args):
+            _check(arg, node.fn == "if" and i == 0)
+    elif isinstance(node, Unary):
         _check(node.arg, node.op == "not")
     elif isinstance(node, Binary):
         if node.op in ("and", "or") or (
@@ -375,6 +517,32 @@ def parse_condition(text: str, names: Names) -> Condition:
     return Condition(text, tree)
 
 
+def parse_score(text: str, names: Names, *, default: bool = False) -> Condition:
+    """Parse and check a score expression (a number, see the module's docstring).
+
+    ``default`` allows the name ``default``, the criterion's own score, in an ending's
+    score; a text starting with ``+`` or ``-`` is relative to it (``"+2"`` is
+    ``default + 2``).
+
+    >>> parse_score("10 - 2 * peak.escalation", scenario.names).tree  # doctest: +SKIP
+    """
+    if len(text) > 2000:
+        raise ConditionError("score expression is longer than 2000 characters", 0)
+    if text.count("(") > 50:
+        raise ConditionError("too many parentheses (more than 50)", text.index("("))
+    shift = 0
+    if default and text.lstrip()[:1] in ("+", "-"):
+        shift = len("default ")
+    try:
+        tree = _Parser("default " + text if shift else text, names, True, default).parse()
+        if is_bool(tree):
+            raise ConditionError("a score is a number, not a condition", tree.col)
+        _check(tree, False)
+    except ConditionError as exc:
+        raise ConditionError(exc.message, max(0, exc.column - shift)) from None
+    return Condition(text, tree)
+
+
 def names_used(cond: Condition) -> set[tuple[str, str]]:
     """Every (kind, id) the condition refers to."""
     found: set[tuple[str, str]] = set()
@@ -383,8 +551,12 @@ def names_used(cond: Condition) -> set[tuple[str, str]]:
         node = stack.pop()
         if isinstance(node, Name):
             found.add((node.kind, node.ident))
+        elif isinstance(node, Crossed):
+            found.add(("meter", node.meter))
         elif isinstance(node, Unary):
             stack.append(node.arg)
         elif isinstance(node, Binary):
             stack.extend((node.left, node.right))
+        elif isinstance(node, Call):
+            stack.extend(node.args)
     return found

@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.content.conditions import Binary, Bool, Name, Node, Num, Unary, is_bool, names_used
+from game.content.conditions import (
+    Binary,
+    Bool,
+    Crossed,
+    Name,
+    Node,
+    Num,
+    Unary,
+    is_bool,
+    names_used,
+)
 from game.content.errors import KeyPath, Problem
 from game.content.loader import Collector, Located, load_located, read_file, shown_path
 from game.content.models import Citation, Effect, Option
@@ -58,7 +68,8 @@ def _span(node: Node, r: Ranges) -> tuple[int, int]:
     if isinstance(node, Unary):  # "-"
         lo, hi = _span(node.arg, r)
         return (-hi, -lo)
-    assert isinstance(node, Binary)
+    if not isinstance(node, Binary) or node.op not in ("+", "-"):
+        return (-(2**62), 2**62)  # a call or a product (scores only): anything
     (alo, ahi), (blo, bhi) = _span(node.left, r), _span(node.right, r)
     if node.op == "+":
         return (alo + blo, ahi + bhi)
@@ -77,7 +88,8 @@ def possible(node: Node, r: Ranges) -> frozenset[bool]:
         return _BOTH
     if isinstance(node, Unary):
         return frozenset(not v for v in possible(node.arg, r))
-    assert isinstance(node, Binary)
+    if not isinstance(node, Binary):  # crossed_below/above: either, on some turn
+        return _BOTH
     op = node.op
     if op in ("and", "or") or (op in ("==", "!=") and is_bool(node.left) and is_bool(node.right)):
         left, right = possible(node.left, r), possible(node.right, r)
@@ -100,9 +112,16 @@ def possible(node: Node, r: Ranges) -> frozenset[bool]:
 
 
 def _value(node: Node, env: dict[str, Any]) -> Any:
-    """The value of a condition node in one concrete state (the start of a game)."""
+    """The value of a condition node in one concrete state (the start of a game); None
+    where that state does not say (the lens, which differs between games)."""
     if isinstance(node, Num | Bool):
         return node.value
+    if isinstance(node, Crossed):
+        return False  # nothing has crossed anything before the first decision
+    if not isinstance(node, Name | Unary | Binary) or (
+        isinstance(node, Name) and node.kind == "lens"
+    ):
+        return None
     if isinstance(node, Name):
         if node.kind in ("turn", "month"):
             return env[node.kind]
@@ -115,8 +134,12 @@ def _value(node: Node, env: dict[str, Any]) -> Any:
         return env["meters"][node.ident]
     if isinstance(node, Unary):
         arg = _value(node.arg, env)
+        if arg is None:
+            return None
         return (not arg) if node.op == "not" else -arg
     left, right = _value(node.left, env), _value(node.right, env)
+    if left is None or right is None:
+        return None
     return {
         "and": lambda: left and right,
         "or": lambda: left or right,
@@ -229,6 +252,7 @@ class _Linter:
 
     def endings(self) -> None:
         criteria = [c.id for c in self.s.criteria]
+        has_default = {c.id for c in self.s.criteria if c.score is not None}
         special = {self.s.info.default_ending, self.s.ladder.top_ending}
         env = {
             "turn": 1,
@@ -239,7 +263,8 @@ class _Linter:
         }
         for loc in self.arrays["endings"]:
             ending = loc.item
-            missing = [c for c in criteria if c not in ending.scores]
+            # a criterion with its own score expression scores every ending by default
+            missing = [c for c in criteria if c not in ending.scores and c not in has_default]
             if missing:
                 self.warn(
                     loc.file,

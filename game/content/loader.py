@@ -19,10 +19,18 @@ from typing import Any, Generic, TypeVar
 import tomli
 from pydantic import BaseModel, ValidationError
 
-from game.content.conditions import Condition, ConditionError, parse_condition, suggest
+from game.content.conditions import (
+    Condition,
+    ConditionError,
+    names_used,
+    parse_condition,
+    parse_score,
+    suggest,
+)
 from game.content.errors import ContentError, KeyPath, Problem
 from game.content.locate import find_line, key_lines
 from game.content.models import (
+    FORMAT,
     ID_PATTERN,
     MAX_VALUE,
     Briefing,
@@ -283,6 +291,18 @@ def read_file(path: Path) -> bytes | str:
     return raw
 
 
+def _newer_format(data: dict[str, Any]) -> str | None:
+    """The message for a scenario written to a newer format than this version reads."""
+    table = data.get("scenario")
+    fmt = table.get("format") if isinstance(table, dict) else None
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
+        return (
+            f"this scenario was made for a newer Off-Ramp (content format {fmt}; this "
+            f"version reads formats 1 to {FORMAT}): update Off-Ramp to play it"
+        )
+    return None
+
+
 def read_toml(path: Path, shown: Path, out: Collector) -> tuple[_Source, dict[str, Any]] | None:
     raw = read_file(path)
     if isinstance(raw, str):
@@ -435,8 +455,12 @@ def load_located(
         read = read_toml(path, shown_path(path), out)
         if read is None:
             parts.unreadable = True
-        else:
-            _split(*read, parts, out)
+            continue
+        newer = _newer_format(read[1])
+        if newer is not None:  # its other keys may mean things this version cannot know
+            line = read[0].line(("scenario", "format"))
+            raise ContentError([Problem(read[0].shown, line, ("scenario", "format"), newer)])
+        _split(*read, parts, out)
     scenario = _assemble(folder, parts, out)
     if out.problems or scenario is None:
         raise ContentError(out.problems)
@@ -507,6 +531,13 @@ def _assemble(folder: Path, parts: _Parts, out: Collector) -> Scenario | None:
         out,
         "rung",
     )
+    rung_ids = {r.id for r in ladder.rungs}
+    for i, rung in enumerate(ladder.rungs):
+        for j, ident in enumerate(rung.only_from):
+            if ident not in rung_ids:
+                loc = parts.tables["ladder"][0]
+                path = (*loc.path, "rungs", i, "only_from", j)
+                out.add(loc.file, path, f"unknown rung {ident!r}")
     if ladder.id in {m.item.id for m in arrays["meters"]}:
         loc = parts.tables["ladder"][0]
         out.add(loc.file, (*loc.path, "id"), f"the ladder id {ladder.id!r} is also a meter id")
@@ -528,6 +559,7 @@ def _assemble(folder: Path, parts: _Parts, out: Collector) -> Scenario | None:
         seen=frozenset(x.item.id for x in arrays["cards"] + arrays["events"])
         | raw.get("cards", set())
         | raw.get("events", set()),
+        lenses=frozenset(lens.item.id for lens in arrays["lenses"]) | raw.get("lenses", set()),
     )
     checker = _Checker(out, names, meters, arrays, parts)
     checker.run(info, ladder, parts)
@@ -549,6 +581,7 @@ def _assemble(folder: Path, parts: _Parts, out: Collector) -> Scenario | None:
         glossary=tuple(g.item for g in arrays["glossary"]),
         strategies=tuple(s.item for s in arrays["strategies"]),
         conditions=checker.conditions,
+        scores=checker.scores,
         fingerprint=fingerprint(folder, [(src.path, src.raw) for src in out.sources.values()]),
         folder=folder,
     )
@@ -589,7 +622,7 @@ def _numbers_in_range(text: str) -> None:
             raise ConditionError(f"{shown} is out of range (at most {MAX_VALUE:,})", m.start())
 
 
-_UNKNOWN_NAME = re.compile(r"unknown (?:flag|rung|card or event|name) '([^']*)'")
+_UNKNOWN_NAME = re.compile(r"unknown (?:flag|rung|card or event|lens|name) '([^']*)'")
 """A condition's name that nothing declares (the engine's ConditionError message)."""
 
 
@@ -615,6 +648,8 @@ class _Checker:
         self.conditions: dict[str, Condition] = {}
         self.cascade: dict[tuple[str, str], list[tuple[Path, KeyPath, str]]] = {}
         """Unknown names, by (kind, name): each is reported once, with its count of uses."""
+        self.scores: dict[str, Condition] = {}
+        """Every score expression, parsed (``default`` allowed; checked where used)."""
         self.option_tags = parts.raw_tags | {
             tag
             for located in arrays["cards"] + arrays["events"]
@@ -675,11 +710,14 @@ class _Checker:
             self.options(e.item.options, e.file, (*e.path, "options"))
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
             self._unique_options(e)
-        criteria = {c.item.id for c in arrays["criteria"]}
+        criteria = {c.item.id: c.item for c in arrays["criteria"]}
+        for c in arrays["criteria"]:
+            if c.item.score is not None:
+                self.score(c.item.score, c.file, (*c.path, "score"), default=False)
         for e in arrays["endings"]:
             self.condition(e.item.when, e.file, (*e.path, "when"))
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
-            for key in e.item.scores:
+            for key, value in e.item.scores.items():
                 if not self.known("criteria", key, criteria):
                     self.unknown(
                         e.file,
@@ -687,6 +725,10 @@ class _Checker:
                         f"unknown criterion {key!r}{suggest(key, criteria, 'criteria')}",
                         ("criterion", key),
                     )
+                elif isinstance(value, str):
+                    criterion = criteria.get(key)
+                    has_default = criterion is None or criterion.score is not None
+                    self.score(value, e.file, (*e.path, "scores", key), default=has_default)
             for key in e.item.verdicts:
                 if not self.known("sources", key, self.sources):
                     self.unknown(
@@ -733,6 +775,23 @@ class _Checker:
             else:
                 self.out.add(file, path, f"bad condition {text!r}: {exc}")
 
+    def score(self, text: str, file: Path, path: KeyPath, *, default: bool) -> None:
+        """Parse a score expression; ``default``: the criterion has a score to refer to."""
+        parsed = self.scores.get(text)
+        if parsed is None:
+            try:
+                parsed = parse_score(text, self.names, default=True)
+                _numbers_in_range(text)
+            except ConditionError as exc:
+                self.out.add(file, path, f"bad score {text!r}: {exc}")
+                return
+            self.scores[text] = parsed
+        if not default and ("default", "") in names_used(parsed):
+            where = "refers to" if "default" in text else "adds to"
+            self.out.add(
+                file, path, f"bad score {text!r}: it {where} the criterion's score, which has none"
+            )
+
     def options(self, options: list[Option], file: Path, path: KeyPath) -> None:
         for i, option in enumerate(options):
             self.option(option, file, (*path, i))
@@ -744,6 +803,8 @@ class _Checker:
     def effects(self, effects: Iterable[Effect], file: Path, path: KeyPath) -> None:
         for i, effect in enumerate(effects):
             where = (*path, i)
+            if effect.when is not None:
+                self.condition(effect.when, file, (*where, "when"))
             if effect.meter is not None:
                 self.meter_ref(effect.meter, file, (*where, "meter"))
                 meter = self.meters.get(effect.meter)

@@ -11,6 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -18,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from game.content.text import PRINTABLE
+from game.content.text import PRINTABLE, first_control
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
@@ -29,6 +30,36 @@ Text = Annotated[str, Field(max_length=20_000, pattern=PRINTABLE)]
 When = Annotated[str, Field(pattern=PRINTABLE)]
 """A condition's text; the loader parses it (the engine limits it to 2,000 characters)."""
 
+ScoreText = Annotated[str, Field(max_length=2_000, pattern=PRINTABLE)]
+"""A score expression's text; the loader parses it (see game.content.conditions)."""
+Score = Annotated[int, Field(ge=0, le=10)]
+"""A score on a criterion: 0..10."""
+
+
+def _score_value(value: object) -> object:
+    """One clear message for an ending's score, rather than one per member of the union
+    (a number or an expression)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("expected a score 0..10 or a score expression in quotes")
+    if isinstance(value, int) and not 0 <= value <= 10:
+        raise ValueError(f"a score must be at least 0 and less than or equal to 10, not {value}")
+    if isinstance(value, str):
+        if value.strip().isdigit():
+            raise ValueError(
+                f"expected a score 0..10 or a score expression; found the string {value!r} "
+                "(write it without quotes)"
+            )
+        if len(value) > 2_000:
+            raise ValueError("a score expression has at most 2,000 characters")
+        at = first_control(value)
+        if at is not None:
+            raise ValueError(f"control character U+{ord(value[at]):04X} at character {at + 1}")
+    return value
+
+
+EndingScore = Annotated[Score | ScoreText, BeforeValidator(_score_value)]
+"""An ending's score on a criterion: a number or a score expression."""
+
 
 # --- bounds ------------------------------------------------------------------------
 # Every whole number the engine computes with has a stated range, far inside the 64-bit
@@ -36,6 +67,8 @@ When = Annotated[str, Field(pattern=PRINTABLE)]
 
 MAX_VALUE = 1_000_000
 """Meter values (min, max, start, bands) and effect amounts lie in -MAX_VALUE..MAX_VALUE."""
+FORMAT = 2
+"""The newest content format this version of Off-Ramp reads (``format`` in ``[scenario]``)."""
 MAX_TURNS = 200
 """The longest game: turn limits and scheduled turns are 1..MAX_TURNS."""
 MAX_RUNGS = 40
@@ -168,6 +201,13 @@ class Criterion(Model):
     """Name shown to players, e.g. "Sovereignty"."""
     description: Text = ""
     """What a high score means."""
+    score: ScoreText | None = None
+    """Default score expression (0..10 after clamping), computed when the game ends from
+    its final state and history, e.g. "10 - peak.escalation"; an ending's `scores` may
+    add to it ("+2"), cap it ("min(default, 6)") or replace it."""
+    weight: int = Field(default=1, ge=0, le=100)
+    """How much this criterion counts in an ending's total (the simulator's "best" and
+    the rankings); 0 leaves it out of the total."""
 
 
 # --- the scenario's state ------------------------------------------------------------
@@ -238,6 +278,10 @@ class Rung(Model):
     """Name shown to players, e.g. "Nuclear signalling"."""
     description: Text = ""
     """What this rung means and what follows from it."""
+    only_from: list[Id] = []
+    """If given, the ladder climbs onto this rung only from one of these rungs (e.g.
+    nuclear use only from the nuclear alert); a climb from elsewhere stops at the highest
+    rung below it that it may reach.  Rungs climbed past are not checked."""
 
 
 class Ladder(Model):
@@ -253,6 +297,9 @@ class Ladder(Model):
     """Ending that fires when the top rung is reached."""
     rungs: list[Rung] = Field(min_length=2, max_length=MAX_RUNGS)
     """The rungs, lowest first; reaching the last one ends the game."""
+    max_step: int | None = Field(default=None, ge=1, le=MAX_RUNGS)
+    """If given, one change (an effect, a `scale` included) climbs at most this many
+    rungs; falling is not limited."""
 
 
 class Flag(Model):
@@ -296,6 +343,10 @@ class Effect(Model):
     """Probability that the effect happens at all (drawn from the game's seeded RNG)."""
     why: Text = ""
     """Short explanation shown to players: why would this happen?"""
+    when: When | None = None
+    """Condition on this effect alone: it happens only if this holds when it would take
+    place (a delayed effect: when it is scheduled), e.g. "lens.restraint" or
+    "escalation >= rung.sieges"."""
 
     @model_validator(mode="after")
     def _one_target(self) -> Self:
@@ -356,6 +407,10 @@ class Card(Model):
     """Turns after being dealt before it can come up again."""
     once: bool = False
     """If true, the card is dealt at most once a game."""
+    priority: int = Field(default=0, ge=0, le=1_000)
+    """Above 0: dealt before the weighted draw whenever its condition holds (and it is
+    open: not on cooldown, not a `once` card already dealt), higher priorities first, so
+    a scripted opening or beat always comes."""
     tags: list[Id] = []
     """Tags describing the card (for strategies and reports)."""
     options: list[Option] = Field(min_length=2, max_length=4)
@@ -381,6 +436,9 @@ class Event(Model):
     """Turns after firing before it can fire again."""
     inject_only: bool = False
     """If true, fires only when scheduled or pushed by an instructor."""
+    priority: int = Field(default=0, ge=-1_000, le=1_000)
+    """Events that may fire are tried highest priority first (equal priorities in file
+    order), so an event that must win a crowded turn need not come first in the file."""
     important: bool = False
     """Show it as a modal rather than a line in the news."""
     effects: list[Effect] = []
@@ -411,8 +469,13 @@ class Ending(Model):
     """Condition that ends the game (checked after the news and after each decision)."""
     priority: Value = 0
     """When several endings hold at once, the highest priority wins."""
-    scores: dict[Id, Annotated[int, Field(ge=0, le=10)]] = {}
-    """Score from 0 to 10 on each criterion id."""
+    scores: dict[Id, EndingScore] = {}
+    """Score on each criterion id: a number 0..10, or a score expression computed when the
+    game ends ("cohesion / 10", "+2" adds to the criterion's `score`, "min(default, 4)"
+    caps it); clamped to 0..10.  A criterion left out takes the criterion's `score`."""
+    catastrophe: bool = False
+    """A catastrophe (e.g. nuclear use): a game ending here never counts among the
+    simulator's best outcomes, whatever its scores."""
     verdicts: dict[Id, Annotated[str, Field(max_length=400, pattern=PRINTABLE)]] = {}
     """One-line verdict per source id: what that author would say of this ending."""
     questions: list[Text] = []
@@ -509,6 +572,11 @@ class ScenarioInfo(Model):
     """Decision cards dealt each turn."""
     max_events_per_turn: int = Field(default=2, ge=0, le=10)
     """At most this many news events fire by chance each turn (injects come on top)."""
+    format: int = Field(default=1, ge=1, le=FORMAT)
+    """The content format the scenario is written to: 1 (the first) or 2 (score
+    expressions, priorities, per-effect `when`, ranges, ladder guards, weights,
+    catastrophes).  Optional; a newer number than this Off-Ramp knows is refused with a
+    message saying so."""
 
 
 class Briefing(Model):

@@ -35,6 +35,7 @@ class ScenarioNames:
     rungs: Mapping[str, int]
     flags: frozenset[str]
     seen: frozenset[str]
+    lenses: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +62,8 @@ class Scenario:
     fingerprint: str
     """SHA-256 of the content files, recorded in saves."""
     folder: Path | None = None
+    scores: Mapping[str, Condition] = field(default_factory=dict)
+    """Every score expression in the content (criteria's and endings'), parsed."""
     # Engine-private cache of the compiled rules (see game.engine.rules).
     _compiled: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -77,6 +80,7 @@ class Scenario:
             rungs={r.id: i for i, r in enumerate(self.ladder.rungs)},
             flags=frozenset(f.id for f in self.flags),
             seen=frozenset([c.id for c in self.cards] + [e.id for e in self.events]),
+            lenses=frozenset(lens.id for lens in self.lenses),
         )
 
     @cached_property

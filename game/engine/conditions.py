@@ -20,6 +20,7 @@ from game.content.conditions import (
     Binary,
     Bool,
     Condition,
+    Crossed,
     Name,
     Names,
     Node,
@@ -105,6 +106,36 @@ class SeenIs(_Member):
 
     def holds(self, s: GameState) -> bool:
         return (self.ident in s.seen) == self.want
+
+
+class LensIs(_Member):
+    """``lens.ID`` (``want`` True) or ``not lens.ID``: whether that lens runs the world."""
+
+    __slots__ = ()
+
+    def holds(self, s: GameState) -> bool:
+        return (s.lens == self.ident) == self.want
+
+
+class CrossedTest(Test):
+    """``crossed_below.METER(N)``: ``previous[i] >= N > meters[i]``; ``crossed_above``:
+    ``previous[i] <= N < meters[i]`` (``previous``: the meters at the last decision
+    point), compared with ``want``."""
+
+    __slots__ = ("below", "i", "threshold", "want")
+
+    def __init__(self, i: int, threshold: int, below: bool, want: bool) -> None:
+        self.i = i
+        self.threshold = threshold
+        self.below = below
+        self.want = want
+
+    def holds(self, s: GameState) -> bool:
+        was = s.previous[self.i]
+        now = s.meters[self.i]
+        n = self.threshold
+        crossed = was >= n > now if self.below else was <= n < now
+        return crossed == self.want
 
 
 class _InRange(Test):
@@ -323,9 +354,13 @@ def _test(node: Node, names: Names, negate: bool) -> Test | bool:
         node = node.arg
     if isinstance(node, Bool):
         return node.value != negate
+    if isinstance(node, Crossed):
+        return CrossedTest(names.meters[node.meter], node.threshold, node.below, not negate)
     if isinstance(node, Name):
         if node.kind == "flag":
             return FlagIs(node.ident, not negate)
+        if node.kind == "lens":
+            return LensIs(node.ident, not negate)
         assert node.kind == "seen"
         return SeenIs(node.ident, not negate)
     assert isinstance(node, Binary)
@@ -430,7 +465,7 @@ def _linear(node: Node, names: Names, sign: int) -> dict[int, int]:
 def _rank(test: Test) -> int:
     """Cheaper kinds of test first inside an ``and`` / ``or`` (their order cannot change
     the result: every part is pure)."""
-    if isinstance(test, FlagIs | SeenIs):
+    if isinstance(test, FlagIs | SeenIs | LensIs):
         return 0
     if isinstance(test, TurnIn | MonthIn):
         return 1

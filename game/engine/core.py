@@ -147,6 +147,7 @@ def open_game(
         rng=rng.seed_state(seed),
         rng_version=rng_version,
         script=scripted,
+        rung_turns=[0] * (rules.ladder_top + 1),
     )
     s.month = _month(rules, 1)
     turn = _Turn()
@@ -278,6 +279,7 @@ def _advance(rules: Rules, s: GameState, turn: _Turn) -> None:
             s.ending = rules.default_ending
             s.termination = "turn_limit"
             return
+        s.rung_turns[s.meters[0]] += 1  # history for the scores: the turn ends here
         s.turn += 1
         s.month = _month(rules, s.turn)
         _begin_turn(rules, s, turn)
@@ -353,7 +355,10 @@ def _deal(rules: Rules, s: GameState) -> None:
     """Deal the turn's cards: weighted among those whose condition holds."""
     # in window, not once and seen, out of cooldown, in the exercise's deck
     candidates, total = rules.open_cards(s)
-    _draw_cards(rules, s, candidates, total, 0, 0)
+    dealt = 0
+    if rules.priority_cards:
+        dealt, total = _deal_priority(rules, s, candidates, total)
+    _draw_cards(rules, s, candidates, total, dealt, 0)
 
 
 def _draw_cards(
@@ -488,6 +493,28 @@ def _deal_scripted(rules: Rules, s: GameState, turn: _Turn) -> None:
     _draw_cards(rules, s, kept, sum(c.weight for c in kept), dealt, picks)
 
 
+def _deal_priority(
+    rules: Rules, s: GameState, candidates: list[CCard], total: int
+) -> tuple[int, int]:
+    """Deal the open cards with a priority whose condition holds, highest first, before
+    the weighted draw; take them out of ``candidates``.  The cards dealt and the weight
+    left."""
+    dealt = 0
+    ranked = sorted((c for c in candidates if c.priority > 0), key=lambda c: -c.priority)
+    for card in ranked:
+        if dealt >= rules.cards_per_turn:
+            break
+        if card.when is not None and not card.when.holds(s):
+            continue
+        candidates.remove(card)
+        total -= card.weight
+        dealt += 1
+        s.seen.add(card.id)
+        s.available[card.id] = s.turn + card.cooldown + 1
+        s.pending.append(_decision(("card", card.id)))
+    return dealt, total
+
+
 def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
     """Apply an option's effects as the active lens adjusts them."""
     effects = option.effects
@@ -530,7 +557,7 @@ def _lens_adjust(
 
 def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]:
     value = float(round(e.value * factor))
-    eff = Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why, e.key)
+    eff = Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why, e.key, e.when)
     return eff, Cause(cause.kind, cause.ref, cause.why, rule)
 
 
@@ -565,8 +592,12 @@ def _set_meter(
         after = rules.hi[i]
     if after < rules.lo[i]:
         after = rules.lo[i]
+    if i == 0 and after > before and rules.ladder_cap:  # the ladder's guards
+        after = rules.ladder_cap[before * (rules.ladder_top + 1) + after]
     if after != before:
         s.meters[i] = after
+        if after > s.peak[i]:
+            s.peak[i] = after
         turn.changes.append(Change(s.turn, phase, "meter", ident, before, after, cause))
 
 
@@ -575,6 +606,8 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
     if step is not None:  # a sure, immediate add to a meter: the general path, shortened
         i = eff.index
         _set_meter(rules, s, i, eff.id, s.meters[i] + step, cause, phase, turn)
+        return
+    if eff.when is not None and not eff.when.holds(s):
         return
     if eff.chance < 1.0:
         if s.rng_version == 1:

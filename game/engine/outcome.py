@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.content.models import Ending
+from game.engine.scores import final_scores
 from game.engine.state import GameState, Termination
 
 if TYPE_CHECKING:
@@ -21,16 +22,20 @@ class Outcome:
     termination: Termination
     """What ended the game: an ending's condition, the ladder's top, the turn limit (the
     scenario's default ending) or an instructor."""
-
-    @property
-    def scores(self) -> dict[str, int]:
-        """Score per criterion id."""
-        return dict(self.ending.scores)
+    scores: dict[str, int]
+    """Score per criterion id, computed from this game (see :mod:`game.engine.scores`)."""
+    weights: dict[str, int]
+    """Each criterion's weight in :attr:`total`."""
 
     @property
     def total(self) -> int:
-        """Sum of the scores: a crude single number for rankings."""
-        return sum(self.ending.scores.values())
+        """Weighted sum of the scores: a crude single number for rankings."""
+        return sum(score * self.weights.get(c, 1) for c, score in self.scores.items())
+
+    @property
+    def catastrophe(self) -> bool:
+        """Whether the ending is marked a catastrophe (never "best" in the simulator)."""
+        return self.ending.catastrophe
 
 
 def outcome(scenario: Scenario, state: GameState) -> Outcome | None:
@@ -43,4 +48,8 @@ def outcome(scenario: Scenario, state: GameState) -> Outcome | None:
         return None
     if state.termination is None:  # only a state made by hand: the engine sets both
         raise ValueError(f"the state has ending {state.ending!r} but no termination")
-    return Outcome(scenario.ending[state.ending], state.turn, state.termination)
+    ending = scenario.ending[state.ending]
+    weights = {c.id: c.weight for c in scenario.criteria}
+    return Outcome(
+        ending, state.turn, state.termination, final_scores(scenario, state, ending), weights
+    )

@@ -52,11 +52,13 @@ class Eff:
     after: int
     chance: float
     why: str
+    when: Test | None
+    """The effect's own condition (None: always)."""
     step: int | None
-    """For the commonest effect, a sure and immediate ``add`` to a meter: the amount
-    added, ``int(value)``; None for every other effect.  Derived from the fields
-    above, so the engine's fast path for it computes exactly what the general path
-    would."""
+    """For the commonest effect, a sure, unconditional and immediate ``add`` to a meter:
+    the amount added, ``int(value)``; None for every other effect.  Derived from the
+    fields above, so the engine's fast path for it computes exactly what the general
+    path would."""
     key: i64
     """Where this effect's chance is drawn in its turn's stream (rng_version 2): a
     stable hash of the effect's place in the content (its option, event, dynamic or
@@ -76,6 +78,7 @@ class Eff:
         chance: float,
         why: str,
         key: i64 = 0,
+        when: Test | None = None,
     ) -> None:
         self.target = target
         self.id = id
@@ -85,7 +88,8 @@ class Eff:
         self.after = after
         self.chance = chance
         self.why = why
-        plain = target == "meter" and op == "add" and not after
+        self.when = when
+        plain = target == "meter" and op == "add" and not after and when is None
         self.step = int(value) if plain and not chance < 1.0 else None
         self.key = key
 
@@ -130,6 +134,8 @@ class CCard:
     options: dict[str, COption]
     models: tuple[Option, ...]
     """The content's options, in order (what :func:`choices` hands the player)."""
+    priority: int = 0
+    """Above 0: dealt before the weighted draw when its condition holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +190,8 @@ class Rules:
     card: dict[str, CCard]
     events: dict[str, CEvent]
     chance_events: tuple[CEvent, ...]
-    """Events that may fire by themselves (not inject-only), in content order."""
+    """Events that may fire by themselves (not inject-only), highest priority first, in
+    content order among equals."""
     event_order: dict[str, int]
     """The position of each of ``chance_events`` in it."""
     scan_events: EventScan
@@ -203,6 +210,12 @@ class Rules:
     turn_limit: int
     cards_per_turn: int
     max_events: int
+    ladder_cap: tuple[int, ...] = ()
+    """Ladder guards (``max_step``, rungs' ``only_from``): for a climb from rung ``b`` to
+    rung ``a``, ``ladder_cap[b * rungs + a]`` is the rung it stops at; empty without
+    guards."""
+    priority_cards: bool = False
+    """Whether any card has a priority (the deal then looks for them first)."""
 
 
 def rules_for(scenario: Scenario) -> Rules:
@@ -239,6 +252,7 @@ def _compile(sc: Scenario) -> Rules:
         out = []
         for n, e in enumerate(effects):
             key = text_key(f"{place}#{n}")
+            when = None if e.when is None else compile_test(cond(e.when), names)
             if e.meter is not None:
                 op = "add" if e.add is not None else "set" if e.set is not None else "scale"
                 value = float(
@@ -255,6 +269,7 @@ def _compile(sc: Scenario) -> Rules:
                         e.chance,
                         e.why,
                         key,
+                        when,
                     )
                 )
             elif e.uncertainty is not None:
@@ -269,11 +284,12 @@ def _compile(sc: Scenario) -> Rules:
                         e.chance,
                         e.why,
                         key,
+                        when,
                     )
                 )
             else:
                 target = "set_flag" if e.set_flag else "clear_flag"
-                out.append(Eff(target, e.target, -1, "", 0.0, e.after, e.chance, e.why, key))
+                out.append(Eff(target, e.target, -1, "", 0.0, e.after, e.chance, e.why, key, when))
         return tuple(out)
 
     lens_rules = {
@@ -347,6 +363,7 @@ def _compile(sc: Scenario) -> Rules:
             c.once,
             options(c.id, c.options),
             tuple(c.options),
+            c.priority,
         )
         for c in sc.cards
     )
@@ -368,7 +385,12 @@ def _compile(sc: Scenario) -> Rules:
         )
         for e in sc.events
     }
-    chance_events = tuple(e for e in events.values() if not e.inject_only)
+    priority = {e.id: e.priority for e in sc.events}
+    chance_events = tuple(
+        sorted(  # stable: equal priorities keep file order
+            (e for e in events.values() if not e.inject_only), key=lambda e: -priority[e.id]
+        )
+    )
     return Rules(
         meter_ids=tuple(m.id for m in sc.meters),
         meter_index={m.id: i for i, m in enumerate(sc.meters)},
@@ -398,6 +420,8 @@ def _compile(sc: Scenario) -> Rules:
         turn_limit=sc.info.turn_limit,
         cards_per_turn=sc.info.cards_per_turn,
         max_events=sc.info.max_events_per_turn,
+        priority_cards=any(c.priority > 0 for c in sc.cards),
+        ladder_cap=_ladder_cap(sc),
     )
 
 
@@ -475,6 +499,29 @@ def _compile_event_scan(events: tuple[CEvent, ...]) -> EventScan:
                 return
 
     return scan
+
+
+def _ladder_cap(sc: Scenario) -> tuple[int, ...]:
+    """The ladder's guards as a table (see ``Rules.ladder_cap``), or () without any."""
+    rungs = sc.ladder.rungs
+    step = sc.ladder.max_step
+    if step is None and not any(r.only_from for r in rungs):
+        return ()
+    index = {r.id: i for i, r in enumerate(rungs)}
+    n = len(rungs)
+    cap = []
+    for before in range(n):
+        for after in range(n):
+            landed = after
+            if after > before:
+                landed = before
+                for r in range(min(after, before + (step or n)), before, -1):
+                    allowed = rungs[r].only_from
+                    if not allowed or before in {index[x] for x in allowed}:
+                        landed = r
+                        break
+            cap.append(landed)
+    return tuple(cap)
 
 
 def _compile_open_cards(cards: tuple[CCard, ...]) -> OpenCards:

@@ -45,11 +45,47 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (lo, min(1.0, hi))
 
 
-def best_endings(scenario: Scenario) -> list[str]:
-    """Endings whose total score is within BEST_FRACTION of the best ending's."""
-    totals = {e.id: sum(e.scores.values()) for e in scenario.endings}
-    top = max(totals.values(), default=0)
-    return sorted(e for e, t in totals.items() if top and t >= BEST_FRACTION * top)
+def _fixed_totals(scenario: Scenario) -> dict[str, int]:
+    """The totals of the endings whose scores do not depend on the game (plain numbers on
+    every criterion without a default score), catastrophes left out."""
+    if any(c.score is not None for c in scenario.criteria):
+        return {}
+    totals: dict[str, int] = {}
+    for e in scenario.endings:
+        scores = [e.scores.get(c.id, 0) for c in scenario.criteria]
+        if not e.catastrophe and all(isinstance(v, int) for v in scores):
+            totals[e.id] = sum(
+                int(v) * c.weight for v, c in zip(scores, scenario.criteria, strict=True)
+            )
+    return totals
+
+
+def best_threshold(scenario: Scenario, records: Sequence[GameRecord] = ()) -> float:
+    """The total a game needs to count among the best outcomes: BEST_FRACTION of the top
+    total, that of the best ending (a fixed-score ending's total, or the mean total of the
+    games that reached an ending whose scores follow the game); infinite when nothing
+    scores.  A mean, not the single best game, so that one lucky game does not set it."""
+    reached: dict[str, list[int]] = {}
+    for r in records:
+        if not r.catastrophe:
+            reached.setdefault(r.ending, []).append(r.total)
+    means = [statistics.fmean(totals) for totals in reached.values()]
+    top = max([*_fixed_totals(scenario).values(), *means], default=0)
+    return BEST_FRACTION * top if top > 0 else math.inf
+
+
+def is_best(record: GameRecord, threshold: float) -> bool:
+    """Whether a game reached one of the best outcomes: no catastrophe, a total near the top."""
+    return not record.catastrophe and record.total >= threshold
+
+
+def best_endings(scenario: Scenario, records: Sequence[GameRecord] = ()) -> list[str]:
+    """Endings whose total score is within BEST_FRACTION of the top: the fixed-score ones
+    that are, and those of the games that were (scores follow the game)."""
+    threshold = best_threshold(scenario, records)
+    found = {e for e, t in _fixed_totals(scenario).items() if t >= threshold}
+    found |= {r.ending for r in records if is_best(r, threshold)}
+    return sorted(found)
 
 
 def build_report(
@@ -61,7 +97,8 @@ def build_report(
     seed: int,
 ) -> dict[str, Any]:
     """The whole balance report as plain data (the JSON output)."""
-    best = set(best_endings(scenario))
+    best = set(best_endings(scenario, records))
+    threshold = best_threshold(scenario, records)
     groups = []
     best_share: dict[tuple[str, str], float] = {}
     for strategy in strategies:
@@ -71,15 +108,10 @@ def build_report(
             counts = Counter(r.ending for r in games)
             turns = [r.turns for r in games]
             scores = {
-                c.id: round(
-                    statistics.fmean(scenario.ending[r.ending].scores.get(c.id, 0) for r in games),
-                    3,
-                )
-                if games
-                else 0.0
-                for c in scenario.criteria
+                c.id: round(statistics.fmean(r.scores[k] for r in games), 3) if games else 0.0
+                for k, c in enumerate(scenario.criteria)
             }
-            share = sum(counts[e] for e in best) / n if n else 0.0
+            share = sum(is_best(r, threshold) for r in games) / n if n else 0.0
             best_share[(strategy, lens)] = share
             inside = _inside(scenario, games)
             groups.append(

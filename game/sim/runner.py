@@ -47,6 +47,12 @@ class GameRecord:
     """Causes (``card.option``, event, ``lens.rule``…) of delayed effects that came due."""
     flags: tuple[str, ...] = ()
     """Flags that were set at some point (at the start or by an effect)."""
+    scores: tuple[int, ...] = ()
+    """The game's score on each criterion, in the scenario's order (0 where unscored)."""
+    total: int = 0
+    """The scores' weighted total (``Outcome.total``)."""
+    catastrophe: bool = False
+    """Whether the ending is a catastrophe (never among the best outcomes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +144,9 @@ def play_one(
         tuple(sorted(dynamics)),
         tuple(sorted(delayed)),
         tuple(sorted(flags)),
+        tuple(result.scores.get(c.id, 0) for c in scenario.criteria),
+        result.total,
+        result.catastrophe,
     )
 
 

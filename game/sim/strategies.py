@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from game.content.models import Option
 from game.content.scenario import Scenario
 from game.engine import GameState, choose, current_decision, outcome
+from game.engine.scores import ending_total
 
 
 class StrategyError(ValueError):
@@ -83,7 +84,7 @@ def _advocate(source: str) -> Picker:
 
 def _greedy(meter: str, index: int, sign: float) -> Picker:
     def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
-        totals = [sum(e.scores.values()) for e in sc.endings]
+        totals = [ending_total(sc, st, e) for e in sc.endings]
         mean_total = sum(totals) / len(totals) if totals else 0.0
         scores = []
         for o in options:

@@ -50,7 +50,7 @@ def ending_doc(debrief: Debrief) -> Doc:
         gauge = "█" * score + "░" * (10 - score)
         doc.add(f"{label:<{width}}  ", gauge, (f" {score}/10", "bold"), prefix="  ")
     if debrief.scores:
-        total = sum(score for _, score in debrief.scores)
+        total = debrief.total_score
         doc.add(f"{'Total':<{width}}  ", (f"{total}", "bold"), prefix="  ")
     if debrief.verdicts:
         doc.blank().add(("What the authors would say", "bold underline"))
@@ -106,7 +106,7 @@ def lens_doc(debrief: Debrief) -> Doc:
         doc.add(("from ", "italic"), debrief.lens_source, prefix="  ")
     doc.add(debrief.lens_summary).blank()
     doc.add(("Counterfactuals: your choices, the same seed, under each lens", "bold underline"))
-    total = sum(score for _, score in debrief.scores)
+    total = debrief.total_score
     doc.add(
         (f"{debrief.lens_name} (yours)", "bold"),
         f": {debrief.ending_title} — turn {debrief.turn}, total score {total}",
