@@ -139,7 +139,8 @@ async def turn_cpu(saves: Path, turns: int) -> tuple[list[float], list[float]]:
     sys.path.insert(0, str(ROOT))
     from game.content import resolve_scenario_dir
     from game.ui.app import OffRampApp
-    from game.ui.screens.event import AlertScreen, EventScreen
+    from game.ui.screens.dialog import Dialog
+    from game.ui.screens.event import EventScreen
 
     app = OffRampApp(resolve_scenario_dir(None), saves, seed=7)
     whole: list[float] = []
@@ -153,7 +154,7 @@ async def turn_cpu(saves: Path, turns: int) -> tuple[list[float], list[float]]:
         app.start_new_game(seed=7, lens=None, hidden=True, show_briefing=False)
         await pilot.pause()
         await pilot.pause()
-        while isinstance(app.screen, AlertScreen):  # the opening report
+        while isinstance(app.screen, Dialog):  # the opening report
             await press("enter")
         for _ in range(turns):
             if app.session is None or app.session.over:
@@ -161,7 +162,7 @@ async def turn_cpu(saves: Path, turns: int) -> tuple[list[float], list[float]]:
             t0 = time.process_time()
             await press("1")
             await press("enter")
-            while isinstance(app.screen, AlertScreen | EventScreen):
+            while isinstance(app.screen, Dialog):  # the effects view, alerts, an event
                 if isinstance(app.screen, EventScreen):
                     await press("1")
                 t1 = time.process_time()
