@@ -325,18 +325,25 @@ def _chance_events(rules: Rules, s: GameState, turn: _Turn) -> None:
 
     def act(event: CEvent) -> bool:
         nonlocal fired
-        if event.chance < 1.0:
-            if s.rng_version == 1:
-                s.rng, x = next_float(s.rng)
-            else:
-                x = draw_float(s.rng, s.turn, _EVENT, event.key)
-            if x >= event.chance:
-                return False
+        if not _wins_chance(s, event):
+            return False
         _fire(rules, s, event.id, turn)
         fired += 1
         return fired >= max_events
 
     rules.scan_events(s, act)
+
+
+def _wins_chance(s: GameState, event: CEvent) -> bool:
+    """Roll an event's chance (its turn's stream in rng_version 2); a sure event wins
+    without a draw."""
+    if event.chance >= 1.0:
+        return True
+    if s.rng_version == 1:
+        s.rng, x = next_float(s.rng)
+    else:
+        x = draw_float(s.rng, s.turn, _EVENT, event.key)
+    return x < event.chance
 
 
 def _fire(rules: Rules, s: GameState, event_id: str, turn: _Turn) -> None:
@@ -442,16 +449,10 @@ def _scripted_chance_events(rules: Rules, s: GameState, turn: _Turn) -> None:
         position = order[event.id]
         while ahead and ahead[0] <= position:
             ahead.pop(0)
-        if event.id not in wanted:
-            if fired + len(ahead) >= max_events:
-                return False
-            if event.chance < 1.0:
-                if s.rng_version == 1:
-                    s.rng, x = next_float(s.rng)
-                else:
-                    x = draw_float(s.rng, s.turn, _EVENT, event.key)
-                if x >= event.chance:
-                    return False
+        if event.id not in wanted and (
+            fired + len(ahead) >= max_events or not _wins_chance(s, event)
+        ):
+            return False
         _fire(rules, s, event.id, turn)
         fired += 1
         return fired >= max_events
