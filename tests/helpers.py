@@ -4,6 +4,7 @@ simple option pickers, and a game state built by hand for condition tests."""
 from __future__ import annotations
 
 import random
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -25,6 +26,23 @@ OFFRAMP = [sys.executable, "-m", "game.cli"]
 """The `offramp` command, run from this checkout."""
 
 _scenarios: dict[Path, Scenario] = {}
+
+
+def writable_copy(folder: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a scenario folder that a test may edit."""
+    target = tmp_path / folder.name
+    shutil.copytree(folder, target)
+    return target
+
+
+def edit_toml(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a content file (a folder means its scenario.toml),
+    asserting the file still says ``old``."""
+    if path.is_dir():
+        path = path / "scenario.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer contains {old!r}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
 def scenario_at(folder: Path) -> Scenario:

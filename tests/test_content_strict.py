@@ -18,7 +18,8 @@ import pytest
 from game.content import ContentError, load_scenario
 from game.exercise import load_exercise
 
-from .conftest import MINI
+from .helpers import MINI, writable_copy
+from .helpers import edit_toml as edit
 
 PROBLEM = r"^.+\.toml:\d+: \S+: .+$"
 
@@ -26,16 +27,7 @@ PROBLEM = r"^.+\.toml:\d+: \S+: .+$"
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A fresh, writable copy of the mini scenario."""
-    target = tmp_path / "mini"
-    shutil.copytree(MINI, target)
-    return target
-
-
-def edit(folder: Path, old: str, new: str) -> None:
-    path = folder / "scenario.toml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture no longer contains {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return writable_copy(MINI, tmp_path)
 
 
 def line_of(folder: Path, needle: str, name: str = "scenario.toml") -> int:

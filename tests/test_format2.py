@@ -4,7 +4,6 @@ ladder guards, the format key — each checked on a game."""
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,23 +12,13 @@ from game.content import ContentError, Scenario, load_scenario
 from game.engine import choices, choose, is_over, new_game
 from game.engine.rules import rules_for
 from tests.helpers import CUBA, MINI, scenario_at
+from tests.helpers import edit_toml as edit
+from tests.helpers import writable_copy as copy_of
 
 
 @pytest.fixture(scope="module")
 def cuba() -> Scenario:
     return scenario_at(CUBA)
-
-
-def copy_of(folder: Path, tmp_path: Path) -> Path:
-    target = tmp_path / folder.name
-    shutil.copytree(folder, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
 
 
 class TestFormatKey:

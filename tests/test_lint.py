@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,8 @@ import pytest
 from game.content import ContentError, load_scenario
 from game.content.lint import check_scenario, read_numbered
 
-from .helpers import MINI, offramp
+from .helpers import MINI, offramp, writable_copy
+from .helpers import edit_toml as edit
 
 WARNING_LINE = re.compile(r"^.+\.toml:\d+: \S+: warning: .+$")
 
@@ -19,16 +19,7 @@ WARNING_LINE = re.compile(r"^.+\.toml:\d+: \S+: warning: .+$")
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A fresh, writable copy of the mini scenario."""
-    target = tmp_path / "mini"
-    shutil.copytree(MINI, target)
-    return target
-
-
-def edit(folder: Path, old: str, new: str) -> None:
-    path = folder / "scenario.toml"
-    text = path.read_text()
-    assert old in text, f"fixture no longer contains {old!r}"
-    path.write_text(text.replace(old, new, 1))
+    return writable_copy(MINI, tmp_path)
 
 
 def warnings(folder: Path) -> list[str]:

@@ -20,7 +20,8 @@ from game.content.models import MAX_VALUE
 from game.content.text import first_control
 from game.sim import default_strategy_names, play_one
 
-from .helpers import MINI
+from .helpers import MINI, writable_copy
+from .helpers import edit_toml as edit
 
 PROBLEM_LINE = re.compile(r"^.+\.toml:\d+: \S+: .+$")
 
@@ -28,16 +29,7 @@ PROBLEM_LINE = re.compile(r"^.+\.toml:\d+: \S+: .+$")
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A fresh, writable copy of the mini scenario."""
-    target = tmp_path / "mini"
-    shutil.copytree(MINI, target)
-    return target
-
-
-def edit(folder: Path, old: str, new: str, count: int = 1) -> None:
-    path = folder / "scenario.toml"
-    text = path.read_text()
-    assert old in text, f"fixture no longer contains {old!r}"
-    path.write_text(text.replace(old, new, count))
+    return writable_copy(MINI, tmp_path)
 
 
 def line_of(folder: Path, needle: str) -> int:
