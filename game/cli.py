@@ -41,7 +41,7 @@ def _print_problems(exc: ContentError) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a scenario folder and report every problem."""
     folder = resolve_scenario_dir(args.scenario)
-    from game.exercise import is_exercise_file, load_exercise
+    from game.classroom.exercise import is_exercise_file, load_exercise
 
     if is_exercise_file(folder):
         exercise = load_exercise(folder)
@@ -50,7 +50,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{exercise.scenario.id!r}, seed {exercise.info.seed}, class "
             f"{exercise.info.class_code!r}, {len(exercise.injects)} scheduled injects."
         )
-        from game.sim.classreport import degenerate_outcome
+        from game.classroom.report import degenerate_outcome
 
         warning = degenerate_outcome(exercise)
         if warning:
@@ -185,8 +185,9 @@ def cmd_inject(args: argparse.Namespace) -> int:
     The class and its folder must be a class that plays: the exercise's code (``--class``
     may repeat it), and a class folder that exists under ``--saves``, so an inject never
     lands in an inbox no game reads."""
-    from game.classroom import class_dir, push_inject
-    from game.exercise import CLASS_CODE, load_exercise
+    from game.classroom.exercise import CLASS_CODE, load_exercise
+    from game.classroom.inbox import push_inject
+    from game.classroom.roster import class_dir
 
     code = args.class_code
     if code is not None and not CLASS_CODE.fullmatch(code):
@@ -233,12 +234,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     """Play: the Textual app, or plain text lines with --plain."""
-    from game.lifeline import end_with_server
+    from game.classroom.lifeline import end_with_server
 
     end_with_server()  # a game `offramp serve` started ends with the server
     exercise = None
     if args.exercise:
-        from game.exercise import load_exercise
+        from game.classroom.exercise import load_exercise
 
         clash = [
             f
@@ -294,8 +295,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Turn a class's folder of saves into a report (unreadable saves are listed and skipped)."""
-    from game.exercise import load_exercise
-    from game.sim.classreport import (
+    from game.classroom.exercise import load_exercise
+    from game.classroom.report import (
         build_class_report,
         class_report_csv,
         class_report_html,
@@ -345,7 +346,7 @@ def _port(text: str) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the game to browsers: one `offramp play` per tab, through textual-serve."""
-    from game.serve import ServeError, prepare, serve
+    from game.classroom.serve import ServeError, prepare, serve
 
     if args.exercise and args.scenario:
         raise UsageError("--scenario: the exercise file names its scenario")

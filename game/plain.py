@@ -24,7 +24,7 @@ from game.engine.view import view
 from game.session import Session, anonymous_player, change_line, free_setup
 
 if TYPE_CHECKING:
-    from game.exercise import Exercise
+    from game.classroom.exercise import Exercise
 
 
 def signed(delta: int) -> str:

@@ -38,9 +38,9 @@ from game.timeline import (
 )
 
 if TYPE_CHECKING:
-    from game.classroom import Inbox
+    from game.classroom.exercise import Exercise
+    from game.classroom.inbox import Inbox
     from game.content.scenario import Scenario
-    from game.exercise import Exercise
     from game.saves import GameLock, LoadedSave, SaveMeta
 
 MAX_SEED = 2**63
@@ -142,7 +142,8 @@ class Session:
         """A student's game of a class exercise (``saves`` is the top folder): their game
         still in play if there is one, else a new one.  Returns the session and whether it
         was resumed; raises GameInUse when that game is open in another window."""
-        from game.classroom import Inbox, class_dir, player_name, unfinished_game
+        from game.classroom.inbox import Inbox
+        from game.classroom.roster import class_dir, player_name, unfinished_game
 
         player = player_name(player) or anonymous_player()
         loaded = unfinished_game(saves, exercise, player)
@@ -190,7 +191,7 @@ class Session:
             session._lock = GameLock(loaded.path)
             session._lock.acquire()
         if exercise is not None:
-            from game.classroom import Inbox
+            from game.classroom.inbox import Inbox
 
             session.inbox = Inbox(saves, exercise.info.class_code, meta.inbox_read)
             session.player = meta.player
@@ -263,7 +264,7 @@ class Session:
         """Apply the class's new injects; return their titles and why any were skipped."""
         if self.inbox is None or self.over:
             return (), ()
-        from game.classroom import apply_injects
+        from game.classroom.inbox import apply_injects
 
         fresh = self.inbox.take()
         if not fresh:
@@ -346,7 +347,7 @@ class Session:
         """The game's file name without its suffix: the student's name in an exercise,
         else the scenario and the seed."""
         if self.inbox is not None:
-            from game.classroom import file_stem
+            from game.classroom.roster import file_stem
 
             return file_stem(self.player)
         safe = re.sub(r"[^a-z0-9_-]+", "-", self.scenario.id.lower())

@@ -13,13 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from game.content import Scenario
-from game.debrief import build_debrief
-from game.engine import GameState, Setup, choices, choose, inject, is_over, new_game
-from game.exercise import load_exercise
-from game.saves import SaveMeta, write_save
-from game.sim import simulate
-from game.sim.classreport import (
+from game.classroom.exercise import load_exercise
+from game.classroom.report import (
     ClassReport,
     StudentResult,
     build_class_report,
@@ -31,6 +26,11 @@ from game.sim.classreport import (
     clean_name,
     divisive_cards,
 )
+from game.content import Scenario
+from game.debrief import build_debrief
+from game.engine import GameState, Setup, choices, choose, inject, is_over, new_game
+from game.saves import SaveMeta, write_save
+from game.sim import simulate
 
 from .helpers import CUBA, MINI, Picker, anyone, first, last, offramp, scenario_at
 

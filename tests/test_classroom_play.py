@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from game.classroom import Inbox, file_stem, push_inject, read_injects
+from game.classroom.exercise import Exercise, load_exercise
+from game.classroom.inbox import Inbox, push_inject, read_injects
+from game.classroom.roster import file_stem
 from game.cli import main
 from game.content import load_scenario
 from game.engine import Setup, choices, is_over
-from game.exercise import Exercise, load_exercise
 from game.plain import play_plain
 from game.saves import LoadedSave, load_save
 from game.session import Session

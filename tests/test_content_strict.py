@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from game.classroom.exercise import load_exercise
 from game.content import ContentError, load_scenario
-from game.exercise import load_exercise
 
 from .helpers import MINI, writable_copy
 from .helpers import edit_toml as edit
@@ -519,7 +519,7 @@ class TestWholeNames:
         assert_one(problems(path), "exercise.toml:5: exercise.class_code: ", "a class code is")
 
     def test_class_dir(self, tmp_path: Path) -> None:
-        from game.classroom import class_dir
+        from game.classroom.roster import class_dir
 
         assert class_dir(tmp_path, "pols101") == tmp_path / "pols101"
         for bad in ("pols101\n", "\npols101", "../x", "x" * 41, ""):

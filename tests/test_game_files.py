@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.classroom import file_stem, player_name
+from game.classroom.exercise import Exercise, load_exercise
+from game.classroom.roster import file_stem, player_name
 from game.cli import main
 from game.content import load_scenario
 from game.engine import Setup, choices
-from game.exercise import Exercise, load_exercise
 from game.saves import GameInUse, SaveError, latest_unfinished, load_save, read_save_document
 from game.session import Session
 

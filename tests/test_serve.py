@@ -19,10 +19,8 @@ from typing import Any
 
 import pytest
 
-from game.cli import build_parser, main
-from game.lifeline import SERVER_PID, end_with_server
-from game.saves import load_save
-from game.serve import (
+from game.classroom.lifeline import SERVER_PID, end_with_server
+from game.classroom.serve import (
     PLACE_WAIT,
     ServeConfig,
     ServeError,
@@ -35,6 +33,8 @@ from game.serve import (
     prepare,
     websocket_url,
 )
+from game.cli import build_parser, main
+from game.saves import load_save
 from tests.test_serve_e2e import ROOT, free_port, running_server, serve_log, write_exercise
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -45,7 +45,7 @@ def test_play_command_quotes_absolute_paths(tmp_path: Path) -> None:
     config = ServeConfig(saves=folder / "saves", exercise=folder / "class's.toml")
     command = play_command(config, python="/opt/py thon/bin/python", server_pid=4321)
     assert shlex.split(command) == [
-        "OFFRAMP_SERVER_PID=4321",  # the game ends with its server (game.lifeline)
+        "OFFRAMP_SERVER_PID=4321",  # the game ends with its server (game.classroom.lifeline)
         "exec",  # no shell between the server and its game
         "/opt/py thon/bin/python",
         "-m",
@@ -94,7 +94,7 @@ def test_a_game_whose_server_is_already_gone_does_not_start() -> None:
 def test_a_game_ends_when_its_parent_is_killed(pdeathsig: bool) -> None:
     """The lifeline with Linux's parent-death signal, and the polling used elsewhere."""
     game = (
-        "import sys, time; import game.lifeline as lifeline\n"
+        "import sys, time; import game.classroom.lifeline as lifeline\n"
         "if sys.argv[1] == 'poll': lifeline.parent_death_signal = lambda signum: False\n"
         "lifeline.end_with_server(); print('playing', flush=True); time.sleep(60)\n"
     )

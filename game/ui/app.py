@@ -29,9 +29,9 @@ from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
 
 if TYPE_CHECKING:
+    from game.classroom.exercise import Exercise
     from game.content.scenario import Scenario
     from game.content.watch import Reload, ScenarioWatcher
-    from game.exercise import Exercise
     from game.saves import LoadedSave
     from game.session import Session
     from game.ui.screens.new_game import NewGame

@@ -12,7 +12,7 @@ the server starts (bad content: the problems, exit 2); a port that is taken is a
 
 Under a class: the page never repeats the request's ``Host`` header (:func:`page_base`);
 at most ``--max-sessions`` games run at once, and a browser past that is told the class is
-full; every game ends with the server, even after ``kill -9`` (:mod:`game.lifeline`); a
+full; every game ends with the server, even after ``kill -9`` (:mod:`game.classroom.lifeline`); a
 bad request is one log line on stderr (:class:`LogLine`).
 """
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from game.lifeline import SERVER_PID
+from game.classroom.lifeline import SERVER_PID
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -89,7 +89,7 @@ def play_command(
     """:func:`play_argv` as one shell command line (textual-serve runs it with a shell).
 
     The shell ``exec``s the game, so it is the server's own child, and tells it the
-    server's pid: the game ends when the server dies (:mod:`game.lifeline`)."""
+    server's pid: the game ends when the server dies (:mod:`game.classroom.lifeline`)."""
     command = "exec " + shlex.join(play_argv(config, python))
     if server_pid is not None:
         command = f"{SERVER_PID}={server_pid} {command}"
@@ -116,7 +116,7 @@ def prepare(
     title = "Off-Ramp"
     exercise_path = scenario_dir = None
     if exercise is not None:
-        from game.exercise import load_exercise
+        from game.classroom.exercise import load_exercise
 
         exercise_path = Path(exercise).resolve()
         loaded = load_exercise(exercise_path)

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from game.classroom.exercise import Exercise
 from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
 from game.debrief import Moment, build_debrief, meter_history, sparkline
 from game.engine import EngineError, GameState, draw_lens, outcome
 from game.engine.setup import Setup
-from game.exercise import Exercise
 from game.saves import LoadedSave, SaveError, list_saves, load_save, read_save_document
 from game.sim.report import wilson
 from game.sim.runner import simulate

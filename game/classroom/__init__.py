@@ -1,0 +1,15 @@
+"""The classroom: everything an instructor runs, in one place.
+
+- :mod:`~game.classroom.exercise` — the exercise file: one crisis, seed and rules for a class;
+- :mod:`~game.classroom.roster` — the class's folder of saves and its students' names;
+- :mod:`~game.classroom.inbox` — live injects pushed to every game of a class;
+- :mod:`~game.classroom.serve` — ``offramp serve``: the game in students' browsers;
+- :mod:`~game.classroom.lifeline` — a browser session's process ends with its server;
+- :mod:`~game.classroom.report` — the class report (text, Markdown, HTML, CSV).
+
+Importing this package is cheap: each module loads what it needs when it is used.
+"""
+
+DEFAULT_HOST = "127.0.0.1"
+"""Where ``offramp serve`` listens unless told otherwise: this machine only."""
+DEFAULT_PORT = 8000

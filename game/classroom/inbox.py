@@ -1,0 +1,94 @@
+"""The class's inject inbox: injects an instructor pushes to every game of a class.
+
+Live injects are lines appended to the class folder's ``injects.log``; every session
+applies the lines it has not applied yet at its next turn and records them in its save
+(as inject entries of the choice log), so replays stay exact.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.classroom.roster import class_dir
+
+if TYPE_CHECKING:
+    from game.content.scenario import Scenario
+    from game.engine import GameState
+
+INBOX = "injects.log"
+
+
+def push_inject(saves: Path, class_code: str, event_id: str) -> Path:
+    """Append an inject to the class's inbox (an atomic O_APPEND write of one line)."""
+    folder = class_dir(saves, class_code)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / INBOX
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.write(fd, f"{event_id}\n".encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return path
+
+
+def read_injects(saves: Path, class_code: str) -> list[str]:
+    """Every inject pushed to the class so far, in order (empty if none)."""
+    path = class_dir(saves, class_code) / INBOX
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    # a line still being written has no newline yet: leave it for next time
+    lines = text.split("\n")[:-1]
+    return [line.strip() for line in lines if line.strip()]
+
+
+class Inbox:
+    """A session's reader of its class's inject inbox.
+
+    ``read`` counts the inbox lines already taken (applied or skipped); it is stored in
+    the save's meta so that a resumed session does not apply an inject twice.
+    """
+
+    def __init__(self, saves: Path, class_code: str, read: int = 0) -> None:
+        self.saves = saves
+        self.class_code = class_code
+        self.read = read
+
+    @classmethod
+    def from_now(cls, saves: Path, class_code: str) -> Inbox:
+        """An inbox reader that ignores what was pushed before the session began."""
+        return cls(saves, class_code, len(read_injects(saves, class_code)))
+
+    def take(self) -> list[str]:
+        """The injects pushed since the last call, in order."""
+        lines = read_injects(self.saves, self.class_code)
+        fresh = lines[self.read :]
+        self.read = max(self.read, len(lines))
+        return fresh
+
+
+def apply_injects(
+    scenario: Scenario, state: GameState, events: list[str]
+) -> tuple[GameState, list[str], list[str]]:
+    """Queue each event for the next turn's news through the engine.
+
+    Returns the new state, the events applied and the reasons others were skipped (an
+    event this scenario does not have, or a game already over); an inject never stops a
+    game.
+    """
+    from game.engine import EngineError, inject
+
+    applied: list[str] = []
+    skipped: list[str] = []
+    for event in events:
+        try:
+            state = inject(scenario, state, event)
+        except EngineError as exc:
+            skipped.append(f"inject {event!r} skipped: {exc}")
+        else:
+            applied.append(event)
+    return state, applied, skipped
