@@ -182,6 +182,17 @@ def _effects(item: Any) -> Iterator[Effect]:
         yield from dynamic.effects
 
 
+def _located_effects(located: Located[Any]) -> Iterator[tuple[Effect, KeyPath]]:
+    """Every effect inside a loaded item, with its key path."""
+    item, path = located.item, located.path
+    for i, effect in enumerate(getattr(item, "effects", ())):
+        yield effect, (*path, "effects", i)
+    for key in ("options", "rules", "dynamics"):
+        for j, sub in enumerate(getattr(item, key, ())):
+            for i, effect in enumerate(sub.effects):
+                yield effect, (*path, key, j, "effects", i)
+
+
 def _citations(located: Located[Any]) -> Iterator[tuple[Citation, KeyPath]]:
     """Every citation inside a loaded item, with its key path."""
     item, path = located.item, located.path
@@ -224,6 +235,7 @@ class _Linter:
         self.endings()
         self.flags()
         self.meters()
+        self.ranges_()
         self.conditions()
         self.quotes()
 
@@ -331,6 +343,26 @@ class _Linter:
                     f"meter {loc.item.id!r} never changes: no option, event, dynamic or lens "
                     "rule has an effect on it",
                 )
+
+    def ranges_(self) -> None:
+        """Ranges (`add = [low, high]`) that say less than they seem to."""
+        for loc in self.everything():
+            for effect, path in _located_effects(loc):
+                if not isinstance(effect.add, tuple):
+                    continue
+                low, high = effect.add
+                at = (*path, "add")
+                if low == high:
+                    self.warn(
+                        loc.file, at, f"the range [{low}, {high}] has one value: write add = {low}"
+                    )
+                elif low < 0 < high:
+                    self.warn(
+                        loc.file,
+                        at,
+                        f"the range [{low}, {high}] may raise or lower {effect.target}: the "
+                        "advisers can say only that it goes up or down",
+                    )
 
     def conditions(self) -> None:
         special = {self.s.info.default_ending, self.s.ladder.top_ending}
