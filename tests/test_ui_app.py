@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
+from textual.binding import Binding
 from textual.pilot import Pilot
 
 from game.content import load_scenario
@@ -18,7 +20,7 @@ from game.ui.app import OffRampApp
 from game.ui.screens.effects import EffectsScreen
 from game.ui.screens.event import AlertScreen, EventScreen
 from game.ui.screens.glossary import GlossaryScreen
-from game.ui.screens.help import HelpScreen
+from game.ui.screens.help import DETAIL, HelpScreen, key_name, key_sections
 from game.ui.screens.load import LoadScreen
 from game.ui.screens.quit import QuitScreen
 from game.ui.screens.title import TitleScreen
@@ -445,6 +447,8 @@ class TestAnywhere:
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
+            shown = str(app.screen.query_one("#help-text").render())
+            assert "Ctrl+R" in shown and "restart this game" in shown
             await pilot.press("escape")
             await pilot.press("g")
             await pilot.pause()
@@ -554,6 +558,29 @@ class TestAnywhere:
             assert isinstance(app.screen, TurnScreen)
             await choose(pilot, 2)
             assert app_session(app).state.turn == 2
+
+
+class TestHelpKeys:
+    """The help lists every key the app binds, read from the bindings themselves."""
+
+    def test_every_app_binding_is_listed(self) -> None:
+        everywhere = dict(key_sections())["Everywhere"]
+        keys = [key for line, _ in everywhere for key in line.split(" / ")]
+        for binding in Binding.make_bindings([*OffRampApp.BINDINGS, *App.BINDINGS]):
+            if not binding.system:
+                assert key_name(binding.key) in keys, binding
+        assert ("Ctrl+R", DETAIL["restart_on_content"]) in everywhere
+
+    def test_a_new_binding_is_listed_without_editing_the_help(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        extra = Binding("ctrl+y", "yank", "Yank", tooltip="Yank the rope")
+        monkeypatch.setattr(OffRampApp, "BINDINGS", [*OffRampApp.BINDINGS, extra])
+        zoom = Binding("z", "zoom", "Zoom")
+        monkeypatch.setattr(TurnScreen, "BINDINGS", [*TurnScreen.BINDINGS, zoom])
+        sections = dict(key_sections())
+        assert ("Ctrl+Y", "Yank the rope") in sections["Everywhere"]
+        assert ("z", "Zoom") in sections["During a turn"]
 
 
 def headless(monkeypatch: pytest.MonkeyPatch) -> None:
