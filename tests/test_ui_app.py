@@ -11,6 +11,7 @@ import pytest
 from textual.app import App
 from textual.binding import Binding
 from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
 
 from game.content import load_scenario
 from game.engine import new_game
@@ -54,6 +55,11 @@ def game_file(folder: Path, but: str = "") -> Path:
     """The one game file in a save folder (besides ``but``)."""
     (path,) = [p for p in folder.glob("*.toml") if p.name != but]
     return path
+
+
+def footer_keys(app: OffRampApp) -> set[str]:
+    """The keys the current screen's footer shows."""
+    return {key.key_display for key in app.screen.query(FooterKey)}
 
 
 def app_session(app: OffRampApp) -> Session:
@@ -267,6 +273,24 @@ class TestEvents:
             session = app_session(app)
             assert session.state.log[-1].id == "summit"
             assert session.state.log[-1].option == "go"
+
+    @async_test
+    async def test_the_pick_keys_follow_the_options(self, tmp_path: Path) -> None:
+        """The event dialog's hint and the footers say 1–2 over two options, not 1–4."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            scenario = app.scenario
+            state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
+            app.session = Session(scenario, state, tmp_path)
+            app.show_game()
+            await pilot.pause()
+            assert footer_keys(app) >= {"1–2"} and "1-4" not in footer_keys(app)
+            await choose(pilot, 2)
+            assert isinstance(app.screen, EventScreen)
+            hint = str(app.screen.query_one("#event-hint").render())
+            assert hint.startswith("Pick with 1–2 or a click")
+            assert "1–2" in footer_keys(app)
 
     @async_test
     async def test_escape_leaves_event_on_the_card(self, tmp_path: Path) -> None:
@@ -564,7 +588,7 @@ class TestHelpKeys:
     """The help lists every key the app binds, read from the bindings themselves."""
 
     def test_every_app_binding_is_listed(self) -> None:
-        everywhere = dict(key_sections())["Everywhere"]
+        everywhere = dict(key_sections(OffRampApp))["Everywhere"]
         keys = [key for line, _ in everywhere for key in line.split(" / ")]
         for binding in Binding.make_bindings([*OffRampApp.BINDINGS, *App.BINDINGS]):
             if not binding.system:
@@ -578,7 +602,7 @@ class TestHelpKeys:
         monkeypatch.setattr(OffRampApp, "BINDINGS", [*OffRampApp.BINDINGS, extra])
         zoom = Binding("z", "zoom", "Zoom")
         monkeypatch.setattr(TurnScreen, "BINDINGS", [*TurnScreen.BINDINGS, zoom])
-        sections = dict(key_sections())
+        sections = dict(key_sections(OffRampApp))
         assert ("Ctrl+Y", "Yank the rope") in sections["Everywhere"]
         assert ("z", "Zoom") in sections["During a turn"]
 

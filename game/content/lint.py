@@ -32,6 +32,7 @@ from game.content.conditions import (
 from game.content.errors import KeyPath, Problem
 from game.content.loader import Collector, Located, load_located, read_file, shown_path
 from game.content.models import Citation, Effect, Option
+from game.content.text import FILLED, placeholders
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
@@ -236,6 +237,7 @@ class _Linter:
         self.flags()
         self.meters()
         self.ranges_()
+        self.unfilled()
         self.conditions()
         self.quotes()
 
@@ -363,6 +365,26 @@ class _Linter:
                         f"the range [{low}, {high}] may raise or lower {effect.target}: the "
                         "advisers can say only that it goes up or down",
                     )
+
+    def unfilled(self) -> None:
+        """A placeholder where the game does not fill it in (players read it as written)."""
+        for key in ("cards", "events", "endings"):
+            for loc in self.arrays[key]:
+                texts: list[tuple[KeyPath, str]] = [
+                    ((k,), getattr(loc.item, k)) for k in ("title", "text")
+                ]
+                if key == "endings":
+                    texts = texts[:1]  # an ending's text is filled in
+                for j, option in enumerate(getattr(loc.item, "options", ())):
+                    texts += [(("options", j, k), getattr(option, k)) for k in ("text", "detail")]
+                for at, text in texts:
+                    for name in placeholders(text):
+                        self.warn(
+                            loc.file,
+                            (*loc.path, *at),
+                            f"{{{name}}} is not filled in here: the game fills placeholders "
+                            f"only in {FILLED}; players would read it as written",
+                        )
 
     def conditions(self) -> None:
         special = {self.s.info.default_ending, self.s.ladder.top_ending}

@@ -15,7 +15,7 @@ from game.content.models import Card, Event
 from game.content.scenario import Scenario
 from game.session import Alert
 from game.ui.screens.dialog import Dialog
-from game.ui.text import linked
+from game.ui.text import linked, pick_keys
 from game.ui.widgets.card import PICK_BINDINGS, OptionsBox
 from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
@@ -47,8 +47,9 @@ class EventScreen(Dialog[str | None]):
                 yield OptionsBox(id="event-options")
                 yield Static(
                     Content.styled(
-                        "Pick with 1–4 or a click, confirm with Enter. "
-                        "Escape looks at the board first (the choice stays on the card).",
+                        f"Pick with {pick_keys(len(self.item.options))} or a click, confirm "
+                        "with Enter. Escape looks at the board first (the choice stays on "
+                        "the card).",
                         "italic",
                     ),
                     id="event-hint",
@@ -59,6 +60,11 @@ class EventScreen(Dialog[str | None]):
                 )
                 yield Button(Content("Look at the board  [Esc]"), id="board", compact=True)
         yield Footer()
+
+    @property
+    def option_count(self) -> int:
+        """How many options the player picks among (the footer's pick keys say so)."""
+        return len(self.item.options)
 
     def on_mount(self) -> None:
         self.query_one(OptionsBox).set_options(self.item.options)

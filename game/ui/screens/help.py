@@ -7,7 +7,7 @@ key added there is listed here; :data:`DETAIL` only words what a key does.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.dom import DOMNode
 
 _KEY_NAMES = {
@@ -45,7 +46,9 @@ DETAIL: dict[str, str] = {
     "toggle_dark": "light / dark theme (more themes in the palette)",
     "quit_game": "quit (asks if the game is not saved)",
     "quit": "quit at once, without asking even if the game is not saved",
-    "restart_on_content": "restart this game (same seed and lens) on the content as it is now",
+    "restart_on_content": (
+        "restart this game (same seed and lens) on the content as it is now (--watch)"
+    ),
     "pick": "pick an option (or a click)",
     "move": "move between the options",
     "confirm": "confirm the picked option (or click it again)",
@@ -106,19 +109,19 @@ def _class_bindings(cls: type[DOMNode]) -> list[BindingType]:
     return [b for base in cls.__mro__ for b in base.__dict__.get("BINDINGS", ())]
 
 
-def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every key of the app, read from its bindings, by where it works."""
+def key_sections(app: type[App[Any]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every key of ``app`` (the app's class), read from its bindings and its screens',
+    by where it works."""
     from textual.screen import Screen
 
-    from game.ui.app import OffRampApp
     from game.ui.screens.debrief import DebriefScreen
     from game.ui.screens.title import TitleMenu, TitleScreen
     from game.ui.screens.turn import TurnScreen
     from game.ui.widgets.card import OptionsBox
 
-    everywhere = _class_bindings(OffRampApp)
-    if OffRampApp.ENABLE_COMMAND_PALETTE:
-        everywhere.append(Binding(OffRampApp.COMMAND_PALETTE_BINDING, "command_palette"))
+    everywhere = _class_bindings(app)
+    if app.ENABLE_COMMAND_PALETTE:
+        everywhere.append(Binding(app.COMMAND_PALETTE_BINDING, "command_palette"))
     everywhere += _class_bindings(Screen)
     return [
         ("Everywhere", key_lines(everywhere)),
@@ -145,10 +148,10 @@ METERS = (
 )
 
 
-def help_doc() -> Doc:
-    """The help text."""
+def help_doc(app: type[App[Any]]) -> Doc:
+    """The help text for ``app`` (the app's class, whose keys it lists)."""
     doc = Doc()
-    sections = key_sections()
+    sections = key_sections(app)
     width = max(len(key) for _, keys in sections for key, _ in keys) + 2
     for group, keys in sections:
         doc.blank().add((group, "bold underline"))
@@ -181,7 +184,7 @@ class HelpScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#help-text", Prose).update(help_doc())
+        self.query_one("#help-text", Prose).update(help_doc(type(self.app)))
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

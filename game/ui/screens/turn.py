@@ -28,7 +28,7 @@ from game.engine import current_decision
 from game.session import Alert, Session
 from game.ui.notices import save_failed
 from game.ui.screens.event import AlertScreen, EventScreen
-from game.ui.text import glossary_terms
+from game.ui.text import glossary_terms, pick_keys
 from game.ui.widgets.advisors import AdvisorsPanel
 from game.ui.widgets.card import PICK_BINDINGS, CardPanel, OptionsBox
 from game.ui.widgets.footer import Footer
@@ -174,6 +174,12 @@ class TurnScreen(Screen[None]):
         """Whether the terminal is short: the card and the lower panes take turns."""
         return self.app.size.height < TALL
 
+    @property
+    def option_count(self) -> int:
+        """How many options the player picks among (the footer's pick keys say so)."""
+        boxes = self.query(OptionsBox)
+        return len(boxes.first().options) if boxes else 0
+
     # --- actions ---------------------------------------------------------------------
 
     def action_pick(self, number: int) -> None:
@@ -253,7 +259,10 @@ class TurnScreen(Screen[None]):
     def _nothing_picked(self) -> None:
         count = len(self.query_one(OptionsBox).options)
         self.notify(
-            f"Pick an option first: 1–{count}.", severity="warning", timeout=3, markup=False
+            f"Pick an option first: {pick_keys(count)}.",
+            severity="warning",
+            timeout=3,
+            markup=False,
         )
 
     @on(OptionsBox.Chosen)

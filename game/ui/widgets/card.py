@@ -116,6 +116,8 @@ class OptionsBox(Widget, can_focus=True):
     def set_options(self, options: Sequence[Option]) -> None:
         """Show a new set of options, none picked."""
         self.options = tuple(options)
+        if self.is_attached:  # the footer's pick keys follow the number of options
+            self.screen.refresh_bindings()
         self.picked = None
         self.refresh(layout=True)
 

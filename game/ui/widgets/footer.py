@@ -23,14 +23,15 @@ class Footer(TextualFooter):
 
     def __init__(self) -> None:
         super().__init__()
-        self._shown: tuple[tuple[Binding, bool, str], ...] | None = None
+        self._shown: tuple[tuple[Binding, bool, str, str], ...] | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
             super().bindings_changed(screen)
             return
+        display = screen.app.get_key_display
         shown = tuple(
-            (binding, enabled, tooltip)
+            (binding, enabled, tooltip, display(binding))
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()
         )
         if shown == self._shown:
