@@ -16,6 +16,7 @@ from game.debrief import play_counterfactual
 from game.engine import choices, choose, is_over, new_game
 from game.engine.state import Change, GameState
 from game.saves import dumps_save, load_save, write_save
+from game.timeline import choice_effects
 
 from .helpers import CUBA, MINI, scenario_at, writable_copy
 from .helpers import edit_toml as edit
@@ -120,6 +121,19 @@ class TestDraws:
             )
         assert seen and seen <= scaled
         assert len(seen) > 2
+
+
+def test_what_your_choice_did_shows_the_size_drawn(ranged: Scenario) -> None:
+    """The effects view after a push says how much stability fell: the size drawn."""
+    shown = set()
+    for seed in range(40):
+        state = new_game(ranged, seed, "dovish")
+        after, report = choose(ranged, state, "push")
+        (change,) = [c for c in report.changes if c.id == "stability" and c.phase == "decision"]
+        line = choice_effects(ranged, state, after, report).changes[0]
+        assert line.startswith(f"Stability 50 → {change.after} (−{-change.delta})"), line
+        shown.add(change.delta)
+    assert len(shown) > 2 and shown <= set(range(PUSH[0], PUSH[1] + 1))
 
 
 class TestCounterfactual:
