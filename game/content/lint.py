@@ -236,7 +236,7 @@ class _Linter:
         self.endings()
         self.flags()
         self.meters()
-        self.ranges_()
+        self.amount_ranges()
         self.unfilled()
         self.conditions()
         self.quotes()
@@ -346,7 +346,7 @@ class _Linter:
                     "rule has an effect on it",
                 )
 
-    def ranges_(self) -> None:
+    def amount_ranges(self) -> None:
         """Ranges (`add = [low, high]`) that say less than they seem to."""
         for loc in self.everything():
             for effect, path in _located_effects(loc):
