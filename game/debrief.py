@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from game.content.models import Citation, LensRule, Option
 from game.content.scenario import Scenario
+from game.content.text import fill
 from game.engine import (
     Cause,
     Change,
@@ -182,7 +183,7 @@ def build_debrief(scenario: Scenario, state: GameState) -> Debrief:
         scenario_title=scenario.info.title,
         ending_id=ending.id,
         ending_title=ending.title,
-        ending_text=ending.text,
+        ending_text=fill(ending.text, state.turn_limit, scenario.info.months_per_turn),
         turn=result.turn,
         total_score=result.total,
         scores=tuple(

@@ -131,7 +131,8 @@ def effect_words(scenario: Scenario, effect: Effect) -> str:
         if effect.uncertainty:
             label = f"the uncertainty of {label}"
         if effect.add is not None:
-            head = f"{label} goes {'up' if effect.add > 0 else 'down'}"
+            way = {1: "up", -1: "down"}.get(effect.direction, "up or down")
+            head = f"{label} goes {way}"
         elif effect.set is not None:
             head = f"{label} is set"
         else:

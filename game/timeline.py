@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from game.content.models import Citation
 from game.content.scenario import Scenario
+from game.content.text import fill
 from game.engine import Change, GameState, TurnReport, outcome
 from game.engine.replay import Step
 from game.engine.state import PendingEffect
@@ -307,7 +308,8 @@ def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
     result = outcome(scenario, last) if last is not None else None
     if last is not None and result is not None:
         ending = result.ending
-        lines += ["", f"Ending (turn {last.turn}): {ending.title}", f"  {ending.text}"]
+        text = fill(ending.text, last.turn_limit, scenario.info.months_per_turn)
+        lines += ["", f"Ending (turn {last.turn}): {ending.title}", f"  {text}"]
         lens = scenario.lens.get(last.lens)
         if lens:
             lines.append(f"  Lens: {lens.name} — {lens.summary}")

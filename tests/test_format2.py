@@ -86,10 +86,28 @@ class TestLadderGuards:
         rules = rules_for(cuba)
         n = len(cuba.ladder.rungs)
         cap = rules.ladder_cap
-        assert cap[0 * n + 4] == 2  # max_step 2
+        assert rules.max_step == 2
+        assert cap[0 * n + 4] == 4  # only_from alone: max_step is the engine's, per turn
         assert cap[3 * n + 5] == 4  # exchange only from strikes: stops below
         assert cap[4 * n + 5] == 5
         assert cap[4 * n + 1] == 1  # falling is not limited
+
+    def test_max_step_is_per_turn(self, cuba: Scenario) -> None:
+        """However many changes a turn makes (an option, a dynamic, the next news), the
+        ladder ends no more than `max_step` rungs above the rung the turn began on."""
+        climbed = 0
+        for seed in range(300):
+            rnd = random.Random(seed)
+            s = new_game(cuba, seed)
+            start: dict[int, int] = {}
+            while not is_over(s):
+                s, report = choose(cuba, s, rnd.choice(choices(cuba, s)).id)
+                for c in report.changes:
+                    if c.target == "meter" and c.id == "readiness":
+                        begun = start.setdefault(c.turn, c.before)
+                        assert c.after <= begun + 2, (seed, c)
+                        climbed = max(climbed, c.after - begun)
+        assert climbed == 2  # the limit is reached, not just respected
 
     def test_games_respect_the_guards(self, cuba: Scenario) -> None:
         for seed in range(300):

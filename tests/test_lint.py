@@ -112,6 +112,52 @@ class TestWarnings:
         assert "meter 'stability' is not an estimate" in only(errors(mini), "uncertainty")
 
 
+class TestRanges:
+    """`add = [low, high]`: a mistake in a range is an error at its `add`; a range that
+    says less than it seems is a warning."""
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            ("[-2, -10]", "the range [-2, -10] runs backwards: write the lower end first"),
+            ("[-2]", "a range is two whole numbers, [low, high]"),
+            ("[-2, -1, 0]", "a range is two whole numbers, [low, high]"),
+            ('[-2, "x"]', "not both whole numbers"),
+            ('"-10"', "found the string '-10' (write it without quotes)"),
+            ("[-2000000, 0]", "and less than or equal to 1000000, not -2000000"),
+        ],
+    )
+    def test_a_bad_range_is_an_error_at_its_add(self, mini: Path, value: str, message: str) -> None:
+        edit(mini, '{ meter = "stability", add = -10,', f'{{ meter = "stability", add = {value},')
+        found = only(errors(mini), message)
+        assert re.search(r"\.toml:59: cards\[0\]\.options\[0\]\.effects\[0\]\.add: ", found)
+
+    def test_a_range_on_uncertainty_is_an_error(self, mini: Path) -> None:
+        edit(
+            mini,
+            '{ uncertainty = "morale", add = -2 }',
+            '{ uncertainty = "morale", add = [-3, -1] }',
+        )
+        assert "a range [low, high] is for meters" in only(errors(mini), "uncertainty")
+
+    def test_a_range_of_one_value(self, mini: Path) -> None:
+        edit(mini, '{ meter = "morale", add = -3 }', '{ meter = "morale", add = [-3, -3] }')
+        w = only(warnings(mini), "has one value")
+        assert (
+            "events[0].effects[0].add: warning: the range [-3, -3] has one value: write add = -3"
+            in w
+        )
+
+    def test_a_range_across_zero(self, mini: Path) -> None:
+        edit(mini, '{ meter = "morale", add = -3 }', '{ meter = "morale", add = [-3, 2] }')
+        assert "may raise or lower morale" in only(warnings(mini), "events[0].effects[0].add")
+
+    def test_a_good_range_loads_without_warning(self, mini: Path) -> None:
+        edit(mini, '{ meter = "morale", add = -3 }', '{ meter = "morale", add = [-6, -2] }')
+        assert not [w for w in warnings(mini) if "the range [" in w]
+        assert load_scenario(mini).event["storm"].effects[0].add == (-6, -2)
+
+
 class TestQuotes:
     """A quote is checked word for word when the scenario gives its source's text."""
 

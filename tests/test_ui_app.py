@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
+from textual.binding import Binding
 from textual.content import Content
 from textual.pilot import Pilot
 
@@ -17,18 +19,19 @@ from game.saves import load_save
 from game.session import Session
 from game.ui.app import OffRampApp
 from game.ui.screens.glossary import GlossaryScreen
-from game.ui.screens.help import HelpScreen
+from game.ui.screens.help import DETAIL, HelpScreen, key_name, key_sections
 from game.ui.screens.load import LoadScreen
 from game.ui.screens.quit import QuitScreen
 from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
 from game.ui.screens.turn import TurnScreen
 from game.ui.widgets.card import OptionsBox
+from game.ui.widgets.footer import Footer
 from game.ui.widgets.meters import MeterList
 from game.ui.widgets.prose import Prose
 
 from .helpers import MINI
-from .ui_helpers import async_test, read_on, reading, settle, start_game
+from .ui_helpers import async_test, read_on, reading, screen_lines, settle, start_game
 
 SEED = 3
 
@@ -49,6 +52,11 @@ def game_file(folder: Path, but: str = "") -> Path:
     """The one game file in a save folder (besides ``but``)."""
     (path,) = [p for p in folder.glob("*.toml") if p.name != but]
     return path
+
+
+def footer_keys(app: OffRampApp) -> set[str]:
+    """The keys the current screen's footer shows."""
+    return {key.display for key in app.screen.query_one(Footer).keys}
 
 
 def app_session(app: OffRampApp) -> Session:
@@ -266,6 +274,23 @@ class TestEvents:
             assert session.state.log[-1].option == "go"
             assert not app.screen.query_one("#card").has_class("-event")
 
+    @async_test
+    async def test_the_pick_keys_follow_the_options(self, tmp_path: Path) -> None:
+        """The footer says 1–2 over two options, not 1–4, and so does the card's hint."""
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            scenario = app.scenario
+            state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
+            app.session = Session(scenario, state, tmp_path)
+            app.show_game()
+            await pilot.pause()
+            assert "1–2" in footer_keys(app) and "1-4" not in footer_keys(app)
+            await choose(pilot, 2)
+            assert app.screen.query_one("#card").has_class("-event")
+            assert "1–2" in footer_keys(app)
+            assert "Pick an option: 1–2" in "\n".join(screen_lines(app))
+
 
 class TestWholeGame:
     """A whole game through the UI reaches the debrief, which exports to Markdown."""
@@ -423,6 +448,8 @@ class TestAnywhere:
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
+            shown = str(app.screen.query_one("#help-text").render())
+            assert "Ctrl+R" in shown and "restart this game" in shown
             await pilot.press("escape")
             await pilot.press("g")
             await pilot.pause()
@@ -532,6 +559,29 @@ class TestAnywhere:
             assert isinstance(app.screen, TurnScreen)
             await choose(pilot, 2)
             assert app_session(app).state.turn == 2
+
+
+class TestHelpKeys:
+    """The help lists every key the app binds, read from the bindings themselves."""
+
+    def test_every_app_binding_is_listed(self) -> None:
+        everywhere = dict(key_sections(OffRampApp))["Everywhere"]
+        keys = [key for line, _ in everywhere for key in line.split(" / ")]
+        for binding in Binding.make_bindings([*OffRampApp.BINDINGS, *App.BINDINGS]):
+            if not binding.system:
+                assert key_name(binding.key) in keys, binding
+        assert ("Ctrl+R", DETAIL["restart_on_content"]) in everywhere
+
+    def test_a_new_binding_is_listed_without_editing_the_help(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        extra = Binding("ctrl+y", "yank", "Yank", tooltip="Yank the rope")
+        monkeypatch.setattr(OffRampApp, "BINDINGS", [*OffRampApp.BINDINGS, extra])
+        zoom = Binding("z", "zoom", "Zoom")
+        monkeypatch.setattr(TurnScreen, "BINDINGS", [*TurnScreen.BINDINGS, zoom])
+        sections = dict(key_sections(OffRampApp))
+        assert ("Ctrl+Y", "Yank the rope") in sections["Everywhere"]
+        assert ("z", "Zoom") in sections["During a turn"]
 
 
 def headless(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,6 +32,7 @@ from game.content.conditions import (
 from game.content.errors import KeyPath, Problem
 from game.content.loader import Collector, Located, load_located, read_file, shown_path
 from game.content.models import Citation, Effect, Option
+from game.content.text import FILLED, placeholders
 
 if TYPE_CHECKING:
     from game.content.scenario import Scenario
@@ -182,6 +183,17 @@ def _effects(item: Any) -> Iterator[Effect]:
         yield from dynamic.effects
 
 
+def _located_effects(located: Located[Any]) -> Iterator[tuple[Effect, KeyPath]]:
+    """Every effect inside a loaded item, with its key path."""
+    item, path = located.item, located.path
+    for i, effect in enumerate(getattr(item, "effects", ())):
+        yield effect, (*path, "effects", i)
+    for key in ("options", "rules", "dynamics"):
+        for j, sub in enumerate(getattr(item, key, ())):
+            for i, effect in enumerate(sub.effects):
+                yield effect, (*path, key, j, "effects", i)
+
+
 def _citations(located: Located[Any]) -> Iterator[tuple[Citation, KeyPath]]:
     """Every citation inside a loaded item, with its key path."""
     item, path = located.item, located.path
@@ -224,6 +236,8 @@ class _Linter:
         self.endings()
         self.flags()
         self.meters()
+        self.amount_ranges()
+        self.unfilled()
         self.conditions()
         self.quotes()
 
@@ -331,6 +345,46 @@ class _Linter:
                     f"meter {loc.item.id!r} never changes: no option, event, dynamic or lens "
                     "rule has an effect on it",
                 )
+
+    def amount_ranges(self) -> None:
+        """Ranges (`add = [low, high]`) that say less than they seem to."""
+        for loc in self.everything():
+            for effect, path in _located_effects(loc):
+                if not isinstance(effect.add, tuple):
+                    continue
+                low, high = effect.add
+                at = (*path, "add")
+                if low == high:
+                    self.warn(
+                        loc.file, at, f"the range [{low}, {high}] has one value: write add = {low}"
+                    )
+                elif low < 0 < high:
+                    self.warn(
+                        loc.file,
+                        at,
+                        f"the range [{low}, {high}] may raise or lower {effect.target}: the "
+                        "advisers can say only that it goes up or down",
+                    )
+
+    def unfilled(self) -> None:
+        """A placeholder where the game does not fill it in (players read it as written)."""
+        for key in ("cards", "events", "endings"):
+            for loc in self.arrays[key]:
+                texts: list[tuple[KeyPath, str]] = [
+                    ((k,), getattr(loc.item, k)) for k in ("title", "text")
+                ]
+                if key == "endings":
+                    texts = texts[:1]  # an ending's text is filled in
+                for j, option in enumerate(getattr(loc.item, "options", ())):
+                    texts += [(("options", j, k), getattr(option, k)) for k in ("text", "detail")]
+                for at, text in texts:
+                    for name in placeholders(text):
+                        self.warn(
+                            loc.file,
+                            (*loc.path, *at),
+                            f"{{{name}}} is not filled in here: the game fills placeholders "
+                            f"only in {FILLED}; players would read it as written",
+                        )
 
     def conditions(self) -> None:
         special = {self.s.info.default_ending, self.s.ladder.top_ending}

@@ -7,6 +7,7 @@ Every problem is collected with its file, line and key path and raised together 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import os
 import re
@@ -54,7 +55,7 @@ from game.content.models import (
     StrategyModel,
 )
 from game.content.scenario import Scenario, ScenarioNames
-from game.content.text import PRINTABLE, first_control
+from game.content.text import PLACEHOLDERS, PRINTABLE, first_control, placeholders
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 500
@@ -700,6 +701,11 @@ class _Checker:
                 (*lloc.path, "top_ending"),
                 f"unknown ending {ladder.top_ending!r}{suggest(ladder.top_ending, endings)}",
             )
+        self.filled(loc.item, loc.file, loc.path, ("summary", "role"))
+        for b in parts.tables["briefing"]:
+            self.filled(b.item, b.file, b.path, ("title",))
+            for i, section in enumerate(b.item.sections):
+                self.filled(section, b.file, (*b.path, "sections", i), ("heading", "text"))
         for c in arrays["cards"]:
             self.condition(c.item.when, c.file, (*c.path, "when"))
             self.options(c.item.options, c.file, (*c.path, "options"))
@@ -716,6 +722,7 @@ class _Checker:
                 self.score(c.item.score, c.file, (*c.path, "score"), default=False)
         for e in arrays["endings"]:
             self.condition(e.item.when, e.file, (*e.path, "when"))
+            self.filled(e.item, e.file, e.path, ("text",))
             self.citations(e.item.citations, e.file, (*e.path, "citations"))
             for key, value in e.item.scores.items():
                 if not self.known("criteria", key, criteria):
@@ -749,6 +756,21 @@ class _Checker:
             else:
                 self.rule(loose.item, loose.file, loose.path)
         self.report_cascades()
+
+    def filled(self, item: Any, file: Path, path: KeyPath, keys: tuple[str, ...]) -> None:
+        """Check the placeholders of texts the game fills in (see ``text.fill``)."""
+        for key in keys:
+            unknown = [n for n in placeholders(getattr(item, key)) if n not in PLACEHOLDERS]
+            for name in unknown:
+                known = ", ".join(f"{{{k}}}" for k in PLACEHOLDERS)
+                close = difflib.get_close_matches(name, PLACEHOLDERS, n=1, cutoff=0.6)
+                hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+                self.out.add(
+                    file,
+                    (*path, key),
+                    f"unknown placeholder {{{name}}}{hint}: this text may use {known} "
+                    "(write {{ and }} for a brace)",
+                )
 
     def _unique_options(self, located: Located[Card] | Located[Event]) -> None:
         _unique(

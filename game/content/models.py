@@ -14,6 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -78,6 +79,59 @@ MAX_PARAGRAPHS = 100_000
 
 Value = Annotated[int, Field(ge=-MAX_VALUE, le=MAX_VALUE)]
 """A meter value or an amount: -1,000,000..1,000,000."""
+
+
+def _amount(value: object) -> int | tuple[int, int] | None:
+    """An effect's `add`: a whole number or an inclusive range ``[low, high]`` of two,
+    checked here so that a mistake gets one clear message (not one per member of a union)."""
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        if len(value) != 2 or not whole:
+            raise ValueError(
+                "a range is two whole numbers, [low, high] (e.g. [-6, -2]); "
+                f"found {len(value)} value{'s' if len(value) != 1 else ''}"
+                + ("" if len(value) != 2 else " that are not both whole numbers")
+            )
+        low, high = value
+        if low > high:
+            raise ValueError(
+                f"the range [{low}, {high}] runs backwards: write the lower end first, "
+                f"[{high}, {low}]"
+            )
+        numbers: tuple[int, ...] = (low, high)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        numbers = (value,)
+    else:
+        found = (
+            str(value).lower()
+            if isinstance(value, bool)
+            else f"the string {value!r}"
+            if isinstance(value, str)
+            else f"the number {value}"
+            if isinstance(value, float)
+            else "a table"
+        )
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            found += " (write it without quotes)"
+        raise ValueError(f"expected a whole number or a range [low, high]; found {found}")
+    for n in numbers:
+        if not -MAX_VALUE <= n <= MAX_VALUE:
+            raise ValueError(
+                f"an amount must be greater than or equal to {-MAX_VALUE} and less than or "
+                f"equal to {MAX_VALUE}, not {n}"
+            )
+    return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
+
+
+Amount = Annotated[
+    int | tuple[int, int] | None,
+    PlainValidator(_amount, json_schema_input_type=Value | tuple[Value, Value] | None),
+]
+"""An amount to add: a whole number, or ``[low, high]``, an inclusive range the game draws
+a whole number from each time the effect happens; -1,000,000..1,000,000."""
+
 Weight = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE)]
 """A strategy's preference: a finite number in -1,000,000..1,000,000."""
 Paragraph = Annotated[int, Field(ge=1, le=MAX_PARAGRAPHS)]
@@ -298,8 +352,9 @@ class Ladder(Model):
     rungs: list[Rung] = Field(min_length=2, max_length=MAX_RUNGS)
     """The rungs, lowest first; reaching the last one ends the game."""
     max_step: int | None = Field(default=None, ge=1, le=MAX_RUNGS)
-    """If given, one change (an effect, a `scale` included) climbs at most this many
-    rungs; falling is not limited."""
+    """If given, the ladder ends no turn more than this many rungs above the rung the turn
+    began on, however many changes (effects, a `scale` included) the turn makes; falling
+    is not limited."""
 
 
 class Flag(Model):
@@ -327,8 +382,9 @@ class Effect(Model):
     """Meter (or the ladder) to change."""
     uncertainty: Id | None = None
     """Estimated meter whose uncertainty band to change (with `add`; intelligence lowers it)."""
-    add: Value | None = None
-    """Amount to add (negative to subtract)."""
+    add: Amount = None
+    """Amount to add (negative to subtract), or a range `[low, high]` (e.g. `[-6, -2]`) to
+    draw a whole number from, both ends included, each time the effect happens (meters only)."""
     set: Value | None = None
     """Value to set the meter to."""
     scale: float | None = Field(default=None, ge=0, le=10)
@@ -363,9 +419,28 @@ class Effect(Model):
             raise ValueError("a meter effect needs exactly one of add, set, scale")
         if self.uncertainty and ops != ["add"]:
             raise ValueError("an uncertainty effect takes `add` only")
+        if self.uncertainty and isinstance(self.add, tuple):
+            raise ValueError(
+                "an uncertainty effect adds a whole number; a range [low, high] is for meters"
+            )
         if (self.set_flag or self.clear_flag) and ops:
             raise ValueError("a flag effect takes no add, set or scale")
         return self
+
+    @property
+    def amount(self) -> tuple[int, int] | None:
+        """What `add` adds, as ``(low, high)`` (equal for a whole number); None without `add`."""
+        if self.add is None:
+            return None
+        if isinstance(self.add, tuple):
+            return self.add
+        return (self.add, self.add)
+
+    @property
+    def direction(self) -> int:
+        """Which way `add` goes: 1 up, -1 down, 0 either way (a range across zero) or none."""
+        low, high = self.amount or (0, 0)
+        return 1 if low >= 0 and high > 0 else -1 if high <= 0 and low < 0 else 0
 
     @property
     def target(self) -> str:

@@ -8,6 +8,7 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
+from pydantic import PlainValidator
 
 from game.content.models import Fragment
 
@@ -54,6 +55,8 @@ def _type_name(annotation: Any) -> str:
     origin, args = get_origin(annotation), get_args(annotation)
     if origin is Annotated:
         return _type_name(args[0]) + _bounds(args[1:])
+    if origin is tuple and len(args) == 2 and args[0] == args[1]:
+        return f"range [low, high] of {_type_name(args[0])}"
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in args)
     if origin in (Union, UnionType):
@@ -63,6 +66,15 @@ def _type_name(annotation: Any) -> str:
     if annotation is type(None):
         return "none"
     return getattr(annotation, "__name__", str(annotation))
+
+
+def _read_type(annotation: Any, metadata: Iterable[Any]) -> Any:
+    """The type a field reads: its annotation, or for a field checked by its own
+    validator (such as an effect's `add`), what that validator accepts."""
+    for item in metadata:
+        if isinstance(item, PlainValidator) and item.json_schema_input_type is not Any:
+            return item.json_schema_input_type
+    return annotation
 
 
 def reference_markdown() -> str:
@@ -109,7 +121,8 @@ def reference_markdown() -> str:
         for name, field in model.model_fields.items():
             default = "required" if field.is_required() else repr(field.get_default())
             desc = (field.description or "").replace("\n", " ").replace("|", "\\|")
-            kind = _type_name(field.annotation) + _bounds(field.metadata)
+            kind = _type_name(_read_type(field.annotation, field.metadata))
+            kind += _bounds(field.metadata)
             lines.append(f"| `{name}` | {kind} | {default} | {desc} |")
         lines.append("")
     return "\n".join(lines)

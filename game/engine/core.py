@@ -46,6 +46,8 @@ _DEAL: Final = 2
 """The deal's picks; the index counts the turn's picks."""
 _EFFECT: Final = 3
 """An effect's chance; the index is the effect's key."""
+_SIZE: Final = 4
+"""The size of an effect that adds a range; the index is the effect's key."""
 
 
 class EngineError(ValueError):
@@ -292,6 +294,7 @@ def _advance(rules: Rules, s: GameState, turn: _Turn) -> None:
 def _begin_turn(rules: Rules, s: GameState, turn: _Turn) -> None:
     """News (delayed effects, forced and chance events), check, then deal."""
     s.news = []
+    s.turn_rung = s.meters[0]
     if s.delayed:
         due = [p for p in s.delayed if p.due <= s.turn]
         s.delayed = [p for p in s.delayed if p.due > s.turn]
@@ -517,8 +520,11 @@ def _deal_priority(
 
 
 def _resolve(rules: Rules, s: GameState, option: COption, turn: _Turn) -> None:
-    """Apply an option's effects as the active lens adjusts them."""
+    """Apply an option's effects as the active lens adjusts them (the sizes of ranges
+    drawn first: a lens scales the size drawn)."""
     effects = option.effects
+    if option.ranged:
+        effects = _sized_all(s, effects)
     lens_rules = option.rules.get(s.lens)
     if lens_rules:
         effects = _lens_adjust(s, option, effects, lens_rules, turn)
@@ -552,7 +558,7 @@ def _lens_adjust(
                 else (e, c)
                 for e, c in out
             ]
-        out.extend(rule.effects)
+        out.extend(_sized_all(s, rule.effects) if rule.ranged else rule.effects)
     return tuple(out)
 
 
@@ -560,6 +566,23 @@ def _scaled(e: Eff, cause: Cause, factor: float, rule: str) -> tuple[Eff, Cause]
     value = float(round(e.value * factor))
     eff = Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why, e.key, e.when)
     return eff, Cause(cause.kind, cause.ref, cause.why, rule)
+
+
+def _sized(s: GameState, e: Eff) -> Eff:
+    """``e`` with the size of its range drawn (its turn's stream for sizes in
+    rng_version 2, so a counterfactual draws the same size at the same turn)."""
+    n = e.spread + 1
+    if s.rng_version == 1:
+        s.rng, k = next_below(s.rng, n)
+    else:
+        k = draw_below(s.rng, s.turn, _SIZE, e.key, n)
+    value = e.value + k
+    return Eff(e.target, e.id, e.index, e.op, value, e.after, e.chance, e.why, e.key, e.when)
+
+
+def _sized_all(s: GameState, effects: Caused) -> Caused:
+    """``effects`` with the size of each range drawn."""
+    return tuple((_sized(s, e), c) if e.spread else (e, c) for e, c in effects)
 
 
 def _dynamics(rules: Rules, s: GameState, turn: _Turn) -> None:
@@ -593,13 +616,27 @@ def _set_meter(
         after = rules.hi[i]
     if after < rules.lo[i]:
         after = rules.lo[i]
-    if i == 0 and after > before and rules.ladder_cap:  # the ladder's guards
-        after = rules.ladder_cap[before * (rules.ladder_top + 1) + after]
+    if i == 0 and after > before and (rules.max_step or rules.ladder_cap):
+        after = _climb(rules, s, before, after)
     if after != before:
         s.meters[i] = after
         if after > s.peak[i]:
             s.peak[i] = after
         turn.changes.append(Change(s.turn, phase, "meter", ident, before, after, cause))
+
+
+def _climb(rules: Rules, s: GameState, before: int, after: int) -> int:
+    """Where a climb of the ladder from ``before`` to ``after`` stops under its guards:
+    at most ``max_step`` rungs above the rung the turn began on, then a rung's
+    ``only_from``."""
+    step = rules.max_step
+    if step and after > s.turn_rung + step:
+        after = s.turn_rung + step
+        if after <= before:
+            return before
+    if rules.ladder_cap:
+        return rules.ladder_cap[before * (rules.ladder_top + 1) + after]
+    return after
 
 
 def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn: _Turn) -> None:
@@ -620,6 +657,8 @@ def _apply(rules: Rules, s: GameState, eff: Eff, cause: Cause, phase: str, turn:
                 f"{cause.ref}: a {round(eff.chance * 100)}% chance on {eff.id} did not happen"
             )
             return
+    if eff.spread:  # an event's or a dynamic's range (an option's was drawn already)
+        eff = _sized(s, eff)
     if eff.after:
         delayed_cause = Cause("delayed", cause.ref, cause.why, cause.lens_rule, cause.kind)
         s.delayed.append(

@@ -27,6 +27,7 @@ from textual.signal import Signal
 from game.ui.notices import save_failed
 from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
+from game.ui.text import pick_keys
 
 if TYPE_CHECKING:
     from game.classroom.exercise import Exercise
@@ -216,6 +217,17 @@ class OffRampApp(App[int]):
         edited = self._edited.get(scenario.fingerprint)
         return f"{label} (edited {edited})" if edited else label
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer shows it; the pick keys as many as the options to pick
+        from ('1–3' over three): those of the topmost screen that has options (see
+        ``option_count`` on the turn screen)."""
+        if binding.action == "pick(1)":
+            for screen in reversed(self.screen_stack):
+                count = getattr(screen, "option_count", None)
+                if count:
+                    return pick_keys(count)
+        return super().get_key_display(binding)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Restart is offered only under --watch, in a free game in play."""
         if action == "restart_on_content":
@@ -266,7 +278,8 @@ class OffRampApp(App[int]):
         self._scenario = scenario
         title = self.screen_stack[0] if self.screen_stack else None
         if isinstance(title, TitleScreen):
-            title.show_scenario(scenario)
+            limit = self.exercise.turn_limit if self.exercise is not None else None
+            title.show_scenario(scenario, limit)
             title.show_continue(self.continue_note())
 
     def _failed(self, error: Exception) -> None:

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 MINUS = "−"
 
 
+def pick_keys(count: int) -> str:
+    """The number keys that pick among ``count`` options: '1–3' for three, '1' for one."""
+    return "1" if count <= 1 else f"1–{count}"
+
+
 def signed(delta: int) -> str:
     """A change as '+3', '−2' or '0' (with a real minus sign)."""
     if delta > 0:

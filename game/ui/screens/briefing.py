@@ -7,6 +7,7 @@ summaries.  A hidden lens is never named: all lenses are described, none marked.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -17,9 +18,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button
 
+from game.content.text import fill
 from game.engine.view import lens_is_hidden
 from game.session import Session
-from game.ui.text import linked
+from game.ui.text import linked, pick_keys
 from game.ui.widgets.footer import Footer
 from game.ui.widgets.prose import Doc, Prose
 
@@ -37,10 +39,12 @@ def briefing_doc(session: Session) -> Doc:
     info = scenario.info
     glossary = scenario.glossary
     doc = Doc().add((info.title, "bold"), f"  ·  {session.view.date}")
+    filled = partial(fill, turn_limit=state.turn_limit, months_per_turn=info.months_per_turn)
 
     def section(heading: str, text: str) -> None:
-        doc.blank().add((heading, "bold underline"))
-        for n, para in enumerate(paragraphs(text)):
+        """A heading and its paragraphs, their placeholders filled for this game's length."""
+        doc.blank().add((filled(heading), "bold underline"))
+        for n, para in enumerate(paragraphs(filled(text))):
             if n:
                 doc.blank()
             doc.add(linked(glossary, para))
@@ -106,10 +110,12 @@ def briefing_doc(session: Session) -> Doc:
         name = chosen.name if chosen else state.lens
         doc.add(("In this game the lens is ", "italic"), (name, "bold"), ".")
 
+    counts = [len(c.options) for c in scenario.cards] + [len(e.options) for e in scenario.events]
+    most = max(counts, default=1)
     doc.blank().add(("How to play", "bold underline"))
     doc.add(
         "Each turn brings news and a decision card. Read what the advisors (the essays) "
-        "say, pick an option with its number (1–4) and confirm with Enter. "
+        f"say, pick an option with its number ({pick_keys(most)}) and confirm with Enter. "
         "The game autosaves every turn. ? shows every key; g opens the glossary "
         "(underlined words are in it — click them)."
     )
@@ -133,7 +139,8 @@ class BriefingScreen(Screen[None]):
         self.starting = starting
 
     def compose(self) -> ComposeResult:
-        title = self.session.scenario.briefing.title or "Briefing"
+        scenario, limit = self.session.scenario, self.session.state.turn_limit
+        title = fill(scenario.briefing.title, limit, scenario.info.months_per_turn) or "Briefing"
         with VerticalScroll(id="briefing-body") as body:
             body.border_title = Content(title)
             yield Prose(id="briefing-text")

@@ -15,6 +15,7 @@ from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Static
 
+from game.content.text import fill
 from game.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -146,11 +147,13 @@ class TitleScreen(Screen[None]):
             note = f"Class exercise: {self.exercise}"
             self.query_one("#autosave-note", Static).update(Content(note))
 
-    def show_scenario(self, scenario: Scenario) -> None:
-        """Name the scenario once it has loaded."""
+    def show_scenario(self, scenario: Scenario, turn_limit: int | None = None) -> None:
+        """Name the scenario once it has loaded; its summary tells a game of
+        ``turn_limit`` turns (an exercise's), by default the scenario's."""
         info = scenario.info
         self.query_one("#scenario-title", Static).update(Content(info.title))
-        summary = first_sentences(info.summary, SUMMARY_LIMIT) if info.summary else ""
+        text = fill(info.summary, turn_limit or info.turn_limit, info.months_per_turn)
+        summary = first_sentences(text, SUMMARY_LIMIT) if text else ""
         self.query_one("#scenario-summary", Static).update(Content(summary))
         self.query_one("#scenario-summary").display = bool(summary)
 

@@ -31,7 +31,7 @@ from textual.widgets import Static
 from game.engine import current_decision
 from game.session import Alert, Session
 from game.ui.notices import save_failed
-from game.ui.text import glossary_terms
+from game.ui.text import glossary_terms, pick_keys
 from game.ui.widgets.advisors import AdvisorsPanel
 from game.ui.widgets.card import PICK_BINDINGS, CardPanel, OptionsBox
 from game.ui.widgets.effects import EffectsPanel
@@ -209,6 +209,12 @@ class TurnScreen(Screen[None]):
         """Whether the terminal is short: the card and the lower panes take turns."""
         return self.app.size.height < TALL
 
+    @property
+    def option_count(self) -> int:
+        """How many options the player picks among (the footer's pick keys say so)."""
+        boxes = self.query(OptionsBox)
+        return len(boxes.first().options) if boxes else 0
+
     # --- actions ---------------------------------------------------------------------
 
     def action_pick(self, number: int) -> None:
@@ -293,7 +299,10 @@ class TurnScreen(Screen[None]):
     def _nothing_picked(self) -> None:
         count = len(self.query_one(OptionsBox).options)
         self.notify(
-            f"Pick an option first: 1–{count}.", severity="warning", timeout=3, markup=False
+            f"Pick an option first: {pick_keys(count)}.",
+            severity="warning",
+            timeout=3,
+            markup=False,
         )
 
     @on(OptionsBox.Chosen)

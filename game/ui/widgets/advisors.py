@@ -27,10 +27,11 @@ def effect_words(scenario: Scenario, effect: Effect) -> str:
     else:
         meter = scenario.meter.get(effect.target)
         label = meter.label if meter else effect.target
+        arrow = {1: "▲", -1: "▼"}.get(effect.direction, "▲▼")
         if effect.uncertainty:
-            head = f"uncertainty of {label} {'▼' if (effect.add or 0) < 0 else '▲'}"
+            head = f"uncertainty of {label} {arrow}"
         elif effect.add is not None:
-            head = f"{label} {'▲' if effect.add > 0 else '▼'}"
+            head = f"{label} {arrow}"
         elif effect.set is not None:
             head = f"{label} set"
         else:

@@ -120,6 +120,8 @@ class OptionsBox(OneLayoutPass, Widget, can_focus=True):
         """Show a new set of options, none picked."""
         self.options = tuple(options)
         self._drawn.clear()
+        if self.is_attached:  # the footer's pick keys follow the number of options
+            self.screen.refresh_bindings()
         self.picked = None
         self.refresh(layout=True)
 
