@@ -55,7 +55,7 @@ class LogModel(_Strict):
     """One choice-log entry as stored."""
 
     turn: int = Field(ge=1)
-    kind: Literal["card", "event", "inject"]
+    kind: Literal["card", "event", "inject", "end"]
     id: str
     option: str = ""
 
@@ -101,6 +101,8 @@ class SaveMeta:
     """The exercise's title, in an exercise."""
     inbox_read: int = 0
     """How many lines of the class's inject inbox the game has taken, in an exercise."""
+    messages_read: int = 0
+    """How many of the instructor's messages the game has shown, in an exercise."""
     player: str = ""
     """The student's name, in an exercise."""
 
@@ -117,6 +119,7 @@ class SaveMeta:
         }
         if self.class_code:
             table["inbox_read"] = str(self.inbox_read)
+            table["messages_read"] = str(self.messages_read)
         return dict(sorted((k, v) for k, v in table.items() if v))
 
     @classmethod
@@ -124,6 +127,7 @@ class SaveMeta:
         """The meta of a ``[meta]`` table (unknown keys are ignored, bad numbers read 0)."""
         kind = table.get("kind", "")
         read = table.get("inbox_read", "0")
+        shown = table.get("messages_read", "0")
         return cls(
             kind=kind if kind in ("autosave", "save") else "",  # type: ignore[arg-type]
             title=table.get("title", ""),
@@ -132,6 +136,7 @@ class SaveMeta:
             class_code=table.get("class", ""),
             exercise=table.get("exercise", ""),
             inbox_read=int(read) if read.isascii() and read.isdigit() else 0,
+            messages_read=int(shown) if shown.isascii() and shown.isdigit() else 0,
             player=table.get("player", ""),
         )
 

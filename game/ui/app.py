@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from game.ui.notices import save_failed
+from game.ui.screens.paused import PausedScreen
 from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
 
@@ -33,13 +34,16 @@ if TYPE_CHECKING:
     from game.content.scenario import Scenario
     from game.content.watch import Reload, ScenarioWatcher
     from game.saves import LoadedSave
-    from game.session import Session
+    from game.session import ClassNews, Session
     from game.ui.screens.new_game import NewGame
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the scenario's files under --watch."""
+CLASS_INTERVAL = 1.0
+"""Seconds between two looks (a ``stat`` of each control file) at the instructor's
+console, in an exercise."""
 
 
 class OffRampApp(App[int]):
@@ -106,6 +110,8 @@ class OffRampApp(App[int]):
         """Whether a notice of broken edited content is showing (a fixed edit clears it)."""
         self._edited: dict[str, str] = {}
         """Fingerprint -> time (HH:MM) of content reloaded from an edit."""
+        self._class_stamp: tuple[int, ...] | None = None
+        """The control files as last read (see :meth:`poll_class`)."""
 
     @property
     def ready(self) -> bool:
@@ -134,6 +140,51 @@ class OffRampApp(App[int]):
             self.call_after_refresh(self._loaded, self._scenario)
         if self.watcher is not None:
             self.set_interval(WATCH_INTERVAL, self.poll_content, name="watch content")
+        if self.exercise is not None:
+            self.set_interval(CLASS_INTERVAL, self.poll_class, name="class control")
+
+    # --- the instructor's console (an exercise) -----------------------------------------
+
+    def poll_class(self) -> None:
+        """Heed the instructor's console when its files changed (a stat each, no read
+        otherwise)."""
+        session = self.session
+        if session is None or session.control is None or session.over:
+            return
+        stamp = session.control.stamp()
+        if stamp != self._class_stamp:
+            self._class_stamp = stamp
+            self.class_news(session.heed_class())
+
+    def hold_for_class(self) -> bool:
+        """Heed the console before a choice; whether the choice must wait (the class is
+        paused or has ended)."""
+        session = self.session
+        if session is None or session.control is None:
+            return False
+        self._class_stamp = session.control.stamp()
+        news = session.heed_class()
+        self.class_news(news)
+        return news.paused or news.ended
+
+    def class_news(self, news: ClassNews) -> None:
+        """Show what the console said: each message as a notification, the pause over
+        the game until the class resumes, the end as the debrief."""
+        for message in news.messages:
+            self.notify(message, title="Message from your instructor", timeout=20, markup=False)
+        if news.save_error:
+            save_failed(self, news.save_error)
+        if news.ended:
+            self.show_debrief()
+            return
+        held = next((s for s in self.screen_stack if isinstance(s, PausedScreen)), None)
+        if news.paused and held is None:
+            self.push_screen(PausedScreen())
+        elif not news.paused and held is not None:
+            if self.screen is held:
+                held.dismiss(None)
+            else:  # a notice (too small) covers it: it goes when uncovered
+                held.resumed = True
 
     # --- hot reload (offramp play --watch) ----------------------------------------------
 
@@ -301,8 +352,9 @@ class OffRampApp(App[int]):
 
     @property
     def blocked(self) -> bool:
-        """Whether the too-small notice covers the app (global keys do nothing then)."""
-        return isinstance(self.screen, TooSmallScreen)
+        """Whether the too-small notice or the instructor's pause covers the app (global
+        keys do nothing then)."""
+        return isinstance(self.screen, TooSmallScreen | PausedScreen)
 
     def go_title(self) -> None:
         """Back to the title screen (the bottom of the stack), saying what Continue resumes."""
