@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -413,6 +414,11 @@ class GameInUse(SaveError):
     """The game's file is being played by another window or tab."""
 
 
+LOCK_TRIES = 3
+"""Attempts at a lock held by someone else, 10 ms apart: :func:`game_in_play` (the
+instructor's console looks every two seconds) holds it for a few microseconds."""
+
+
 class GameLock:
     """Holds a game's file for one session: while a window plays a game, no other can.
 
@@ -432,14 +438,19 @@ class GameLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError:
             return  # an unwritable folder: saving will fail and say so; nothing to guard
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            raise GameInUse(
-                f"{self.path.parent / self.path.name[1:-5]}: this game is open in another "
-                "window or tab; close it there first"
-            ) from exc
+        for attempt in range(LOCK_TRIES):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if attempt + 1 < LOCK_TRIES:
+                    time.sleep(0.01)
+                    continue
+                os.close(fd)
+                raise GameInUse(
+                    f"{self.path.parent / self.path.name[1:-5]}: this game is open in another "
+                    "window or tab; close it there first"
+                ) from exc
         self._fd = fd
 
     def release(self) -> None:

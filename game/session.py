@@ -148,6 +148,8 @@ class Session:
     exercise_note: str = ""
     """The instructor's paragraph for the briefing."""
     _lock: GameLock | None = field(default=None, repr=False)
+    _name_lock: GameLock | None = field(default=None, repr=False)
+    """The student's name held in the class (an exercise), released with the game."""
     _view: View | None = field(default=None, repr=False)
 
     # --- how a game begins ------------------------------------------------------------
@@ -164,16 +166,23 @@ class Session:
     def join(cls, exercise: Exercise, saves: Path, player: str) -> tuple[Session, bool]:
         """A student's game of a class exercise (``saves`` is the top folder): their game
         still in play if there is one, else a new one.  Returns the session and whether it
-        was resumed; raises GameInUse when that game is open in another window."""
+        was resumed; raises GameInUse when another window plays under that name."""
         from game.classroom.control import Control
         from game.classroom.inbox import Inbox
-        from game.classroom.roster import class_dir, player_name, unfinished_game
+        from game.classroom.roster import claim_name, class_dir, player_name, unfinished_game
 
         player = player_name(player) or anonymous_player()
-        loaded = unfinished_game(saves, exercise, player)
-        if loaded is not None:
-            return cls.resume(loaded, saves, exercise), True
         code = exercise.info.class_code
+        claim = claim_name(saves, code, player)
+        try:
+            loaded = unfinished_game(saves, exercise, player)
+            if loaded is not None:
+                session = cls.resume(loaded, saves, exercise)
+                session._name_lock = claim
+                return session, True
+        except BaseException:
+            claim.release()
+            raise
         state, report = opening(exercise.scenario, exercise.setup)
         session = cls(
             exercise.scenario,
@@ -189,6 +198,7 @@ class Session:
             exercise_title=exercise.info.title,
             exercise_note=exercise.info.briefing,
         )
+        session._name_lock = claim
         session._opened(report)
         return session, False
 
@@ -248,9 +258,10 @@ class Session:
 
     def close(self) -> None:
         """Let another window open this game (the process's end does it too)."""
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        for lock in (self._lock, self._name_lock):
+            if lock is not None:
+                lock.release()
+        self._lock = self._name_lock = None
 
     # --- play -----------------------------------------------------------------------
 

@@ -550,13 +550,23 @@ class OffRampApp(App[int]):
     def _joined(self, name: str | None) -> None:
         if name is None:
             return
-        from game.saves import SaveError
+        from game.saves import GameInUse, SaveError
         from game.session import Session
 
         assert self.exercise is not None
         self.leave_game()
         try:
             session, resumed = Session.join(self.exercise, self.saves, name)
+        except GameInUse as exc:
+            self.notify(
+                f"{str(exc)[:1].upper()}{str(exc)[1:]}",
+                title="This name is in use",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            self.join_exercise()  # the name again
+            return
         except SaveError as exc:
             self.cannot_open(exc)
             return
