@@ -168,7 +168,7 @@ StudentRow, ColumnHeads { height: 1; }
 .name { width: 16; }
 .on { width: 3; }
 .turn { width: 7; }
-.rung { width: 1fr; min-width: 10; text-wrap: nowrap; text-overflow: ellipsis; }
+.rung { width: 1fr; min-width: 10; text-wrap: nowrap; text-overflow: ellipsis; padding-right: 1; }
 .value { width: 4; text-align: right; padding-right: 1; }
 StudentRow Sparkline { width: 8; margin-right: 1; }
 .meter { width: 13; text-wrap: nowrap; text-overflow: ellipsis; padding-right: 1; }
@@ -256,7 +256,7 @@ class InjectScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         events = sorted(self.exercise.scenario.events, key=lambda e: not e.inject_only)
         with Vertical(classes="dialog"):
-            yield Static("Push an inject to every game", classes="dialog-title")
+            yield Static("Push an inject to every game (Enter picks)", classes="dialog-title")
             yield OptionList(
                 *(Option(Content(f"{e.title}  ({e.id}{only(e)})"), id=e.id) for e in events),
                 id="events",
@@ -389,8 +389,9 @@ class ConsoleApp(App[int]):
         status.set_class(state == "ended", "-ended")
         status.update(
             Content(
-                f"{state.upper()} · class {self.code} · {len(rows)} students, {on} connected, "
-                f"{done} finished · {self.exercise.info.title}"
+                f"{state.upper()} · class {self.code} · {len(rows)} "
+                f"student{'' if len(rows) == 1 else 's'}, {on} connected, {done} finished · "
+                f"{self.exercise.info.title}"
             )
         )
 
