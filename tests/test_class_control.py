@@ -279,6 +279,8 @@ class TestApp:
             assert isinstance(app.screen, DebriefScreen)
             assert app.session.over and app.session.state.termination == "instructor"
             assert app.session.state.turn == turn
+            await app.workers.wait_for_complete()  # the debrief is built before the app ends
+            await pilot.pause()
 
     @async_test
     async def test_the_app_polls_by_itself(self, exercise: Exercise, tmp_path: Path) -> None:
@@ -291,3 +293,5 @@ class TestApp:
                 if isinstance(app.screen, DebriefScreen):
                     break
             assert isinstance(app.screen, DebriefScreen)
+            await app.workers.wait_for_complete()  # the debrief is built before the app ends
+            await pilot.pause()
