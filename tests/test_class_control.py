@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from game import plain as plain_mode
 from game.classroom.control import (
+    MAX_MESSAGE,
     Control,
+    one_line,
     read_messages,
     read_state,
     send_message,
@@ -36,7 +38,7 @@ from game.ui.screens.paused import PAUSED, PausedScreen
 from game.ui.screens.turn import TurnScreen
 from game.ui.widgets.card import CardPanel
 
-from .helpers import MINI, scenario_at
+from .helpers import MINI, offramp, scenario_at
 from .test_classroom_play import exercise_file
 from .ui_helpers import async_test, screen_lines, settle
 
@@ -71,6 +73,27 @@ class TestControlFiles:
         assert Control.from_now(tmp_path, "c1").take_messages() == []
         with pytest.raises(ValueError):
             send_message(tmp_path, "c1", "  \n ")
+
+    @settings(max_examples=60, deadline=None)
+    @given(texts=st.lists(st.text(max_size=300), max_size=6))
+    def test_every_message_comes_back_as_one_line(self, texts: list[str]) -> None:
+        """Whatever is typed, each message sent is read back once, on one printable line,
+        in order; an empty one is refused and nothing is written for it."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            saves = Path(folder)
+            sent = []
+            for text in texts:
+                try:
+                    send_message(saves, "c1", text)
+                except ValueError:
+                    assert one_line(text) == ""
+                else:
+                    sent.append(one_line(text))
+            read = read_messages(saves, "c1")
+            assert read == sent
+            assert all(m and m.isprintable() and len(m) <= MAX_MESSAGE for m in read)
 
     def test_a_line_being_written_waits(self, tmp_path: Path) -> None:
         send_message(tmp_path, "c1", "one")
@@ -158,6 +181,10 @@ class TestSession:
         assert loaded.state.termination == "instructor"
         assert loaded.state.log[-1].kind == "end"
         assert "ended by your instructor" in render_timeline(loaded.scenario, loaded.history())
+        replayed = offramp("replay", str(session.path), "--scenario", str(MINI))
+        assert replayed.returncode == 0, replayed.stderr
+        turn = loaded.state.turn
+        assert f"Turn {turn}: ended by your instructor\n\nEnding (turn {turn})" in replayed.stdout
         debrief = build_debrief(loaded.scenario, loaded.state)
         assert debrief.timeline[-1].title == ENDED_BY_INSTRUCTOR
         for cf in debrief.counterfactuals:  # the other lenses end where the class did
