@@ -308,6 +308,8 @@ class TestApp:
             assert app.session.state.turn == turn
             await app.workers.wait_for_complete()  # the debrief is built before the app ends
             await pilot.pause()
+            default = exercise.scenario.ending[exercise.scenario.info.default_ending]
+            assert f"{default.title} · ended by your instructor" in screen_lines(app)[0]
 
     @async_test
     async def test_the_app_polls_by_itself(self, exercise: Exercise, tmp_path: Path) -> None:
