@@ -467,6 +467,7 @@ class OffRampApp(App[int]):
         """Make ``session`` the game in play: save it, then its briefing or its board."""
         if self.session is not session:
             self.leave_game()
+            self._class_stamp = None  # its first look reads the console whatever it says
         self.session = session
         error = session.save()
         if error:
