@@ -132,8 +132,9 @@ class TestConsole:
             await pilot.pause()
             assert isinstance(app.screen, MessageScreen)
             await pilot.press(*"Five minutes left", "enter")
-            await pilot.pause()
+            shown = await look(pilot)
             assert ann.heed_class().messages == ("Five minutes left",)
+            assert "“Five minutes left”" in shown  # the last message, for the instructor
         ann.close()
 
     @async_test

@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 from game.classroom.control import (
     MAX_MESSAGE,
     ClassState,
+    read_messages,
     read_state,
     send_message,
     write_state,
@@ -360,12 +361,21 @@ class ConsoleApp(App[int]):
             raise
         self.call_from_thread(self.show_class, *seen)
 
-    def read_class(self) -> tuple[bool, ClassState, list[str]]:
-        """Whether any game changed, the class's state and the injects pushed."""
+    def read_class(self) -> tuple[bool, ClassState, list[str], list[str]]:
+        """Whether any game changed, the class's state, the injects pushed and the
+        messages sent."""
+        saves, code = self.saves, self.code
         changed = self.folder.poll()
-        return changed, read_state(self.saves, self.code), read_injects(self.saves, self.code)
+        return (
+            changed,
+            read_state(saves, code),
+            read_injects(saves, code),
+            read_messages(saves, code),
+        )
 
-    def show_class(self, changed: bool, state: ClassState, injects: list[str]) -> None:
+    def show_class(
+        self, changed: bool, state: ClassState, injects: list[str], messages: list[str]
+    ) -> None:
         """Draw the status line, the students and the summary."""
         self._looking = False
         self.class_state = state
@@ -375,8 +385,11 @@ class ConsoleApp(App[int]):
             self.show_students(rows)
         events = self.exercise.scenario.event
         pushed = [f"{n}. {events[e].title if e in events else e}" for n, e in enumerate(injects, 1)]
+        said = [f"“{messages[-1]}”"] if messages else ["none yet"]
         self.query_one("#injects", Static).update(
-            Content("\n".join(["Injects pushed", *(pushed[-6:] or ["none yet"])]))
+            Content(
+                "\n".join(["Injects pushed", *(pushed[-3:] or ["none yet"]), "Last message", *said])
+            )
         )
 
     def show_status(self, rows: list[StudentGame]) -> None:
@@ -485,6 +498,7 @@ class ConsoleApp(App[int]):
             return
         send_message(self.saves, self.code, text)
         self.notify(f"Sent: {text}", title="Message", markup=False)
+        self.refresh_class()
 
 
 def run_console(exercise: Exercise, saves: Path) -> int:
