@@ -164,6 +164,11 @@ def bar_lines(counts: Counter[str], width: int = 6) -> list[str]:
     ]
 
 
+def panel(title: str, lines: list[str]) -> Content:
+    """A summary panel's text: its title in bold, then its lines ("none yet" if none)."""
+    return Content.assemble((title, "bold"), "\n", "\n".join(lines or ["none yet"]))
+
+
 ROW_CSS = """
 StudentRow, ColumnHeads { height: 1; }
 .name { width: 16; }
@@ -387,9 +392,7 @@ class ConsoleApp(App[int]):
         pushed = [f"{n}. {events[e].title if e in events else e}" for n, e in enumerate(injects, 1)]
         said = [f"“{messages[-1]}”"] if messages else ["none yet"]
         self.query_one("#injects", Static).update(
-            Content(
-                "\n".join(["Injects pushed", *(pushed[-3:] or ["none yet"]), "Last message", *said])
-            )
+            Content("\n").join([panel("Injects pushed", pushed[-3:]), panel("Last message", said)])
         )
 
     def show_status(self, rows: list[StudentGame]) -> None:
@@ -424,12 +427,8 @@ class ConsoleApp(App[int]):
                     shown[game.path].show(game)
         endings = Counter(g.ending for g in rows if g.ending)
         rungs = Counter(g.rung for g in rows if not g.ending and not g.problem)
-        self.query_one("#endings", Static).update(
-            Content("\n".join(["Endings so far", *(bar_lines(endings) or ["none yet"])]))
-        )
-        self.query_one("#rungs", Static).update(
-            Content("\n".join(["Rungs now (playing)", *(bar_lines(rungs) or ["none"])]))
-        )
+        self.query_one("#endings", Static).update(panel("Endings so far", bar_lines(endings)))
+        self.query_one("#rungs", Static).update(panel("Rungs now (playing)", bar_lines(rungs)))
 
     # --- the white cell's actions ---------------------------------------------------------
 
