@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -110,7 +110,8 @@ class ClassFolder:
     saves: Path
     exercise: Exercise
     games: dict[Path, StudentGame] = field(default_factory=dict)
-    _seen: dict[Path, tuple[int, int, bool]] = field(default_factory=dict)
+    _seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    """Each save's time and size when it was read."""
 
     @property
     def folder(self) -> Path:
@@ -137,10 +138,13 @@ class ClassFolder:
             path = Path(entry.path)
             found.add(path)
             connected = game_in_play(path)
-            key = (info.st_mtime_ns, info.st_size, connected)
+            key = (info.st_mtime_ns, info.st_size)
             if self._seen.get(path) != key:
                 self._seen[path] = key
                 self.games[path] = read_game(path, self.exercise, connected)
+                changed = True
+            elif self.games[path].connected != connected:
+                self.games[path] = replace(self.games[path], connected=connected)
                 changed = True
         for gone in set(self.games) - found:
             del self.games[gone]
