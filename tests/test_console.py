@@ -158,6 +158,22 @@ class TestConsole:
             assert rows(app)["Ann"].game.ending == exercise.scenario.ending[ann.state.ending].title
         ann.close()
 
+    @async_test
+    async def test_it_refreshes_by_itself(self, exercise: Exercise, tmp_path: Path) -> None:
+        """A student who joins shows within a few seconds, with nothing pressed."""
+        app = ConsoleApp(exercise, tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.3)
+            ann, _ = Session.join(exercise, tmp_path, "Ann")
+            ann.save()
+            for _ in range(50):
+                await pilot.pause(0.1)
+                if "Ann" in rows(app):
+                    break
+            assert "Ann" in rows(app)
+            await app.workers.wait_for_complete()
+            ann.close()
+
 
 def test_console_needs_an_exercise(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["console"]) == 2
