@@ -189,6 +189,10 @@ class TestSession:
         assert debrief.timeline[-1].title == ENDED_BY_INSTRUCTOR
         for cf in debrief.counterfactuals:  # the other lenses end where the class did
             assert cf.turns == loaded.state.turn
+        from game.classroom.report import build_class_report, class_report_text
+
+        report = class_report_text(build_class_report(tmp_path / "c1", exercise, 0))
+        assert "Ann" in report and debrief.ending_title in report
         session.close()
 
     def test_a_free_game_has_no_console(self, tmp_path: Path) -> None:
