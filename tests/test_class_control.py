@@ -24,8 +24,9 @@ from game.classroom.control import (
     write_state,
 )
 from game.classroom.exercise import Exercise, load_exercise
+from game.classroom.report import build_class_report, class_report_text
 from game.debrief import build_debrief
-from game.engine import EngineError, choices, end_game, is_over, new_game, outcome
+from game.engine import EngineError, choices, choose, end_game, is_over, new_game, outcome
 from game.engine.replay import final_state
 from game.engine.setup import Setup
 from game.plain import play_plain
@@ -120,8 +121,6 @@ def test_an_ended_game_replays_to_the_same_end(seed: int, picks: list[int]) -> N
         if is_over(state):
             break
         options = choices(scenario, state)
-        from game.engine import choose
-
         state, _ = choose(scenario, state, options[pick % len(options)].id)
     if is_over(state):
         with pytest.raises(EngineError):
@@ -189,8 +188,6 @@ class TestSession:
         assert debrief.timeline[-1].title == ENDED_BY_INSTRUCTOR
         for cf in debrief.counterfactuals:  # the other lenses end where the class did
             assert cf.turns == loaded.state.turn
-        from game.classroom.report import build_class_report, class_report_text
-
         report = class_report_text(build_class_report(tmp_path / "c1", exercise, 0))
         assert "Ann" in report and debrief.ending_title in report
         session.close()
