@@ -311,6 +311,12 @@ class TestApp:
             await pilot.pause()
             default = exercise.scenario.ending[exercise.scenario.info.default_ending]
             assert f"{default.title} · ended by your instructor" in screen_lines(app)[0]
+            send_message(tmp_path, "c1", "Compare your endings with a neighbour")
+            write_state(tmp_path, "c1", "paused")  # a finished game is not held
+            app.poll_class()
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, DebriefScreen)
+            assert "Compare your endings" in "\n".join(screen_lines(app))
 
     @async_test
     async def test_the_app_polls_by_itself(self, exercise: Exercise, tmp_path: Path) -> None:

@@ -147,9 +147,9 @@ class OffRampApp(App[int]):
 
     def poll_class(self) -> None:
         """Heed the instructor's console when its files changed (a stat each, no read
-        otherwise)."""
+        otherwise); a finished game still gets the messages, over its debrief."""
         session = self.session
-        if session is None or session.control is None or session.over:
+        if session is None or session.control is None:
             return
         stamp = session.control.stamp()
         if stamp != self._class_stamp:
@@ -178,7 +178,8 @@ class OffRampApp(App[int]):
             self.show_debrief()
             return
         held = next((s for s in self.screen_stack if isinstance(s, PausedScreen)), None)
-        if news.paused and held is None:
+        over = self.session is None or self.session.over
+        if news.paused and held is None and not over:
             self.push_screen(PausedScreen())
         elif not news.paused and held is not None:
             if self.screen is held:
