@@ -293,6 +293,19 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_console(args: argparse.Namespace) -> int:
+    """The instructor's white-cell console for a class exercise."""
+    from game.classroom.lifeline import end_with_server
+
+    end_with_server()  # a console `offramp serve` started ends with the server
+    if not args.exercise:
+        raise UsageError("give the class's --exercise FILE")
+    from game.classroom.console import run_console
+    from game.classroom.exercise import load_exercise
+
+    return run_console(load_exercise(Path(args.exercise)), Path(args.saves))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Turn a class's folder of saves into a report (unreadable saves are listed and skipped)."""
     from game.classroom.exercise import load_exercise
@@ -502,6 +515,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inj.add_argument("event", help="event id")
     inj.add_argument("--class", dest="class_code", help="the class code (default: the exercise's)")
+
+    add(
+        "console",
+        cmd_console,
+        "the instructor's console: watch the class, push injects, pause, end, message",
+        exercise_option,
+        saves_option,
+        epilog="It reads and writes the class's folder under --saves, as the games do.",
+    )
 
     new = add("new", cmd_new, "create a new scenario folder from a commented template")
     new.add_argument("name", help="scenario id (lower-case letters, digits, underscores)")

@@ -24,6 +24,7 @@ from game.engine import (
     choices,
     choose,
     current_decision,
+    end_game,
     inject,
     is_over,
     outcome,
@@ -31,7 +32,13 @@ from game.engine import (
 from game.engine.replay import Step, replay, script_of
 from game.engine.setup import Setup, start
 from game.engine.view import date_of
-from game.timeline import cause_label, describe_change, option_text
+from game.timeline import (
+    DECISIONS,
+    ENDED_BY_INSTRUCTOR,
+    cause_label,
+    describe_change,
+    option_text,
+)
 
 MAX_CHANGES = 4
 """Effects listed per timeline entry."""
@@ -42,12 +49,13 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One entry of the choice log (a decision or an instructor's inject), in words."""
+    """One entry of the choice log (a decision, an instructor's inject, or the instructor's
+    end of the game), in words."""
 
     turn: int
     date: str
     kind: str
-    """"card", "event" or "inject"."""
+    """"card", "event", "inject" or "end"."""
     title: str
     option: str
     """The chosen option's text ("" for injects)."""
@@ -223,6 +231,10 @@ def _timeline(scenario: Scenario, steps: Sequence[Step], final: GameState) -> li
     entries = []
     for step in steps:
         entry = step.entry
+        if entry.kind == "end":
+            date = date_of(scenario, entry.turn)
+            entries.append(TimelineEntry(entry.turn, date, "end", ENDED_BY_INSTRUCTOR, "", (), ()))
+            continue
         # an inject's log entry names the event the instructor pushed
         kind = "event" if entry.kind == "inject" else entry.kind
         item = scenario.item(kind, entry.id)
@@ -414,7 +426,7 @@ def counterfactual(
         substituted=play.substituted,
         note=_note(play.substituted, play.unused),
         history=history_of_changes(scenario, play.changes, play.first or play.state, play.state),
-        decisions=sum(1 for e in state.log if e.kind != "inject"),
+        decisions=sum(1 for e in state.log if e.kind in DECISIONS),
         replayed=play.replayed,
         diverged=play.diverged,
     )
@@ -444,9 +456,10 @@ def play_counterfactual(
     game = start(scenario, replace(setup, lens=lens_id, script=script))
     profile = tag_profile(scenario, state.log)
     injects = [e for e in state.log if e.kind == "inject"]
+    ended = next((e.turn for e in state.log if e.kind == "end"), None)
     mine: dict[int, list[LogEntry]] = {}
     for entry in state.log:
-        if entry.kind != "inject":
+        if entry.kind in DECISIONS:
             mine.setdefault(entry.turn, []).append(entry)
     substituted = repeated = 0
     opened: GameState | None = None  # the state at its first decision, for its history
@@ -454,6 +467,9 @@ def play_counterfactual(
     while not is_over(game):
         while injects and injects[0].turn <= game.turn:
             game = inject(scenario, game, injects.pop(0).id)
+        if ended is not None and ended <= game.turn:  # the instructor ended the class
+            game = end_game(scenario, game)
+            break
         decision = current_decision(game)
         if decision is None:  # the engine never leaves an unfinished game without one
             raise RuntimeError(f"turn {game.turn}: the game is not over but owes no decision")
@@ -469,7 +485,7 @@ def play_counterfactual(
             opened = game
         game, report = choose(scenario, game, option)
         changes += report.changes
-    played = sum(1 for e in state.log if e.kind != "inject")
+    played = sum(1 for e in state.log if e.kind in DECISIONS)
     diverged = divergence(state, game)
     return CounterfactualPlay(
         game, substituted, played - repeated, repeated, diverged, opened, tuple(changes)
@@ -483,7 +499,7 @@ def divergence(mine: GameState, other: GameState) -> int | None:
     def by_turn(state: GameState) -> dict[int, list[tuple[str, str]]]:
         turns: dict[int, list[tuple[str, str]]] = {}
         for entry in state.log:
-            if entry.kind != "inject":
+            if entry.kind in DECISIONS:
                 turns.setdefault(entry.turn, []).append((entry.kind, entry.id))
         turns.setdefault(state.turn, []).append(("end", ""))
         return turns
@@ -496,7 +512,7 @@ def tag_profile(scenario: Scenario, log: Iterable[LogEntry]) -> dict[str, int]:
     """How often each tag appears among the options chosen in ``log`` (sorted by tag)."""
     counts: Counter[str] = Counter()
     for entry in log:
-        if entry.kind == "inject":
+        if entry.kind not in DECISIONS:
             continue
         item = scenario.item(entry.kind, entry.id)
         for option in item.options if item else ():
@@ -631,7 +647,7 @@ def debrief_markdown(debrief: Debrief) -> str:
         out += ["| Lens | Ending | Turns | Total score | Replayed | Diverged | Note |"]
         out += ["|---|---|---:|---:|---:|---:|---|"]
         total = d.total_score
-        decisions = sum(1 for e in d.timeline if e.kind != "inject")
+        decisions = sum(1 for e in d.timeline if e.kind in DECISIONS)
         out.append(
             f"| {_cell(d.lens_name)} (yours) | {_cell(d.ending_title)} | {d.turn} | {total} "
             f"| {decisions} of {decisions} | — | as played |"

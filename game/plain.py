@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
@@ -21,7 +22,7 @@ from game.debrief import Debrief, build_debrief, debrief_markdown
 from game.engine import Change, choices, current_decision
 from game.engine.state import GameState
 from game.engine.view import view
-from game.session import Session, anonymous_player, change_line, free_setup
+from game.session import ClassNews, Session, anonymous_player, change_line, free_setup
 
 if TYPE_CHECKING:
     from game.classroom.exercise import Exercise
@@ -319,6 +320,8 @@ def _play(
     news: Sequence[str] = session.state.news
     caused: Sequence[Change] = ()  # the effects of that news
     while not session.over:
+        if not _heed_class(session, say):
+            break  # the instructor ended the class: the debrief
         state = session.state
         if state.turn != news_told:
             news_told = state.turn
@@ -358,7 +361,9 @@ def _play(
         error = result.save_error
         if error:
             print(f"warning: {error}", file=sys.stderr)
-    if caused:  # news that came as the game ended
+    if session.state.termination == "instructor":
+        say(["", "Your instructor has ended the exercise."])
+    elif caused:  # news that came as the game ended
         say(["", *render_news(scenario, news, caused, session.state)])
     debrief = build_debrief(scenario, session.state)
     say(["", *render_debrief(debrief)])
@@ -366,6 +371,41 @@ def _play(
     if error:
         return _not_saved(error, say)
     return 0 if exported else 1
+
+
+PAUSE_POLL = 1.0
+"""Seconds between two looks at the instructor's console while the class is paused."""
+
+
+def _heed_class(session: Session, say: Callable[[list[str] | str], None]) -> bool:
+    """Before a choice: say the instructor's messages; while the class is paused, hold
+    (a line, then a look each :data:`PAUSE_POLL` seconds).  False when the class has
+    ended (the game ended with it)."""
+    news = session.heed_class()
+    told_pause = False
+    while True:
+        _say_class_news(news, say)
+        if news.ended or session.over:
+            return False
+        if not news.paused:
+            if told_pause:
+                say("Your instructor resumed the class: your game goes on.")
+            return True
+        if not told_pause:
+            say("Paused by your instructor. Your game goes on here when the class resumes.")
+            told_pause = True
+        assert session.control is not None  # only a class can be paused
+        stamp = session.control.stamp()
+        while session.control.stamp() == stamp:
+            time.sleep(PAUSE_POLL)
+        news = session.heed_class()
+
+
+def _say_class_news(news: ClassNews, say: Callable[[list[str] | str], None]) -> None:
+    for message in news.messages:
+        say(f"Message from your instructor: {message}")
+    if news.save_error:
+        print(f"warning: {news.save_error}", file=sys.stderr)
 
 
 def _export(debrief: Debrief, path: Path, say: Callable[[list[str] | str], None]) -> bool:

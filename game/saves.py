@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -55,7 +56,7 @@ class LogModel(_Strict):
     """One choice-log entry as stored."""
 
     turn: int = Field(ge=1)
-    kind: Literal["card", "event", "inject"]
+    kind: Literal["card", "event", "inject", "end"]
     id: str
     option: str = ""
 
@@ -101,6 +102,8 @@ class SaveMeta:
     """The exercise's title, in an exercise."""
     inbox_read: int = 0
     """How many lines of the class's inject inbox the game has taken, in an exercise."""
+    messages_read: int = 0
+    """How many of the instructor's messages the game has shown, in an exercise."""
     player: str = ""
     """The student's name, in an exercise."""
 
@@ -117,6 +120,7 @@ class SaveMeta:
         }
         if self.class_code:
             table["inbox_read"] = str(self.inbox_read)
+            table["messages_read"] = str(self.messages_read)
         return dict(sorted((k, v) for k, v in table.items() if v))
 
     @classmethod
@@ -124,6 +128,7 @@ class SaveMeta:
         """The meta of a ``[meta]`` table (unknown keys are ignored, bad numbers read 0)."""
         kind = table.get("kind", "")
         read = table.get("inbox_read", "0")
+        shown = table.get("messages_read", "0")
         return cls(
             kind=kind if kind in ("autosave", "save") else "",  # type: ignore[arg-type]
             title=table.get("title", ""),
@@ -132,6 +137,7 @@ class SaveMeta:
             class_code=table.get("class", ""),
             exercise=table.get("exercise", ""),
             inbox_read=int(read) if read.isascii() and read.isdigit() else 0,
+            messages_read=int(shown) if shown.isascii() and shown.isdigit() else 0,
             player=table.get("player", ""),
         )
 
@@ -408,6 +414,11 @@ class GameInUse(SaveError):
     """The game's file is being played by another window or tab."""
 
 
+LOCK_TRIES = 3
+"""Attempts at a lock held by someone else, 10 ms apart: :func:`game_in_play` (the
+instructor's console looks every two seconds) holds it for a few microseconds."""
+
+
 class GameLock:
     """Holds a game's file for one session: while a window plays a game, no other can.
 
@@ -427,14 +438,19 @@ class GameLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError:
             return  # an unwritable folder: saving will fail and say so; nothing to guard
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            raise GameInUse(
-                f"{self.path.parent / self.path.name[1:-5]}: this game is open in another "
-                "window or tab; close it there first"
-            ) from exc
+        for attempt in range(LOCK_TRIES):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if attempt + 1 < LOCK_TRIES:
+                    time.sleep(0.01)
+                    continue
+                os.close(fd)
+                raise GameInUse(
+                    f"{self.path.parent / self.path.name[1:-5]}: this game is open in another "
+                    "window or tab; close it there first"
+                ) from exc
         self._fd = fd
 
     def release(self) -> None:

@@ -1,5 +1,5 @@
 """One game's life, for every front end: start, resume, join an exercise, take the
-instructor's injects, choose, save.
+instructor's injects, messages, pause and end, choose, save.
 
 The Textual app and plain mode are renderers of a :class:`Session`; neither starts,
 saves or resumes a game on its own.  The session only calls the engine and the save
@@ -22,6 +22,7 @@ from game.engine import (
     Setup,
     TurnReport,
     choose,
+    end_game,
     is_over,
     opening,
 )
@@ -38,6 +39,7 @@ from game.timeline import (
 )
 
 if TYPE_CHECKING:
+    from game.classroom.control import ClassState, Control
     from game.classroom.exercise import Exercise
     from game.classroom.inbox import Inbox
     from game.content.scenario import Scenario
@@ -102,6 +104,25 @@ class ChoiceResult:
     """What the choice did, in the order to read it: its own changes first."""
 
 
+@dataclass(frozen=True, slots=True)
+class ClassNews:
+    """What the instructor's console says to this game now (see :meth:`Session.heed_class`)."""
+
+    state: ClassState = "running"
+    """"running", "paused" (hold before the next choice) or "ended"."""
+    messages: tuple[str, ...] = ()
+    """The instructor's messages not shown yet, oldest first."""
+    ended: bool = False
+    """Whether this look ended the game (it goes to its debrief)."""
+    save_error: str = ""
+    """Why the save after it failed ('' when it worked or there was none)."""
+
+    @property
+    def paused(self) -> bool:
+        """Whether the game must hold before its next choice."""
+        return self.state == "paused"
+
+
 @dataclass
 class Session:
     """A game in play and where it lives on disk."""
@@ -119,12 +140,16 @@ class Session:
     """Important news of a new game's first turn, to show once when play begins."""
     inbox: Inbox | None = None
     """The class's inject inbox, in an exercise."""
+    control: Control | None = None
+    """The class's control files (pause, end, messages), in an exercise."""
     player: str = ""
     """The student's name, in an exercise."""
     exercise_title: str = ""
     exercise_note: str = ""
     """The instructor's paragraph for the briefing."""
     _lock: GameLock | None = field(default=None, repr=False)
+    _name_lock: GameLock | None = field(default=None, repr=False)
+    """The student's name held in the class (an exercise), released with the game."""
     _view: View | None = field(default=None, repr=False)
 
     # --- how a game begins ------------------------------------------------------------
@@ -141,15 +166,23 @@ class Session:
     def join(cls, exercise: Exercise, saves: Path, player: str) -> tuple[Session, bool]:
         """A student's game of a class exercise (``saves`` is the top folder): their game
         still in play if there is one, else a new one.  Returns the session and whether it
-        was resumed; raises GameInUse when that game is open in another window."""
+        was resumed; raises GameInUse when another window plays under that name."""
+        from game.classroom.control import Control
         from game.classroom.inbox import Inbox
-        from game.classroom.roster import class_dir, player_name, unfinished_game
+        from game.classroom.roster import claim_name, class_dir, player_name, unfinished_game
 
         player = player_name(player) or anonymous_player()
-        loaded = unfinished_game(saves, exercise, player)
-        if loaded is not None:
-            return cls.resume(loaded, saves, exercise), True
         code = exercise.info.class_code
+        claim = claim_name(saves, code, player)
+        try:
+            loaded = unfinished_game(saves, exercise, player)
+            if loaded is not None:
+                session = cls.resume(loaded, saves, exercise)
+                session._name_lock = claim
+                return session, True
+        except BaseException:
+            claim.release()
+            raise
         state, report = opening(exercise.scenario, exercise.setup)
         session = cls(
             exercise.scenario,
@@ -160,10 +193,12 @@ class Session:
                 if exercise.info.late_joiners == "catch_up"
                 else Inbox.from_now(saves, code)
             ),
+            control=Control.from_now(saves, code),
             player=player,
             exercise_title=exercise.info.title,
             exercise_note=exercise.info.briefing,
         )
+        session._name_lock = claim
         session._opened(report)
         return session, False
 
@@ -191,9 +226,12 @@ class Session:
             session._lock = GameLock(loaded.path)
             session._lock.acquire()
         if exercise is not None:
+            from game.classroom.control import Control
             from game.classroom.inbox import Inbox
 
-            session.inbox = Inbox(saves, exercise.info.class_code, meta.inbox_read)
+            code = exercise.info.class_code
+            session.inbox = Inbox(saves, code, meta.inbox_read)
+            session.control = Control(saves, code, meta.messages_read)
             session.player = meta.player
             session.exercise_title = exercise.info.title
             session.exercise_note = exercise.info.briefing
@@ -220,9 +258,10 @@ class Session:
 
     def close(self) -> None:
         """Let another window open this game (the process's end does it too)."""
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        for lock in (self._lock, self._name_lock):
+            if lock is not None:
+                lock.release()
+        self._lock = self._name_lock = None
 
     # --- play -----------------------------------------------------------------------
 
@@ -273,6 +312,24 @@ class Session:
         self._view = None
         return tuple(self.scenario.event[e].title for e in applied), tuple(skipped)
 
+    def heed_class(self) -> ClassNews:
+        """Read the instructor's console (in an exercise): the class's state and the
+        messages not shown yet.  When the class is ended, the game ends here through the
+        engine (its log records it, so the save replays to this end) and is saved.
+
+        Front ends call this before each choice and hold while the class is paused."""
+        control = self.control
+        if control is None:
+            return ClassNews()
+        state = control.state
+        messages = tuple(control.take_messages())
+        ended = state == "ended" and not self.over
+        if ended:
+            self.state = end_game(self.scenario, self.state)
+            self._view = None
+        error = self.save() if ended or messages else ""
+        return ClassNews(state, messages, ended, error)
+
     def rebase(self, scenario: Scenario) -> None:
         """Go on with this game on edited content (hot reload): its choices replayed on
         ``scenario``.  Raises EngineError, leaving the session as it was, when they no
@@ -302,6 +359,7 @@ class Session:
             class_code=self.inbox.class_code if self.inbox is not None else "",
             exercise=self.exercise_title if self.inbox is not None else "",
             inbox_read=self.inbox.read if self.inbox is not None else 0,
+            messages_read=self.control.read if self.control is not None else 0,
             player=self.player,
         )
 
@@ -451,6 +509,7 @@ __all__ = [
     "MAX_SEED",
     "Alert",
     "ChoiceResult",
+    "ClassNews",
     "LogItem",
     "Session",
     "anonymous_player",

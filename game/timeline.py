@@ -16,6 +16,12 @@ from game.engine.replay import Step
 from game.engine.state import PendingEffect
 from game.engine.view import lens_is_hidden, meter_visibility
 
+DECISIONS = ("card", "event")
+"""The kinds of log entry that are the player's decisions (the others: an instructor's
+``inject``, and ``end``, the instructor's end of the game)."""
+ENDED_BY_INSTRUCTOR = "Ended by your instructor"
+"""The title of the log's ``end`` entry in timelines and debriefs."""
+
 
 def option_text(scenario: Scenario, kind: str, owner: str, option: str) -> str:
     """The text of an option of a card or event."""
@@ -284,6 +290,9 @@ def render_timeline(scenario: Scenario, steps: Iterable[Step]) -> str:
     for step in steps:
         last = step.after
         entry = step.entry
+        if entry.kind == "end":
+            lines.append(f"Turn {entry.turn}: {ENDED_BY_INSTRUCTOR.lower()}")
+            continue
         if entry.kind == "inject":
             event = scenario.event.get(entry.id)
             lines.append(

@@ -14,7 +14,7 @@ from game.cli import main
 from game.content import load_scenario
 from game.engine import Setup, choices, is_over
 from game.plain import play_plain
-from game.saves import LoadedSave, load_save
+from game.saves import GameInUse, LoadedSave, load_save
 from game.session import Session
 from game.timeline import describe_change
 from game.ui.app import OffRampApp
@@ -289,3 +289,45 @@ class TestApp:
             assert app.session is not None
             assert app.session.path == save
             assert app.session.state.turn == turn
+
+
+class TestTwoTabsUnderOneName:
+    """A second window under a name already playing is told the name is in use."""
+
+    def test_a_new_game_not_yet_saved_holds_its_name(
+        self, exercise: Exercise, tmp_path: Path
+    ) -> None:
+        first, _ = Session.join(exercise, tmp_path, "Ann")
+        assert first.path is None  # nothing written yet: no file to guard
+        with pytest.raises(GameInUse, match="name 'Ann' is in use"):
+            Session.join(exercise, tmp_path, " Ann ")
+        other, _ = Session.join(exercise, tmp_path, "Bea")  # another name plays on
+        other.close()
+        first.close()
+        again, _ = Session.join(exercise, tmp_path, "Ann")  # free once the window closes
+        again.close()
+
+    def test_plain_mode_refuses_a_name_in_use(self, exercise: Exercise, tmp_path: Path) -> None:
+        first, _ = Session.join(exercise, tmp_path, "Ann")
+        assert first.save() == ""
+        with pytest.raises(GameInUse):
+            plain(exercise, tmp_path, "1\n")
+        first.close()
+        assert "Welcome back, Ann" in plain(exercise, tmp_path, "1\n")
+
+    @async_test
+    async def test_the_app_says_so_and_asks_again(self, exercise: Exercise, tmp_path: Path) -> None:
+        first, _ = Session.join(exercise, tmp_path, "Eve")  # the other tab
+        first.save()
+        app = OffRampApp(MINI, tmp_path, exercise=exercise)
+        async with app.run_test(size=(100, 32), notifications=True) as pilot:
+            await settle(pilot)
+            await pilot.press("n", "E", "v", "e", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, NameScreen)  # asked again
+            assert any(n.title == "This name is in use" for n in app._notifications)
+            assert app.session is None
+            first.close()
+            await pilot.press("E", "v", "e", "enter")  # the same name, now free
+            await pilot.pause()
+            assert app.session is not None and app.session.path == first.path

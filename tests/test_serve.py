@@ -25,6 +25,8 @@ from game.classroom.serve import (
     ServeConfig,
     ServeError,
     check_address,
+    console_argv,
+    console_url,
     default_max_sessions,
     page_base,
     page_template,
@@ -429,15 +431,15 @@ async def join(http: Any, ws_url: str, until: bytes = b"New game") -> Any:
     return ws
 
 
-async def first_screen(ws_url: str, timeout: float = 30) -> str:
-    """What a websocket session sends until the title screen's menu shows."""
+async def first_screen(ws_url: str, timeout: float = 30, until: bytes = b"New game") -> str:
+    """What a websocket session sends until ``until`` shows (the title screen's menu)."""
     import aiohttp
 
     received = b""
     async with aiohttp.ClientSession() as http, http.ws_connect(ws_url) as ws:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while b"New game" not in received and loop.time() < deadline:
+        while until not in received and loop.time() < deadline:
             try:
                 message = await ws.receive(timeout=max(0.1, deadline - loop.time()))
             except TimeoutError:
@@ -447,6 +449,47 @@ async def first_screen(ws_url: str, timeout: float = 30) -> str:
             elif message.type != aiohttp.WSMsgType.TEXT:
                 break
     return received.decode("utf-8", "replace")
+
+
+def test_console_command_names_the_exercise_and_saves(tmp_path: Path) -> None:
+    config = ServeConfig(saves=tmp_path / "saves", exercise=tmp_path / "class.toml")
+    argv = console_argv(config, python="/py")
+    assert argv == [
+        *("/py", "-m", "game.cli", "console"),
+        *("--saves", str(tmp_path / "saves"), "--exercise", str(tmp_path / "class.toml")),
+    ]
+    with pytest.raises(ValueError):
+        console_argv(ServeConfig(saves=tmp_path, scenario=tmp_path))
+
+
+def test_each_server_draws_its_own_console_token(tmp_path: Path) -> None:
+    exercise = write_exercise(tmp_path)
+    first = prepare(saves=tmp_path, exercise=exercise, port=free_port())
+    second = prepare(saves=tmp_path, exercise=exercise, port=free_port())
+    assert len(first.console_token) >= 32 and first.console_token != second.console_token
+    assert console_url(first).endswith(f"/console/{first.console_token}")
+    assert console_url(prepare(saves=tmp_path, scenario=str(MINI), port=free_port())) == ""
+
+
+@pytest.mark.slow
+def test_the_console_has_an_address_only_the_instructor_knows(tmp_path: Path) -> None:
+    """The server prints the console's secret address; it serves the console's page and
+    runs `offramp console` on its websocket; any other token is a 404."""
+    exercise = write_exercise(tmp_path)
+    with running_server(tmp_path, "--exercise", str(exercise)) as (url, _):
+        found = re.search(r"Instructor's console .*: (http://\S+)", serve_log(tmp_path))
+        assert found, serve_log(tmp_path)
+        path = urllib.parse.urlsplit(found.group(1)).path
+        token = path.rsplit("/", 1)[1]
+        page = raw_get(url, path, "127.0.0.1")
+        assert page.startswith("HTTP/1.1 200 OK")
+        assert f'data-session-websocket-url="{path}/ws"' in page
+        for wrong in ("/console/", f"/console/{token[:-1]}", "/console/x/ws", f"{path}x/ws"):
+            assert raw_get(url, wrong, "127.0.0.1").startswith("HTTP/1.1 404 "), wrong
+        ws = url.replace("http", "ws").rstrip("/") + f"{path}/ws?width=100&height=30"
+        screen = asyncio.run(first_screen(ws, until=b"No student has joined yet"))
+        assert "No student has joined yet" in screen and "New game" not in screen
+    assert "Traceback" not in serve_log(tmp_path)
 
 
 def test_readme_documents_browser_play() -> None:

@@ -9,7 +9,8 @@ Needs Debian's Chromium (/usr/bin/chromium) and Playwright's Python package (a d
 extra); `.ci/run` installs Chromium, so CI always runs this test.  Elsewhere it is skipped
 with the reason.  The helpers here are shared with benchmarks/bench_serve.py.
 
-A second test caps the class at one game: a second tab says the class is full.
+A second test caps the class at one game: a second tab says the class is full.  A third
+runs the instructor's console in a tab beside two students': pause, resume, an inject.
 """
 
 from __future__ import annotations
@@ -357,4 +358,77 @@ def test_a_browser_past_the_cap_is_told_the_class_is_full(tmp_path: Path) -> Non
             Screen(second).wait_for(r"New game")
         finally:
             browser.close()
+    assert "Traceback" not in serve_log(tmp_path)
+
+
+def console_address(folder: Path, url: str) -> str:
+    """The instructor's console address the server printed, on this test's host."""
+    found = re.search(r"Instructor's console .*: https?://[^/\s]+(/console/\S+)", serve_log(folder))
+    assert found, serve_log(folder)
+    return url.rstrip("/") + found.group(1)
+
+
+def test_the_console_pauses_resumes_and_injects_in_two_browsers(tmp_path: Path) -> None:
+    """Two students play in their tabs while the instructor's console, in a third tab,
+    shows them, pauses the class (both hold, a choice waits), resumes it, and pushes an
+    inject (picked and confirmed) that lands in both students' saves."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    from game.content import load_scenario
+    from game.saves import load_save
+
+    exercise = write_exercise(tmp_path)
+    saves = tmp_path / "saves"
+    pushed = sorted(
+        load_scenario(ROOT / "content" / "ukraine").events, key=lambda e: not e.inject_only
+    )[0]
+    with (
+        running_server(tmp_path, "--exercise", str(exercise), "--saves", "saves") as (url, _),
+        sync_playwright() as playwright,
+    ):
+        browser = launch_browser(playwright)
+        try:
+            ann = Screen(open_game(browser, url))
+            join_exercise(ann, "Ann")
+            bob = Screen(open_game(browser, url))
+            join_exercise(bob, "Bob")
+            ann.take_turn(1)
+            console = Screen(open_game(browser, console_address(tmp_path, url)))
+            console.wait_for(r"2 students, 2 connected")
+            console.focus()
+            console.wait_for(r"Ann .*●")
+
+            console.press("p")
+            console.wait_for(r"PAUSED")
+            for student in (ann, bob):
+                student.wait_for(r"Paused by your instructor", timeout=15)
+            turn = re.findall(r"Turn (\d+) of", ann.text())[0]
+            ann.press("1")
+            ann.press("Enter")
+            time.sleep(1.5)
+            assert "Paused by your instructor" in ann.text()  # the choice waited
+            console.press("p")
+            console.wait_for(r"RUNNING")
+            for student in (ann, bob):
+                student.wait_for(r"Pick an option", timeout=15)
+            assert f"Turn {turn} of" in ann.text()  # where it was
+
+            console.press("i")
+            console.wait_for(r"Push an inject")
+            console.press("Enter")
+            console.wait_for(r"Push this inject")
+            console.press("Enter")
+            console.wait_for(rf"1\. {re.escape(pushed.title[:20])}")
+            ann.take_turn(1)
+            bob.take_turn(2)
+            ann.take_turn(1)
+            console.wait_for(r"Ann .*●")
+        finally:
+            browser.close()
+
+    for name in ("Ann", "Bob"):
+        log = load_save(saves / "pols101" / f"{name}.toml").state.log
+        assert [e.id for e in log if e.kind == "inject"] == [pushed.id], (name, log)
+    assert (saves / "pols101" / "class.state").read_text() == "running\n"
     assert "Traceback" not in serve_log(tmp_path)

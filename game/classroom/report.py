@@ -27,7 +27,7 @@ from game.saves import LoadedSave, SaveError, list_saves, load_save, read_save_d
 from game.sim.report import wilson
 from game.sim.runner import simulate
 from game.sim.strategies import make_strategy
-from game.timeline import option_text
+from game.timeline import DECISIONS, option_text
 
 BASELINE_SEED = 0
 """Master seed of the baseline runs: the strategies' own picks, not the crisis."""
@@ -385,7 +385,7 @@ def _student(scenario: Scenario, save: LoadedSave) -> StudentResult:
             option=option_text(scenario, entry.kind, entry.id, entry.option),
         )
         for entry in state.log
-        if entry.kind != "inject"
+        if entry.kind in DECISIONS
     )
     injects = _injects_received(scenario, state)
     result = outcome(scenario, state)
@@ -431,7 +431,7 @@ def _injects_received(scenario: Scenario, state: GameState) -> tuple[InjectRecei
     for i, entry in enumerate(log):
         if entry.kind != "inject":
             continue
-        nxt = next((e for e in log[i + 1 :] if e.kind != "inject"), None)
+        nxt = next((e for e in log[i + 1 :] if e.kind in DECISIONS), None)
         choice = ""
         if nxt is not None:
             choice = (
@@ -498,7 +498,7 @@ def _choices(scenario: Scenario, states: Iterable[GameState]) -> list[CardChoice
     counts: Counter[tuple[str, str, str]] = Counter()
     for state in states:
         for entry in state.log:
-            if entry.kind != "inject":
+            if entry.kind in DECISIONS:
                 counts[(entry.kind, entry.id, entry.option)] += 1
     faced = {(kind, item) for kind, item, _ in counts}
     out: list[CardChoices] = []

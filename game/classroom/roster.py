@@ -6,6 +6,7 @@ after the student (:func:`file_stem`) and identified by the save's ``player``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from game.classroom.exercise import Exercise
-    from game.saves import LoadedSave
+    from game.saves import GameLock, LoadedSave
 
 _RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)]
@@ -54,6 +55,27 @@ def file_stem(name: str) -> str:
     if not stem or stem.lower() in _RESERVED:
         stem = f"student_{stem}" if stem else "student"
     return stem
+
+
+def claim_name(saves: Path, class_code: str, name: str) -> GameLock:
+    """Hold a student's name in a class while one window plays under it (a lock beside the
+    saves, named after a digest of the name: file stems may be shared); raise GameInUse,
+    saying so, when another window holds it.  Two tabs under one name would otherwise
+    each start or resume a game of that student."""
+    from game.saves import GameInUse, GameLock
+
+    folder = class_dir(saves, class_code)
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(player_name(name).encode("utf-8")).hexdigest()[:16]
+    lock = GameLock(folder / f"player-{digest}")
+    try:
+        lock.acquire()
+    except GameInUse as exc:
+        raise GameInUse(
+            f"the name {player_name(name)!r} is in use in class {class_code}: a game under it "
+            "is open in another window or tab. Close it there, or join under another name."
+        ) from exc
+    return lock
 
 
 def student_games(saves: Path, class_code: str, name: str) -> list[Path]:

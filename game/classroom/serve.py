@@ -10,6 +10,12 @@ The server listens on 127.0.0.1 unless another host is given.  Content is checke
 the server starts (bad content: the problems, exit 2); a port that is taken is a clear
 :class:`ServeError`, not a traceback.
 
+With an exercise, the instructor's console (:mod:`game.classroom.console`) runs in a
+browser too, at an address printed when the server starts: ``/console/<token>``, the
+token drawn with :func:`secrets.token_urlsafe`; any other address under ``/console/``
+is a 404, so students cannot reach it.  Each console tab runs its own
+``offramp console`` (:func:`console_argv`), outside the cap on games.
+
 Under a class: the page never repeats the request's ``Host`` header (:func:`page_base`);
 at most ``--max-sessions`` games run at once, and a browser past that is told the class is
 full; every game ends with the server, even after ``kill -9`` (:mod:`game.classroom.lifeline`); a
@@ -24,11 +30,13 @@ import errno
 import logging
 import os
 import re
+import secrets
 import shlex
 import socket
 import sys
 import tempfile
 import urllib.parse
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,6 +79,8 @@ class ServeConfig:
     page from (the page names its script and websocket by path)."""
     max_sessions: int = MOST_SESSIONS
     """The most games running at once; a browser past it is told the class is full."""
+    console_token: str = ""
+    """The secret part of the console's address (with an exercise; '' without)."""
 
 
 def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
@@ -83,14 +93,31 @@ def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
     return argv
 
 
+def console_argv(config: ServeConfig, python: str | None = None) -> list[str]:
+    """The command each console tab runs: this interpreter's ``offramp console`` on the
+    served exercise and save folder (an option of ``serve`` the console must know is
+    added here)."""
+    if config.exercise is None:
+        raise ValueError("the console needs an exercise")
+    return [
+        *(python or sys.executable, "-m", "game.cli", "console"),
+        *("--saves", str(config.saves), "--exercise", str(config.exercise)),
+    ]
+
+
 def play_command(
     config: ServeConfig, python: str | None = None, server_pid: int | None = None
 ) -> str:
-    """:func:`play_argv` as one shell command line (textual-serve runs it with a shell).
+    """:func:`play_argv` as one shell command line (see :func:`shell_command`)."""
+    return shell_command(play_argv(config, python), server_pid)
 
-    The shell ``exec``s the game, so it is the server's own child, and tells it the
-    server's pid: the game ends when the server dies (:mod:`game.classroom.lifeline`)."""
-    command = "exec " + shlex.join(play_argv(config, python))
+
+def shell_command(argv: list[str], server_pid: int | None = None) -> str:
+    """``argv`` as one shell command line (textual-serve runs it with a shell).
+
+    The shell ``exec``s it, so it is the server's own child, and tells it the server's
+    pid: it ends when the server dies (:mod:`game.classroom.lifeline`)."""
+    command = "exec " + shlex.join(argv)
     if server_pid is not None:
         command = f"{SERVER_PID}={server_pid} {command}"
     return command
@@ -136,6 +163,7 @@ def prepare(
         port=port,
         public_url=public_url.rstrip("/") if public_url else None,
         max_sessions=default_max_sessions() if max_sessions is None else max_sessions,
+        console_token=secrets.token_urlsafe(24) if exercise_path is not None else "",
     )
 
 
@@ -208,6 +236,13 @@ def _bind_problem(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRNOTAVAIL:
         return f"{host} is not an address of this machine"
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+def console_url(config: ServeConfig) -> str:
+    """The instructor's console in a browser ('' without an exercise)."""
+    if not config.console_token:
+        return ""
+    return f"{shown_url(config)}/console/{config.console_token}"
 
 
 def shown_url(config: ServeConfig) -> str:
@@ -336,9 +371,23 @@ def serve(config: ServeConfig) -> int:
     log = logging.getLogger("offramp.serve")
 
     command = play_command(config, server_pid=os.getpid())
+    console = (
+        shell_command(console_argv(config), server_pid=os.getpid()) if config.console_token else ""
+    )
+    # textual-serve runs `self.command` for each websocket: a console's websocket sets its
+    # own, for its request's task only.
+    session_command: ContextVar[str] = ContextVar("session_command", default=command)
 
     class OffRampServer(Server):
-        """textual-serve's server with Off-Ramp's start message and page."""
+        """textual-serve's server with Off-Ramp's start message, page and console."""
+
+        @property
+        def command(self) -> str:
+            return session_command.get()
+
+        @command.setter
+        def command(self, value: str) -> None:
+            pass  # textual-serve's __init__ sets it: ours is `session_command`
 
         def __init__(self, templates: Path | None) -> None:
             super().__init__(command, host=config.host, port=config.port, title=config.title)
@@ -361,6 +410,36 @@ def serve(config: ServeConfig) -> int:
             print(f"Saves go to {config.saves}/", flush=True)
             print(f"At most {config.max_sessions} games at once (--max-sessions).", flush=True)
             print(f"Open {url} in a browser (one game per tab). Ctrl+C stops.", flush=True)
+            if config.console_token:
+                print(
+                    f"Instructor's console (keep this address to yourself): {console_url(config)}",
+                    flush=True,
+                )
+
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            if config.console_token:
+                app.router.add_get("/console/{token}", self.handle_console)
+                app.router.add_get("/console/{token}/ws", self.handle_console_websocket)
+            return app
+
+        def check_token(self, request: web.Request) -> str:
+            """The console's path under the page's base; a 404 for any other token."""
+            token = request.match_info.get("token", "")
+            if not secrets.compare_digest(token.encode(), config.console_token.encode()):
+                raise web.HTTPNotFound()
+            return f"{self.base}/console/{token}"
+
+        async def handle_console(self, request: web.Request) -> web.Response:
+            return self.page(request, websocket_url(self.check_token(request)), "console")
+
+        async def handle_console_websocket(self, request: web.Request) -> Any:
+            self.check_token(request)
+            bad = self.refuse_bad_handshake(request)
+            if bad is not None:
+                return bad
+            session_command.set(console)  # this request's task only
+            return await Server.handle_websocket(self, request)
 
         async def on_shutdown(self, app: web.Application) -> None:
             # Close every session now (each app is told to quit) rather than waiting
@@ -369,25 +448,36 @@ def serve(config: ServeConfig) -> int:
                 task.cancel()
 
         async def handle_index(self, request: web.Request) -> web.Response:
+            return self.page(request, websocket_url(self.base))
+
+        def page(self, request: web.Request, websocket: str, what: str = "") -> web.Response:
+            """The page of a game (or the console) whose websocket is at ``websocket``."""
             # textual-serve's own builds every URL from the request's Host header.
             context = {
                 "font_size": to_int(request.query.get("fontsize", "16"), 16),
-                "app_websocket_url": websocket_url(self.base),
+                "app_websocket_url": websocket,
                 "config": {"static": {"url": f"{self.base}/static/"}},
-                "application": {"name": self.title},
+                "application": {"name": f"{self.title} ({what})" if what else self.title},
             }
             return aiohttp_jinja2.render_template("app_index.html", request, context)
 
+        def refuse_bad_handshake(self, request: web.Request) -> web.Response | None:
+            """A 400 (and one log line) for a request that is not a websocket's."""
+            if web.WebSocketResponse().can_prepare(request).ok:
+                return None
+            # textual-serve's would log the failed handshake, then aiohttp its own.
+            log.warning(
+                "bad request from %s: %s %s without a websocket handshake",
+                request.remote,
+                request.method,
+                request.raw_path,
+            )
+            return web.Response(status=400, text="Open the game's page, not its websocket.\n")
+
         async def handle_websocket(self, request: web.Request) -> Any:
-            if not web.WebSocketResponse().can_prepare(request).ok:
-                # textual-serve's would log the failed handshake, then aiohttp its own.
-                log.warning(
-                    "bad request from %s: %s %s without a websocket handshake",
-                    request.remote,
-                    request.method,
-                    request.raw_path,
-                )
-                return web.Response(status=400, text="Open the game's page, not its websocket.\n")
+            bad = self.refuse_bad_handshake(request)
+            if bad is not None:
+                return bad
             # A student who reloads the page is back before their old game has quit.
             loop = asyncio.get_running_loop()
             deadline = loop.time() + PLACE_WAIT

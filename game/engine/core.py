@@ -1,8 +1,8 @@
 """The turn: news, deal, resolve, dynamics, check — as pure functions of the state.
 
 Vocabulary: :func:`new_game`, :func:`current_decision`, :func:`choices`, :func:`choose`,
-:func:`inject`, :func:`is_over`.  Every function takes the immutable scenario and a
-state and returns a new state; the state passed in is never changed.
+:func:`inject`, :func:`end_game`, :func:`is_over`.  Every function takes the immutable
+scenario and a state and returns a new state; the state passed in is never changed.
 """
 
 from __future__ import annotations
@@ -258,6 +258,21 @@ def inject(scenario: Scenario, state: GameState, event: str) -> GameState:
     s = state.copy()
     s.injects.append(event)
     s.log.append(LogEntry(s.turn, "inject", event))
+    return s
+
+
+def end_game(scenario: Scenario, state: GameState) -> GameState:
+    """End the game now, before its next decision: the instructor ended the exercise.
+
+    The ending is the scenario's default (the one a game that runs out of turns gets),
+    with termination "instructor"; the log records it, so the game replays to its end.
+    """
+    if state.ending is not None:
+        raise EngineError("the game is over")
+    s = state.copy()
+    s.log.append(LogEntry(s.turn, "end", "instructor"))
+    s.ending = rules_for(scenario).default_ending
+    s.termination = "instructor"
     return s
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from game.engine.core import EngineError, choose, current_decision, inject
+from game.engine.core import EngineError, choose, current_decision, end_game, inject
 from game.engine.setup import Setup, start
 from game.engine.state import Decision, GameState, LogEntry, TurnReport
 
@@ -22,7 +22,8 @@ class Step:
     before: GameState
     entry: LogEntry
     report: TurnReport | None
-    """None for injects, which change nothing until the next turn."""
+    """None for injects, which change nothing until the next turn, and for the
+    instructor's end of the game."""
     after: GameState
 
 
@@ -32,6 +33,8 @@ def apply_entry(scenario: Scenario, state: GameState, entry: LogEntry) -> Step:
         raise EngineError(f"log entry for turn {entry.turn} found at turn {state.turn}")
     if entry.kind == "inject":
         return Step(state, entry, None, inject(scenario, state, entry.id))
+    if entry.kind == "end":
+        return Step(state, entry, None, end_game(scenario, state))
     pending = current_decision(state)
     if pending is None or (pending.kind, pending.id) != (entry.kind, entry.id):
         expected = f"{pending.kind} {pending.id!r}" if pending else "no decision (game over)"

@@ -18,7 +18,8 @@ DecisionKind = Literal["card", "event"]
 Termination = Literal["condition", "ladder_top", "turn_limit", "instructor"]
 """How a game ended: an ending's condition held ("condition"), the ladder reached its
 top ("ladder_top"), the turns ran out ("turn_limit": the scenario's default ending), or
-an instructor ended it ("instructor": not yet offered)."""
+an instructor ended the class's exercise ("instructor": :func:`~game.engine.core.end_game`,
+the scenario's default ending)."""
 _MASK64: Final = (1 << 64) - 1
 RNG_VERSION: Final = 2
 """How new games draw their random numbers (see :mod:`game.engine.rng`): 2, a stream
@@ -33,10 +34,11 @@ class Decision(NamedTuple):
 
 
 class LogEntry(NamedTuple):
-    """One entry of the choice log: an option chosen, or a live inject received."""
+    """One entry of the choice log: an option chosen, a live inject received, or the
+    game ended by the instructor (``end``)."""
 
     turn: int
-    kind: Literal["card", "event", "inject"]
+    kind: Literal["card", "event", "inject", "end"]
     id: str
     option: str = ""
 

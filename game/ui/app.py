@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from game.ui.notices import save_failed
+from game.ui.screens.paused import PausedScreen
 from game.ui.screens.title import TitleScreen
 from game.ui.screens.too_small import TooSmallScreen
 from game.ui.text import pick_keys
@@ -34,13 +35,16 @@ if TYPE_CHECKING:
     from game.content.scenario import Scenario
     from game.content.watch import Reload, ScenarioWatcher
     from game.saves import LoadedSave
-    from game.session import Session
+    from game.session import ClassNews, Session
     from game.ui.screens.new_game import NewGame
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the scenario's files under --watch."""
+CLASS_INTERVAL = 1.0
+"""Seconds between two looks (a ``stat`` of each control file) at the instructor's
+console, in an exercise."""
 
 
 class OffRampApp(App[int]):
@@ -107,6 +111,8 @@ class OffRampApp(App[int]):
         """Whether a notice of broken edited content is showing (a fixed edit clears it)."""
         self._edited: dict[str, str] = {}
         """Fingerprint -> time (HH:MM) of content reloaded from an edit."""
+        self._class_stamp: tuple[int, ...] | None = None
+        """The control files as last read (see :meth:`poll_class`)."""
 
     @property
     def ready(self) -> bool:
@@ -135,6 +141,52 @@ class OffRampApp(App[int]):
             self.call_after_refresh(self._loaded, self._scenario)
         if self.watcher is not None:
             self.set_interval(WATCH_INTERVAL, self.poll_content, name="watch content")
+        if self.exercise is not None:
+            self.set_interval(CLASS_INTERVAL, self.poll_class, name="class control")
+
+    # --- the instructor's console (an exercise) -----------------------------------------
+
+    def poll_class(self) -> None:
+        """Heed the instructor's console when its files changed (a stat each, no read
+        otherwise); a finished game still gets the messages, over its debrief."""
+        session = self.session
+        if session is None or session.control is None:
+            return
+        stamp = session.control.stamp()
+        if stamp != self._class_stamp:
+            self._class_stamp = stamp
+            self.class_news(session.heed_class())
+
+    def hold_for_class(self) -> bool:
+        """Heed the console before a choice; whether the choice must wait (the class is
+        paused or has ended)."""
+        session = self.session
+        if session is None or session.control is None:
+            return False
+        self._class_stamp = session.control.stamp()
+        news = session.heed_class()
+        self.class_news(news)
+        return news.paused or news.ended
+
+    def class_news(self, news: ClassNews) -> None:
+        """Show what the console said: each message as a notification, the pause over
+        the game until the class resumes, the end as the debrief."""
+        for message in news.messages:
+            self.notify(message, title="Message from your instructor", timeout=20, markup=False)
+        if news.save_error:
+            save_failed(self, news.save_error)
+        if news.ended:
+            self.show_debrief()
+            return
+        held = next((s for s in self.screen_stack if isinstance(s, PausedScreen)), None)
+        over = self.session is None or self.session.over
+        if news.paused and held is None and not over:
+            self.push_screen(PausedScreen())
+        elif not news.paused and held is not None:
+            if self.screen is held:
+                held.dismiss(None)
+            else:  # a notice (too small) covers it: it goes when uncovered
+                held.resumed = True
 
     # --- hot reload (offramp play --watch) ----------------------------------------------
 
@@ -314,8 +366,9 @@ class OffRampApp(App[int]):
 
     @property
     def blocked(self) -> bool:
-        """Whether the too-small notice covers the app (global keys do nothing then)."""
-        return isinstance(self.screen, TooSmallScreen)
+        """Whether the too-small notice or the instructor's pause covers the app (global
+        keys do nothing then)."""
+        return isinstance(self.screen, TooSmallScreen | PausedScreen)
 
     def go_title(self) -> None:
         """Back to the title screen (the bottom of the stack), saying what Continue resumes."""
@@ -428,6 +481,7 @@ class OffRampApp(App[int]):
         """Make ``session`` the game in play: save it, then its briefing or its board."""
         if self.session is not session:
             self.leave_game()
+            self._class_stamp = None  # its first look reads the console whatever it says
         self.session = session
         error = session.save()
         if error:
@@ -511,13 +565,23 @@ class OffRampApp(App[int]):
     def _joined(self, name: str | None) -> None:
         if name is None:
             return
-        from game.saves import SaveError
+        from game.saves import GameInUse, SaveError
         from game.session import Session
 
         assert self.exercise is not None
         self.leave_game()
         try:
             session, resumed = Session.join(self.exercise, self.saves, name)
+        except GameInUse as exc:
+            self.notify(
+                f"{str(exc)[:1].upper()}{str(exc)[1:]}",
+                title="This name is in use",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            self.join_exercise()  # the name again
+            return
         except SaveError as exc:
             self.cannot_open(exc)
             return

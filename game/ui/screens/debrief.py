@@ -200,6 +200,7 @@ class DebriefScreen(Screen[str]):
             Content.assemble(
                 ("DEBRIEF", "bold reverse"),
                 f"  {title} · ",
+                ("ended by your instructor · " if state.termination == "instructor" else ""),
                 (f"the hidden lens was {lens}" if lens else "", "bold"),
                 " · " if lens else "",
                 f"turn {state.turn} · seed {state.seed}",

@@ -310,7 +310,11 @@ class TurnScreen(Screen[None]):
         self.take(message.option.id)
 
     def take(self, option: str) -> None:
-        """Take an option of the current decision, then show what followed."""
+        """Take an option of the current decision, then show what followed; unless the
+        instructor has paused the class (the choice waits) or ended it (the debrief)."""
+        hold = getattr(self.app, "hold_for_class", None)
+        if callable(hold) and hold():
+            return
         result = self.session.choose(option)
         if result.save_error:
             save_failed(self, result.save_error)
