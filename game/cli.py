@@ -293,6 +293,27 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_vote(args: argparse.Namespace) -> int:
+    """A student's tab in a class vote: vote on the class game's card, follow it."""
+    from game.classroom.exercise import load_exercise
+    from game.classroom.lifeline import end_with_server
+    from game.classroom.voter import run_voter
+
+    end_with_server()  # a tab `offramp serve --vote` started ends with the server
+    return run_voter(load_exercise(Path(args.exercise)), Path(args.saves))
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """The instructor's console; with --vote, the class vote's: the class game, the tally."""
+    from game.classroom.exercise import load_exercise
+
+    if not args.vote:
+        raise UsageError("give --vote: this console runs a class vote (offramp serve --vote)")
+    from game.classroom.vote_console import run_vote_console
+
+    return run_vote_console(load_exercise(Path(args.exercise)), Path(args.saves))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Turn a class's folder of saves into a report (unreadable saves are listed and skipped)."""
     from game.classroom.exercise import load_exercise
@@ -350,6 +371,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.exercise and args.scenario:
         raise UsageError("--scenario: the exercise file names its scenario")
+    if args.vote and not args.exercise:
+        raise UsageError("--vote: a class vote plays an exercise; give --exercise FILE")
     if args.max_sessions is not None and args.max_sessions < 1:
         raise UsageError(f"--max-sessions: at least 1 game, not {args.max_sessions}")
     try:
@@ -361,6 +384,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             port=args.port,
             public_url=args.public_url,
             max_sessions=args.max_sessions,
+            vote=args.vote,
         )
         return serve(config)
     except ServeError as exc:
@@ -489,6 +513,35 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="most games at once (default: 40, or fewer if the memory available at start "
         "holds fewer at 60 MiB each)",
+    )
+    serve.add_argument(
+        "--vote",
+        action="store_true",
+        help="a class vote: one class game on the projector, each tab votes on its card",
+    )
+
+    required_exercise = argparse.ArgumentParser(add_help=False)
+    required_exercise.add_argument(
+        "--exercise", metavar="FILE", required=True, help="the class's exercise file"
+    )
+    add(
+        "vote",
+        cmd_vote,
+        "vote on the class game's card (a student's tab in a class vote)",
+        required_exercise,
+        saves_option,
+        epilog="The class game is saves/<class>/class-game.toml, played from the console.",
+    )
+    console = add(
+        "console",
+        cmd_console,
+        "the instructor's console",
+        required_exercise,
+        saves_option,
+        epilog="With --vote: the class game, the live tally, and the class's choice to confirm.",
+    )
+    console.add_argument(
+        "--vote", action="store_true", help="run the class vote: the class game and its tally"
     )
 
     inj = add(

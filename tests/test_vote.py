@@ -127,12 +127,12 @@ class TestClassGame:
         first, second = options(game)[:2]
         for voter, option in (("Ann", first), ("Bob", second), ("Cy", second)):
             vote(game, voter, option)
-        game.decide(second, read_ballots(game.path))  # the class's choice
+        game.choose(second)  # the class's choice
         third, fourth = options(game)[:2]
         vote(game, "Ann", third)
         vote(game, "Bob", fourth)
         vote(game, "Cy", third)
-        game.decide(fourth, read_ballots(game.path))  # against the class: noted
+        game.choose(fourth)  # against the class: noted
         game.close()
 
         loaded = load_save(game.path, scenario=exercise.scenario)
@@ -158,7 +158,7 @@ class TestClassGame:
         self, exercise: Exercise, tmp_path: Path
     ) -> None:
         game = ClassGame.open(exercise, tmp_path)
-        game.decide(options(game)[0], [])
+        game.choose(options(game)[0])
         path = class_game_file(tmp_path, exercise)
         assert path == game.path
         follower = ClassGame.follow(load_save(path, scenario=exercise.scenario))
@@ -191,7 +191,7 @@ def test_the_report_shows_the_votes_against_the_lens(exercise: Exercise, tmp_pat
         choice = options(game)[0]
         vote(game, "Ann", choice)
         vote(game, "Bob", options(game)[-1])
-        game.decide(options(game)[-1], read_ballots(game.path or Path()))
+        game.choose(options(game)[-1])
     game.close()
     assert game.path is not None
     rows = class_vote_rows([load_save(game.path, scenario=exercise.scenario)])

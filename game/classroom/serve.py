@@ -71,16 +71,30 @@ class ServeConfig:
     page from (the page names its script and websocket by path)."""
     max_sessions: int = MOST_SESSIONS
     """The most games running at once; a browser past it is told the class is full."""
+    vote: bool = False
+    """A class vote: each tab votes on the class game (``offramp vote``) instead of
+    playing a game of its own."""
 
 
 def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
-    """The command each browser session runs: this interpreter's ``offramp play``."""
-    argv = [python or sys.executable, "-m", "game.cli", "play", "--saves", str(config.saves)]
+    """The command each browser session runs: this interpreter's ``offramp play`` (in a
+    class vote, ``offramp vote``)."""
+    command = "vote" if config.vote else "play"
+    argv = [python or sys.executable, "-m", "game.cli", command, "--saves", str(config.saves)]
     if config.exercise is not None:
         argv += ["--exercise", str(config.exercise)]
     elif config.scenario is not None:
         argv += ["--scenario", str(config.scenario)]
     return argv
+
+
+def vote_console_argv(config: ServeConfig, python: str | None = None) -> list[str]:
+    """The instructor's command in a class vote: this interpreter's ``offramp console
+    --vote`` on the served exercise and save folder."""
+    return [
+        *[python or sys.executable, "-m", "game.cli", "console", "--vote"],
+        *["--exercise", str(config.exercise), "--saves", str(config.saves)],
+    ]
 
 
 def play_command(
@@ -105,6 +119,7 @@ def prepare(
     port: int = DEFAULT_PORT,
     public_url: str | None = None,
     max_sessions: int | None = None,
+    vote: bool = False,
 ) -> ServeConfig:
     """Check the content and the address; return what to serve.
 
@@ -136,6 +151,7 @@ def prepare(
         port=port,
         public_url=public_url.rstrip("/") if public_url else None,
         max_sessions=default_max_sessions() if max_sessions is None else max_sessions,
+        vote=vote,
     )
 
 
@@ -360,7 +376,12 @@ def serve(config: ServeConfig) -> int:
             print(f"Off-Ramp: serving {what}", flush=True)
             print(f"Saves go to {config.saves}/", flush=True)
             print(f"At most {config.max_sessions} games at once (--max-sessions).", flush=True)
-            print(f"Open {url} in a browser (one game per tab). Ctrl+C stops.", flush=True)
+            if config.vote:
+                console = shlex.join(["offramp", *vote_console_argv(config)[3:]])
+                print(f"A class vote: each tab votes on the class game. Run it: {console}")
+                print(f"Open {url} in a browser (one voter per tab). Ctrl+C stops.", flush=True)
+            else:
+                print(f"Open {url} in a browser (one game per tab). Ctrl+C stops.", flush=True)
 
         async def on_shutdown(self, app: web.Application) -> None:
             # Close every session now (each app is told to quit) rather than waiting

@@ -232,9 +232,11 @@ class ClassGame(Session):
 
     @classmethod
     def follow(cls, loaded: LoadedSave) -> ClassGame:
-        """The class game as a student's tab shows it: read from its save, never written
-        (no lock, no file of its own)."""
-        session = cls(loaded.scenario, loaded.state, loaded.path.parent, player=CLASS_PLAYER)
+        """The class game as a student's tab shows it: read from its save and never
+        written (no lock: the console holds it and saves it)."""
+        folder = loaded.path.parent
+        session = cls(loaded.scenario, loaded.state, folder, loaded.path, on_disk=True)
+        session.player = CLASS_PLAYER
         session.votes = list(loaded.meta.votes)
         for step in loaded.history():
             if step.report is not None:
@@ -254,25 +256,30 @@ class ClassGame(Session):
         """The decision the class votes on now."""
         return decision_of(self.state)
 
-    def tally(self, ballots: Iterable[Ballot]) -> Tally | None:
-        """The votes on the decision owed now (None when the game is over)."""
+    def ballots(self) -> list[Ballot]:
+        """Every vote in the class game's ballot box (none before its file is written)."""
+        return read_ballots(self.path) if self.path is not None else []
+
+    def tally(self, ballots: Iterable[Ballot] | None = None) -> Tally | None:
+        """The votes on the decision owed now, from ``ballots`` or else the ballot box
+        (None when the game is over)."""
         decision = self.decision
         if decision is None:
             return None
         item = self.scenario.item(decision.kind, decision.id)
         assert item is not None  # the engine dealt it from this scenario
-        return tally(ballots, decision, [o.id for o in item.options])
+        counted = self.ballots() if ballots is None else ballots
+        return tally(counted, decision, [o.id for o in item.options])
 
-    def decide(self, option: str, ballots: Iterable[Ballot]) -> ChoiceResult:
-        """Take ``option`` for the class, recording the tally and whether it overrides
-        the class's choice; then save (as every choice does)."""
+    def choose(self, option: str) -> ChoiceResult:
+        """Take ``option`` for the class: the record notes the tally from the ballot box
+        and whether ``option`` overrides the class's choice; then the choice is taken and
+        saved, as in every game."""
         from game.saves import TurnVotes
 
-        counted = self.tally(ballots)
+        counted = self.tally()
         if counted is None:
-            from game.engine import EngineError
-
-            raise EngineError("the game is over; there is nothing to choose")
+            return super().choose(option)  # the engine says the game is over
         d = counted.decision
         self.votes.append(
             TurnVotes(
@@ -285,9 +292,9 @@ class ClassGame(Session):
             )
         )
         try:
-            return self.choose(option)
+            return super().choose(option)
         except Exception:
-            self.votes.pop()
+            self.votes.pop()  # not taken (an option the card does not have)
             raise
 
 
