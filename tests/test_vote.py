@@ -203,3 +203,43 @@ def test_the_report_shows_the_votes_against_the_lens(exercise: Exercise, tmp_pat
     assert "HOW THE CLASS VOTED" in text
     assert f"{rows[0].chosen}" in text
     assert "How the class voted" in class_report_markdown(report)
+
+
+class TestCommands:
+    def test_serve_vote_runs_the_voter_in_each_tab(self, tmp_path: Path) -> None:
+        from game.classroom.serve import play_argv, prepare, vote_console_argv
+
+        from .test_serve_e2e import free_port
+
+        path = exercise_file(tmp_path)
+        config = prepare(saves="saves", exercise=path, port=free_port(), vote=True)
+        argv = play_argv(config)
+        assert argv[3:6] == ["vote", "--saves", str(config.saves)]
+        assert argv[-2:] == ["--exercise", str(path.resolve())]
+        assert vote_console_argv(config)[3:5] == ["console", "--vote"]
+        assert play_argv(prepare(saves="s", exercise=path, port=free_port()))[3] == "play"
+
+    def test_serve_vote_needs_an_exercise(self, capsys: pytest.CaptureFixture[str]) -> None:
+        from game.cli import main
+
+        assert main(["serve", "--vote", "--scenario", str(MINI)]) == 2
+        assert "--vote: a class vote plays an exercise" in capsys.readouterr().err
+
+    def test_the_console_here_is_the_vote_console(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from game.cli import main
+
+        assert main(["console", "--exercise", str(exercise_file(tmp_path))]) == 2
+        assert "give --vote" in capsys.readouterr().err
+
+    def test_a_second_console_is_refused(
+        self, exercise: Exercise, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from game.cli import main
+
+        game = ClassGame.open(exercise, tmp_path)
+        args = ["console", "--vote", "--exercise", str(exercise.path), "--saves", str(tmp_path)]
+        assert main(args) == 2
+        assert "open in another window or tab" in capsys.readouterr().err
+        game.close()
