@@ -291,9 +291,11 @@ class ClassGame(Session):
                 overridden=counted.overrides(option),
             )
         )
+        from game.engine import EngineError
+
         try:
             return super().choose(option)
-        except Exception:
+        except EngineError:
             self.votes.pop()  # not taken (an option the card does not have)
             raise
 
