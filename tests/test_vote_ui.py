@@ -196,3 +196,27 @@ async def test_the_tab_shows_the_class_games_debrief(exercise: Exercise, tmp_pat
             await tab.pause(POLL * 3)
         await wait_until(tab, lambda: isinstance(tab.app.screen, DebriefScreen), "the debrief")
     game.close()
+
+
+@async_test
+async def test_the_console_plays_the_class_game_to_its_debrief(
+    exercise: Exercise, tmp_path: Path
+) -> None:
+    async with console_at_turn_one(exercise, tmp_path) as console:
+        app = console.app
+        await console.press("c")  # nobody has voted: nothing is taken
+        await console.pause()
+        assert isinstance(app.screen, ConsoleScreen) and app.session is not None
+        assert app.session.state.turn == 1
+        for _ in range(40):
+            if isinstance(app.screen, DebriefScreen):
+                break
+            await console.press(
+                *(("1", "enter") if isinstance(app.screen, ConsoleScreen) else ("enter",))
+            )
+            await console.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        game = app.session
+        assert isinstance(game, ClassGame) and game.over
+        record = game.votes
+        assert len(record) == len(game.state.log) and not any(v.overridden for v in record)

@@ -23,6 +23,7 @@ from game.classroom.vote import ClassGame, FileWatch, Tally, ballot_box
 from game.classroom.voter import APP_CSS, POLL, ClassTurnScreen, option_label
 from game.ui.app import OffRampApp
 from game.ui.screens.title import TitleScreen
+from game.ui.widgets.card import CardPanel
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -36,7 +37,7 @@ def tally_content(game: ClassGame, counted: Tally | None, width: int = 40) -> Co
         return Content("The class game is over.")
     top = counted.top
     most = max((n for _, n in counted.counts), default=0) or 1
-    room = max(width - 12, 8)
+    room = max(width - 6, 8)  # the bar, its indent and the count on one line
     lines: list[Content] = []
     for option, n in counted.counts:
         label = option_label(game, counted.decision, option)
@@ -65,16 +66,22 @@ class TallyPanel(VerticalScroll):
         super().__init__(id="tally")
         self.border_title = "Votes"
         self._body = Static()
+        self._shown: tuple[ClassGame, Tally | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield self._body
 
     def show(self, game: ClassGame, counted: Tally | None) -> None:
         """Show the tally of ``game``'s decision owed now."""
+        self._shown = (game, counted)
         total = counted.total if counted else 0
         self.border_title = f"Votes: {total}"
         width = self.scrollable_content_region.width or 40
         self._body.update(tally_content(game, counted, width))
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
 
 
 class ConsoleScreen(ClassTurnScreen):
@@ -115,8 +122,25 @@ class ConsoleScreen(ClassTurnScreen):
             self.show_tally()
 
     def show_tally(self) -> None:
-        """Show the votes on the decision owed now."""
-        self.query_one(TallyPanel).show(self.game, self.game.tally())
+        """Show the votes on the decision owed now, in the tally and under the card (in
+        sight on a short screen too, where the tally is behind ``a``)."""
+        counted = self.game.tally()
+        self.query_one(TallyPanel).show(self.game, counted)
+        if counted is None:
+            return
+        top = counted.top
+        options = counted.options
+        said = (
+            f"Votes: {counted.total} · the class's choice: option {options.index(top) + 1}"
+            if top is not None
+            else "No votes yet"
+        )
+        card = self.query_one(CardPanel)
+        card.border_subtitle = f"{said} · a: the tally" if card.compact else said
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self.show_tally()  # a short screen's card says where the tally went
 
     def refresh_board(self) -> None:
         super().refresh_board()
