@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from game.classroom.exercise import Exercise, load_exercise
-from game.classroom.report import build_class_report, class_report_markdown, class_report_text
+from game.classroom.report import (
+    build_class_report,
+    class_report_html,
+    class_report_markdown,
+    class_report_text,
+)
 from game.classroom.vote import (
     CLASS_PLAYER,
     Ballot,
@@ -202,7 +207,10 @@ def test_the_report_shows_the_votes_against_the_lens(exercise: Exercise, tmp_pat
     text = class_report_text(report)
     assert "HOW THE CLASS VOTED" in text
     assert f"{rows[0].chosen}" in text
+    assert f"The class voted on {len(rows)} decision" in text
+    assert "the instructor took every vote's choice" in text
     assert "How the class voted" in class_report_markdown(report)
+    assert "<h2>How the class voted</h2>" in class_report_html(report)
 
 
 class TestCommands:
@@ -243,3 +251,17 @@ class TestCommands:
         assert main(args) == 2
         assert "open in another window or tab" in capsys.readouterr().err
         game.close()
+
+
+def test_the_reports_section_says_each_override() -> None:
+    from game.classroom.vote import VoteRow, vote_lines
+
+    rows = [
+        VoteRow(1, "Talks", (("Keep talking", 3),), "Close talks", True, (), True),
+        VoteRow(2, "Event: Storm", (), "Shelter", False, ("Dovish, rule calm",), False),
+    ]
+    lines = vote_lines(rows)
+    assert lines[0] == "The class voted on 2 decisions; the instructor overrode the vote once."
+    assert "     taken: Close talks (overridden by the instructor)" in lines
+    assert "     the lens: hidden until the game ends" in lines
+    assert "     voted: no votes" in lines and "     the lens: Dovish, rule calm" in lines

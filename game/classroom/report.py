@@ -19,7 +19,13 @@ from datetime import datetime
 from pathlib import Path
 
 from game.classroom.exercise import Exercise
-from game.classroom.vote import VoteRow, class_vote_rows, vote_summary, vote_table
+from game.classroom.vote import (
+    VoteRow,
+    class_vote_rows,
+    vote_lines,
+    vote_summary,
+    vote_table,
+)
 from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
 from game.debrief import Moment, build_debrief, meter_history, sparkline
 from game.engine import EngineError, GameState, draw_lens, outcome
@@ -756,11 +762,8 @@ def class_report_text(report: ClassReport) -> str:
         out.append("")
 
     if r.votes:
-        out += ["HOW THE CLASS VOTED", f"  {vote_summary(r.votes)}"]
-        out += [
-            f"  T{t:<3} {d}: voted {v} → {c}; the lens: {ls}"
-            for t, d, v, c, ls in vote_table(r.votes)[1:]
-        ]
+        out.append("HOW THE CLASS VOTED")
+        out += [f"  {line}" for line in vote_lines(r.votes)]
         out.append("")
 
     if r.students:
@@ -1290,7 +1293,8 @@ def class_report_html(report: ClassReport) -> str:
 
     if r.votes:
         out += ["<h2>How the class voted</h2>", f"<p>{_h(vote_summary(r.votes))}</p>"]
-        out.append(_html_table([[_h(c) for c in row] for row in vote_table(r.votes)], 9))
+        rows = [[_h(c) for c in row] for row in vote_table(r.votes)]
+        out.append(_html_table(rows, numeric_from=len(rows[0])))  # words, not figures
 
     out.append("<h2>Meter trajectories</h2>")
     if r.students:

@@ -384,4 +384,17 @@ def vote_summary(rows: Sequence[VoteRow]) -> str:
     """One line: how many decisions the class voted on and how many were overridden."""
     overridden = sum(r.overridden for r in rows)
     decisions = f"{len(rows)} decision{'s' if len(rows) != 1 else ''}"
-    return f"The class voted on {decisions}; the instructor overrode the tally {overridden}×."
+    if not overridden:
+        return f"The class voted on {decisions}; the instructor took every vote's choice."
+    times = {1: "once", 2: "twice"}.get(overridden, f"{overridden} times")
+    return f"The class voted on {decisions}; the instructor overrode the vote {times}."
+
+
+def vote_lines(rows: Sequence[VoteRow]) -> list[str]:
+    """The report's section as text lines: each decision, then how the class voted, the
+    option taken and what the lens then did, one a line."""
+    lines = [vote_summary(rows)]
+    for turn, decision, voted, taken, lens in vote_table(rows)[1:]:
+        lines.append(f"T{turn:<3} {decision}")
+        lines += [f"     voted: {voted}", f"     taken: {taken}", f"     the lens: {lens}"]
+    return lines
