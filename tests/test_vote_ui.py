@@ -173,6 +173,9 @@ async def test_a_reopened_tab_shows_its_vote_and_waits_for_the_game(
 ) -> None:
     async with voter_tab(exercise, tmp_path, "Ann") as tab:
         assert not isinstance(tab.app.screen, VoteScreen)  # no class game yet: waiting
+        await tab.pause(POLL * 4)
+        said = [n.title for n in tab.app._notifications]
+        assert said.count("Waiting for the class game") == 1  # said once, not each look
         game = ClassGame.open(exercise, tmp_path)
         await wait_until(tab, lambda: isinstance(tab.app.screen, VoteScreen), "the class game")
         await vote(tab, 2)
@@ -195,6 +198,7 @@ async def test_the_tab_shows_the_class_games_debrief(exercise: Exercise, tmp_pat
             game.choose(item.options[0].id)
             await tab.pause(POLL * 3)
         await wait_until(tab, lambda: isinstance(tab.app.screen, DebriefScreen), "the debrief")
+        await wait_until(tab, lambda: tab.app.screen.debrief is not None, "the debrief built")
     game.close()
 
 
@@ -216,6 +220,7 @@ async def test_the_console_plays_the_class_game_to_its_debrief(
             )
             await console.pause()
         assert isinstance(app.screen, DebriefScreen)
+        await wait_until(console, lambda: app.screen.debrief is not None, "the debrief built")
         game = app.session
         assert isinstance(game, ClassGame) and game.over
         record = game.votes

@@ -40,7 +40,7 @@ APP_CSS: list[str | PurePath] = [str(UI / path) for path in OffRampApp.CSS_PATH]
 
 
 def option_label(game: ClassGame, decision: Decision, option: str | None) -> str:
-    """ "2 · Wait and see": an option of the decision by its number and text."""
+    """An option of the decision by its number and text ("2 · Wait and see")."""
     item = game.scenario.item(decision.kind, decision.id)
     if item is None or option is None:
         return ""
@@ -194,6 +194,8 @@ class VoterApp(OffRampApp):
         super().__init__(exercise.scenario.folder or exercise.path.parent, saves, exercise=exercise)
         self.voter = ""
         self.game: ClassGame | None = None
+        self._waiting = False
+        """Whether the tab is waiting for the instructor to start the class game."""
 
     def get_default_screen(self) -> Screen[None]:
         assert self.exercise is not None
@@ -231,14 +233,18 @@ class VoterApp(OffRampApp):
         assert self.exercise is not None
         path = class_game_file(self.saves, self.exercise)
         if path is None:
-            self.notify(
-                "Your instructor has not started the class game yet: it opens here when they do.",
-                title="Waiting for the class game",
-                timeout=6,
-                markup=False,
-            )
+            if not self._waiting:
+                self._waiting = True
+                self.notify(
+                    "Your instructor has not started the class game yet: it opens here "
+                    "when they do.",
+                    title="Waiting for the class game",
+                    timeout=10,
+                    markup=False,
+                )
             self.set_timer(POLL, self.follow_class)
             return
+        self._waiting = False
         try:
             game = ClassGame.follow(load_save(path, scenario=self.exercise.scenario))
         except SaveError as exc:
