@@ -305,10 +305,9 @@ def cmd_vote(args: argparse.Namespace) -> int:
 
 def cmd_console(args: argparse.Namespace) -> int:
     """The instructor's console; with --vote, the class vote's: the class game, the tally."""
-    from game.classroom.exercise import load_exercise
-
     if not args.vote:
         raise UsageError("give --vote: this console runs a class vote (offramp serve --vote)")
+    from game.classroom.exercise import load_exercise
     from game.classroom.vote_console import run_vote_console
 
     return run_vote_console(load_exercise(Path(args.exercise)), Path(args.saves))
