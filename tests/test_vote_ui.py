@@ -125,8 +125,10 @@ async def test_three_voters_a_confirm_and_an_override(exercise: Exercise, tmp_pa
         for tab in tabs:
             await wait_until(tab, lambda t=tab: "Turn 2 of 6" in status(t.app), "turn 2")
             assert "Your vote: none yet" in status(tab.app)
-        assert "Votes: 0" in tally_text(app)
+        assert "Votes: 0 of 3" in tally_text(app)  # three students voted in this game
 
+        await vote(ann, 2)
+        await wait_until(console, lambda: "Votes: 1 of 3" in tally_text(app), "a first vote")
         await vote(ann, 1)
         await vote(bob, 1)
         await vote(cy, 2)

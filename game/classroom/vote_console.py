@@ -66,16 +66,17 @@ class TallyPanel(VerticalScroll):
         super().__init__(id="tally")
         self.border_title = "Votes"
         self._body = Static()
-        self._shown: tuple[ClassGame, Tally | None] | None = None
+        self._shown: tuple[ClassGame, Tally | None, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield self._body
 
-    def show(self, game: ClassGame, counted: Tally | None) -> None:
-        """Show the tally of ``game``'s decision owed now."""
-        self._shown = (game, counted)
+    def show(self, game: ClassGame, counted: Tally | None, voters: int = 0) -> None:
+        """Show the tally of ``game``'s decision owed now; ``voters``: how many students
+        have voted in this game so far (who may still vote on this decision)."""
+        self._shown = (game, counted, voters)
         total = counted.total if counted else 0
-        self.border_title = f"Votes: {total}"
+        self.border_title = f"Votes: {total} of {voters}" if voters > total else f"Votes: {total}"
         width = self.scrollable_content_region.width or 40
         self._body.update(tally_content(game, counted, width))
 
@@ -124,8 +125,9 @@ class ConsoleScreen(ClassTurnScreen):
     def show_tally(self) -> None:
         """Show the votes on the decision owed now, in the tally and under the card (in
         sight on a short screen too, where the tally is behind ``a``)."""
-        counted = self.game.tally()
-        self.query_one(TallyPanel).show(self.game, counted)
+        ballots = self.game.ballots()
+        counted = self.game.tally(ballots)
+        self.query_one(TallyPanel).show(self.game, counted, len({b.voter for b in ballots}))
         if counted is None:
             return
         top = counted.top
