@@ -29,7 +29,7 @@ from game.classroom.vote import (
     read_ballots,
     tally,
 )
-from game.saves import dumps_save, load_save, read_save_document
+from game.saves import TurnVotes, dumps_save, load_save, read_save_document
 
 from .helpers import MINI, ROOT
 
@@ -265,3 +265,42 @@ def test_the_reports_section_says_each_override() -> None:
     assert "     taken: Close talks (overridden by the instructor)" in lines
     assert "     the lens: hidden until the game ends" in lines
     assert "     voted: no votes" in lines and "     the lens: Dovish, rule calm" in lines
+
+
+_ids = st.text("abcdefgh_", min_size=1, max_size=8)
+
+
+@given(
+    st.lists(
+        st.builds(
+            TurnVotes,
+            turn=st.integers(1, 40),
+            kind=st.sampled_from(["card", "event"]),
+            id=_ids,
+            chosen=_ids,
+            tally=st.dictionaries(_ids, st.integers(1, 60), max_size=4).map(
+                lambda d: tuple(d.items())
+            ),
+            overridden=st.booleans(),
+        ),
+        max_size=6,
+    )
+)
+def test_any_record_of_votes_reads_back_as_written(votes: list[TurnVotes]) -> None:
+    import tempfile
+
+    from game.engine import new_game
+    from game.saves import SaveMeta, write_save
+
+    from .helpers import scenario_at
+
+    mini = scenario_at(MINI)
+    state = new_game(mini, 3, None)
+    meta = SaveMeta(kind="autosave", player=CLASS_PLAYER, votes=tuple(votes))
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_save(Path(folder) / "class-game.toml", mini, state, meta)
+        loaded = load_save(path, scenario=mini)
+    assert loaded.meta == meta
+    assert loaded.state.to_dict(tuple(m.id for m in mini.meters)) == state.to_dict(
+        tuple(m.id for m in mini.meters)
+    )
