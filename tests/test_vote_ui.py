@@ -227,3 +227,21 @@ async def test_the_console_plays_the_class_game_to_its_debrief(
         assert isinstance(game, ClassGame) and game.over
         record = game.votes
         assert len(record) == len(game.state.log) and not any(v.overridden for v in record)
+
+
+@async_test
+async def test_a_name_votes_in_one_tab_at_a_time(exercise: Exercise, tmp_path: Path) -> None:
+    game = ClassGame.open(exercise, tmp_path)
+    async with voter_tab(exercise, tmp_path, "Ann") as first:
+        assert isinstance(first.app.screen, VoteScreen)
+        async with voter_tab(exercise, tmp_path, "Ann") as second:
+            assert isinstance(second.app.screen, NameScreen)  # asked again
+            said = [n.title for n in second.app._notifications]
+            assert "That name is in use" in said
+            await second.press(*"Ann B.", "enter")
+            await second.pause()
+            assert isinstance(second.app.screen, VoteScreen)
+            assert "You: Ann B." in status(second.app)
+    async with voter_tab(exercise, tmp_path, "Ann") as again:  # the first tab has closed
+        assert isinstance(again.app.screen, VoteScreen)
+    game.close()

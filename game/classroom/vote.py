@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from game.classroom.exercise import Exercise
     from game.content.scenario import Scenario
     from game.engine import GameState
-    from game.saves import LoadedSave, SaveMeta, TurnVotes
+    from game.saves import GameLock, LoadedSave, SaveMeta, TurnVotes
     from game.session import ChoiceResult
 
 CLASS_PLAYER = "the class"
@@ -298,6 +298,20 @@ class ClassGame(Session):
         except EngineError:
             self.votes.pop()  # not taken (an option the card does not have)
             raise
+
+
+def claim_voter(saves: Path, exercise: Exercise, voter: str) -> GameLock:
+    """Hold a student's name for this tab while it votes, so that two students who type
+    the same name do not share one vote unawares.  Raises GameInUse when another tab
+    holds it (the process's end lets it go, however it ends)."""
+    from game.classroom.roster import class_dir, file_stem
+    from game.saves import GameLock
+
+    folder = class_dir(saves, exercise.info.class_code)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = GameLock(folder / f"{CLASS_GAME}.voter-{file_stem(voter)}")
+    lock.acquire()
+    return lock
 
 
 def class_game_file(saves: Path, exercise: Exercise) -> Path | None:

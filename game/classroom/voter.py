@@ -18,7 +18,14 @@ from textual import work
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from game.classroom.vote import ClassGame, Decision, FileWatch, cast_vote, class_game_file
+from game.classroom.vote import (
+    ClassGame,
+    Decision,
+    FileWatch,
+    cast_vote,
+    claim_voter,
+    class_game_file,
+)
 from game.ui.app import OffRampApp
 from game.ui.screens.title import TitleScreen
 from game.ui.screens.turn import TurnScreen
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from game.classroom.exercise import Exercise
+    from game.saves import GameLock
 
 POLL = 1.0
 """Seconds between two looks at the class game's file (and, on the console, its votes)."""
@@ -196,6 +204,8 @@ class VoterApp(OffRampApp):
         self.game: ClassGame | None = None
         self._waiting = False
         """Whether the tab is waiting for the instructor to start the class game."""
+        self._name_lock: GameLock | None = None
+        """Holds the student's name while the tab votes."""
 
     def get_default_screen(self) -> Screen[None]:
         assert self.exercise is not None
@@ -219,11 +229,31 @@ class VoterApp(OffRampApp):
 
     def _named(self, name: str | None) -> None:
         from game.classroom.roster import player_name
+        from game.saves import GameInUse
 
         if name is None:
             return
+        assert self.exercise is not None
+        try:
+            self._name_lock = claim_voter(self.saves, self.exercise, player_name(name))
+        except GameInUse:
+            self.notify(
+                f"{name} is voting in another tab already: close it there, or type your "
+                "name another way (add an initial).",
+                title="That name is in use",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            self.join_exercise()
+            return
         self.voter = player_name(name)
         self.follow_class()
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        if self._name_lock is not None:
+            self._name_lock.release()  # another tab may vote under this name now
 
     def follow_class(self) -> None:
         """The class game's turn screen; until the instructor starts it, a word and a look
