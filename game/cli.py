@@ -293,17 +293,32 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_vote(args: argparse.Namespace) -> int:
+    """A student's tab in a class vote: vote on the class game's card, follow it."""
+    from game.classroom.exercise import load_exercise
+    from game.classroom.lifeline import end_with_server
+    from game.classroom.voter import run_voter
+
+    end_with_server()  # a tab `offramp serve --vote` started ends with the server
+    return run_voter(load_exercise(Path(args.exercise)), Path(args.saves))
+
+
 def cmd_console(args: argparse.Namespace) -> int:
-    """The instructor's white-cell console for a class exercise."""
+    """The instructor's white-cell console for a class exercise; with --vote, the class
+    vote's: the class game and the tally."""
     from game.classroom.lifeline import end_with_server
 
     end_with_server()  # a console `offramp serve` started ends with the server
-    if not args.exercise:
-        raise UsageError("give the class's --exercise FILE")
-    from game.classroom.console import run_console
     from game.classroom.exercise import load_exercise
 
-    return run_console(load_exercise(Path(args.exercise)), Path(args.saves))
+    exercise = load_exercise(Path(args.exercise))
+    if args.vote:
+        from game.classroom.vote_console import run_vote_console
+
+        return run_vote_console(exercise, Path(args.saves))
+    from game.classroom.console import run_console
+
+    return run_console(exercise, Path(args.saves))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -363,6 +378,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.exercise and args.scenario:
         raise UsageError("--scenario: the exercise file names its scenario")
+    if args.vote and not args.exercise:
+        raise UsageError("--vote: a class vote plays an exercise; give --exercise FILE")
     if args.max_sessions is not None and args.max_sessions < 1:
         raise UsageError(f"--max-sessions: at least 1 game, not {args.max_sessions}")
     try:
@@ -374,6 +391,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             port=args.port,
             public_url=args.public_url,
             max_sessions=args.max_sessions,
+            vote=args.vote,
         )
         return serve(config)
     except ServeError as exc:
@@ -503,6 +521,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="most games at once (default: 40, or fewer if the memory available at start "
         "holds fewer at 60 MiB each)",
     )
+    serve.add_argument(
+        "--vote",
+        action="store_true",
+        help="a class vote: one class game on the projector, each tab votes on its card",
+    )
+
+    required_exercise = argparse.ArgumentParser(add_help=False)
+    required_exercise.add_argument(
+        "--exercise", metavar="FILE", required=True, help="the class's exercise file"
+    )
+    add(
+        "vote",
+        cmd_vote,
+        "vote on the class game's card (a student's tab in a class vote)",
+        required_exercise,
+        saves_option,
+        epilog="The class game is saves/<class>/class-game.toml, played from the console.",
+    )
+    console = add(
+        "console",
+        cmd_console,
+        "the instructor's console: watch the class, push injects, pause, end, message",
+        required_exercise,
+        saves_option,
+        epilog="It reads and writes the class's folder under --saves, as the games do. "
+        "With --vote: the class game, the live tally, and the class's choice to confirm.",
+    )
+    console.add_argument(
+        "--vote", action="store_true", help="run the class vote: the class game and its tally"
+    )
 
     inj = add(
         "inject",
@@ -515,15 +563,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inj.add_argument("event", help="event id")
     inj.add_argument("--class", dest="class_code", help="the class code (default: the exercise's)")
-
-    add(
-        "console",
-        cmd_console,
-        "the instructor's console: watch the class, push injects, pause, end, message",
-        exercise_option,
-        saves_option,
-        epilog="It reads and writes the class's folder under --saves, as the games do.",
-    )
 
     new = add("new", cmd_new, "create a new scenario folder from a commented template")
     new.add_argument("name", help="scenario id (lower-case letters, digits, underscores)")

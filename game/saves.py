@@ -16,7 +16,7 @@ import re
 import stat
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,6 +61,17 @@ class LogModel(_Strict):
     option: str = ""
 
 
+class VoteModel(_Strict):
+    """One turn of a class vote as stored (``[[votes]]``, in a class game's save only)."""
+
+    turn: int = Field(ge=1)
+    kind: Literal["card", "event"]
+    id: str
+    chosen: str
+    overridden: bool = False
+    tally: dict[str, int] = {}
+
+
 class SaveModel(_Strict):
     """The save file's structure."""
 
@@ -78,8 +89,29 @@ class SaveModel(_Strict):
     """How the game draws (see game.engine.rng); absent in version 1 saves, whose games
     draw as version 1."""
     meta: dict[str, str] = {}
+    votes: list[VoteModel] = []
+    """A class game's record of the class's votes (absent from every other save)."""
     log: list[LogModel] = []
     snapshot: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnVotes:
+    """How a class voted on one decision of its class game, and what it chose.
+
+    The record is for people (the class report): the game itself is in the choice log,
+    so a save replays the same with or without it."""
+
+    turn: int
+    kind: Literal["card", "event"]
+    id: str
+    """The card or event voted on."""
+    chosen: str
+    """The option the class game took."""
+    tally: tuple[tuple[str, int], ...] = ()
+    """(option id, votes) of every option voted for, in the card's order."""
+    overridden: bool = False
+    """Whether the instructor chose an option other than the top of the tally."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +138,8 @@ class SaveMeta:
     """How many of the instructor's messages the game has shown, in an exercise."""
     player: str = ""
     """The student's name, in an exercise."""
+    votes: tuple[TurnVotes, ...] = ()
+    """A class game's votes, turn by turn (stored as ``[[votes]]``, not in ``[meta]``)."""
 
     def to_table(self) -> dict[str, str]:
         """The ``[meta]`` table: the fields that are set, as strings, sorted."""
@@ -180,6 +214,18 @@ def save_document(
         doc["allowed_cards"] = sorted(state.allowed_cards)
     doc["rng_version"] = state.rng_version
     doc["meta"] = (meta or SaveMeta()).to_table()
+    if meta is not None and meta.votes:  # only a class game's save has the table
+        doc["votes"] = [
+            {
+                "turn": v.turn,
+                "kind": v.kind,
+                "id": v.id,
+                "chosen": v.chosen,
+                "overridden": v.overridden,
+                "tally": dict(v.tally),
+            }
+            for v in meta.votes
+        ]
     doc["log"] = [
         {"turn": e.turn, "kind": e.kind, "id": e.id, "option": e.option} for e in state.log
     ]
@@ -385,7 +431,12 @@ def load_save(
             f"{path}: the snapshot does not match the replayed game{changed}: "
             f"differs in snapshot.{', snapshot.'.join(diff)}"
         )
-    return LoadedSave(path, scenario, state, SaveMeta.from_table(doc.meta), warnings)
+    votes = tuple(
+        TurnVotes(v.turn, v.kind, v.id, v.chosen, tuple(v.tally.items()), v.overridden)
+        for v in doc.votes
+    )
+    meta = replace(SaveMeta.from_table(doc.meta), votes=votes)
+    return LoadedSave(path, scenario, state, meta, warnings)
 
 
 def load_for(path: Path, scenario: Scenario) -> LoadedSave:

@@ -176,5 +176,8 @@ class TestConsole:
 
 
 def test_console_needs_an_exercise(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["console"]) == 2
-    assert "--exercise" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as ended:  # argparse: the subcommand's usage, exit 2
+        main(["console"])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert "--exercise" in err and "offramp console" in err

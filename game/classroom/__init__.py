@@ -7,7 +7,10 @@
 - :mod:`~game.classroom.console` — ``offramp console``: the instructor's white-cell console;
 - :mod:`~game.classroom.serve` — ``offramp serve``: the game in students' browsers;
 - :mod:`~game.classroom.lifeline` — a browser session's process ends with its server;
-- :mod:`~game.classroom.report` — the class report (text, Markdown, HTML, CSV).
+- :mod:`~game.classroom.report` — the class report (text, Markdown, HTML, CSV);
+- :mod:`~game.classroom.vote` — a class vote: the class game, its ballot box and tally;
+- :mod:`~game.classroom.voter` — a student's tab in a class vote (``offramp vote``);
+- :mod:`~game.classroom.vote_console` — the instructor's side (``offramp console --vote``).
 
 Importing this package is cheap: each module loads what it needs when it is used.
 """

@@ -19,6 +19,13 @@ from datetime import datetime
 from pathlib import Path
 
 from game.classroom.exercise import Exercise
+from game.classroom.vote import (
+    VoteRow,
+    class_vote_rows,
+    vote_lines,
+    vote_summary,
+    vote_table,
+)
 from game.content import ContentError, Scenario, load_scenario, resolve_scenario_dir
 from game.debrief import Moment, build_debrief, meter_history, sparkline
 from game.engine import EngineError, GameState, draw_lens, outcome
@@ -205,6 +212,8 @@ class ClassReport:
     """(id, label) of the scenario's scoring criteria, in order."""
     made: str = ""
     """When the report was made (local time, to the minute)."""
+    votes: list[VoteRow] = field(default_factory=list)
+    """A class game's votes, turn by turn (vote mode)."""
 
     @property
     def finished(self) -> list[StudentResult]:
@@ -304,6 +313,7 @@ def build_class_report(
     report.criteria = [(c.id, c.label) for c in scenario.criteria]
     report.made = datetime.now().strftime("%Y-%m-%d %H:%M")
     report.choices = _choices(scenario, [save.state for save in played])
+    report.votes = class_vote_rows(played)
     report.questions = _questions(scenario, report.finished, lens_id)
     for student in students:
         report.notes += [f"{student.name}: {w}" for w in student.warnings]
@@ -751,6 +761,11 @@ def class_report_text(report: ClassReport) -> str:
         out += [f"  {line}" for line in _inject_lines(r)]
         out.append("")
 
+    if r.votes:
+        out.append("HOW THE CLASS VOTED")
+        out += [f"  {line}" for line in vote_lines(r.votes)]
+        out.append("")
+
     if r.students:
         out.append("STUDENTS")
         for n, s in enumerate(r.students, start=1):
@@ -949,6 +964,14 @@ def class_report_markdown(report: ClassReport) -> str:
     if r.injects:
         out += ["## Live injects", ""]
         out += [f"- {_md(line)}" for line in _inject_lines(r)]
+        out.append("")
+
+    if r.votes:
+        out += ["## How the class voted", "", vote_summary(r.votes), ""]
+        table = vote_table(r.votes)
+        out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in table[:1]]
+        out.append("|---:|---|---|---|---|")
+        out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in table[1:]]
         out.append("")
 
     out += ["## Students", ""]
@@ -1267,6 +1290,11 @@ def class_report_html(report: ClassReport) -> str:
         out.append("<h2>Live injects</h2><ul>")
         out += [f"<li>{_h(line)}</li>" for line in _inject_lines(r)]
         out.append("</ul>")
+
+    if r.votes:
+        out += ["<h2>How the class voted</h2>", f"<p>{_h(vote_summary(r.votes))}</p>"]
+        rows = [[_h(c) for c in row] for row in vote_table(r.votes)]
+        out.append(_html_table(rows, numeric_from=len(rows[0])))  # words, not figures
 
     out.append("<h2>Meter trajectories</h2>")
     if r.students:

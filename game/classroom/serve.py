@@ -81,11 +81,16 @@ class ServeConfig:
     """The most games running at once; a browser past it is told the class is full."""
     console_token: str = ""
     """The secret part of the console's address (with an exercise; '' without)."""
+    vote: bool = False
+    """A class vote: each tab votes on the class game (``offramp vote``) instead of
+    playing a game of its own."""
 
 
 def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
-    """The command each browser session runs: this interpreter's ``offramp play``."""
-    argv = [python or sys.executable, "-m", "game.cli", "play", "--saves", str(config.saves)]
+    """The command each browser session runs: this interpreter's ``offramp play`` (in a
+    class vote, ``offramp vote``)."""
+    command = "vote" if config.vote else "play"
+    argv = [python or sys.executable, "-m", "game.cli", command, "--saves", str(config.saves)]
     if config.exercise is not None:
         argv += ["--exercise", str(config.exercise)]
     elif config.scenario is not None:
@@ -95,13 +100,14 @@ def play_argv(config: ServeConfig, python: str | None = None) -> list[str]:
 
 def console_argv(config: ServeConfig, python: str | None = None) -> list[str]:
     """The command each console tab runs: this interpreter's ``offramp console`` on the
-    served exercise and save folder (an option of ``serve`` the console must know is
-    added here)."""
+    served exercise and save folder (``--vote`` in a class vote: the class game and its
+    tally)."""
     if config.exercise is None:
         raise ValueError("the console needs an exercise")
     return [
         *(python or sys.executable, "-m", "game.cli", "console"),
         *("--saves", str(config.saves), "--exercise", str(config.exercise)),
+        *(["--vote"] if config.vote else []),
     ]
 
 
@@ -132,6 +138,7 @@ def prepare(
     port: int = DEFAULT_PORT,
     public_url: str | None = None,
     max_sessions: int | None = None,
+    vote: bool = False,
 ) -> ServeConfig:
     """Check the content and the address; return what to serve.
 
@@ -164,6 +171,7 @@ def prepare(
         public_url=public_url.rstrip("/") if public_url else None,
         max_sessions=default_max_sessions() if max_sessions is None else max_sessions,
         console_token=secrets.token_urlsafe(24) if exercise_path is not None else "",
+        vote=vote,
     )
 
 
@@ -409,7 +417,11 @@ def serve(config: ServeConfig) -> int:
             print(f"Off-Ramp: serving {what}", flush=True)
             print(f"Saves go to {config.saves}/", flush=True)
             print(f"At most {config.max_sessions} games at once (--max-sessions).", flush=True)
-            print(f"Open {url} in a browser (one game per tab). Ctrl+C stops.", flush=True)
+            if config.vote:
+                print("A class vote: each tab votes on the class game.", flush=True)
+                print(f"Open {url} in a browser (one voter per tab). Ctrl+C stops.", flush=True)
+            else:
+                print(f"Open {url} in a browser (one game per tab). Ctrl+C stops.", flush=True)
             if config.console_token:
                 print(
                     f"Instructor's console (keep this address to yourself): {console_url(config)}",
