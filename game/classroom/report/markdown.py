@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 
-from game.classroom.report.model import ClassReport
+from game.classroom.report.model import ClassReport, decision_title
 from game.classroom.report.wording import (
     NO_SAVES,
     NOT_COUNTED,
     baseline_line,
     comparison_rows,
     inject_lines,
+    interval,
     lens_line,
     moment_text,
     pct,
@@ -46,8 +47,7 @@ def class_report_markdown(report: ClassReport) -> str:
             out += [f"*{NOT_COUNTED}*", ""]
         out += ["| Ending | Students | Share | 95% interval |", "|---|---:|---:|---|"]
         for e in r.outcomes:
-            lo, hi = e.ci95
-            out.append(f"| {_md(e.title)} | {e.count} | {pct(e.share)} | {pct(lo)}–{pct(hi)} |")
+            out.append(f"| {_md(e.title)} | {e.count} | {pct(e.share)} | {interval(e.ci95)} |")
     else:
         out.append("*No game has finished yet.*")
     out.append("")
@@ -69,11 +69,10 @@ def class_report_markdown(report: ClassReport) -> str:
     if not r.choices:
         out += ["*No decisions were taken.*", ""]
     for card in r.choices:
-        kind = "Event: " if card.kind == "event" else ""
-        out += [f"### {_md(kind + card.title)}", ""]
+        out += [f"### {_md(card.heading)}", ""]
         out += ["| Option | Chosen | Share |", "|---|---:|---:|"]
         for o in card.options:
-            share = o.count / card.total if card.total else 0.0
+            share = card.share(o)
             out.append(f"| {_md(o.text)} | {o.count} | {pct(share)} |")
         out.append("")
 
@@ -122,8 +121,8 @@ def class_report_markdown(report: ClassReport) -> str:
             if s.path:
                 out += ["| Turn | Decision | Choice |", "|---:|---|---|"]
                 for step in s.path:
-                    kind = "Event: " if step.kind == "event" else ""
-                    out.append(f"| {step.turn} | {_md(kind + step.title)} | {_md(step.option)} |")
+                    title = decision_title(step.kind, step.title)
+                    out.append(f"| {step.turn} | {_md(title)} | {_md(step.option)} |")
             else:
                 out.append("*No decisions yet.*")
             out.append("")

@@ -109,6 +109,20 @@ class CardChoices:
         """How many times the class faced this decision."""
         return sum(o.count for o in self.options)
 
+    @property
+    def heading(self) -> str:
+        """The card's title, an event's with "Event: " before it."""
+        return decision_title(self.kind, self.title)
+
+    def share(self, option: OptionCount) -> float:
+        """The share of the class's decisions on this card that took ``option``."""
+        return option.count / self.total if self.total else 0.0
+
+
+def decision_title(kind: str, title: str) -> str:
+    """A decision's title as the report names it: an event's with "Event: " before it."""
+    return f"Event: {title}" if kind == "event" else title
+
 
 @dataclass(frozen=True, slots=True)
 class MeterInfo:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from game.classroom.report.charts import esc, line_chart_svg, outcome_chart_svg, swatch
-from game.classroom.report.model import ClassReport, StudentResult
+from game.classroom.report.model import ClassReport, StudentResult, decision_title
 from game.classroom.report.wording import (
     NO_SAVES,
     NOT_COUNTED,
@@ -14,6 +14,7 @@ from game.classroom.report.wording import (
     comparison_rows,
     divisive_cards,
     inject_lines,
+    interval,
     lens_line,
     moment_text,
     most_common_ending,
@@ -21,6 +22,12 @@ from game.classroom.report.wording import (
     status,
     summary,
 )
+
+NO_SCRIPT = (
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+)
+"""The pages' policy: their own inline style, nothing else (no script, no request)."""
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
@@ -38,6 +45,11 @@ ol.legend li { break-inside: avoid; }
 .note { color: #444; font-style: italic; }
 .bar { display: inline-block; height: .8em; background: #0072B2; vertical-align: middle; }
 """
+
+
+def bar(share: float, longest: float) -> str:
+    """A share as a bar ``longest`` em long at 100%."""
+    return f'<span class="bar" style="width:{share * longest:.2f}em"></span>'
 
 
 def _legend(students: Sequence[StudentResult]) -> str:
@@ -73,8 +85,7 @@ def class_report_html(report: ClassReport) -> str:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        NO_SCRIPT,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title>",
         f"<style>{_CSS}</style>",
@@ -104,10 +115,7 @@ def class_report_html(report: ClassReport) -> str:
             f"<figcaption>Endings of the {len(r.finished)} finished games.</figcaption></figure>"
         )
         rows = [["Ending", "Students", "Share", "95% interval"]]
-        rows += [
-            [esc(e.title), str(e.count), pct(e.share), f"{pct(e.ci95[0])}–{pct(e.ci95[1])}"]
-            for e in r.outcomes
-        ]
+        rows += [[esc(e.title), str(e.count), pct(e.share), interval(e.ci95)] for e in r.outcomes]
         out.append(_html_table(rows))
     else:
         out.append('<p class="note">No game has finished yet.</p>')
@@ -126,13 +134,11 @@ def class_report_html(report: ClassReport) -> str:
     if not r.choices:
         out.append('<p class="note">No decisions were taken.</p>')
     for card in r.choices:
-        kind = "Event: " if card.kind == "event" else ""
-        out.append(f"<h3>{esc(kind + card.title)}</h3>")
+        out.append(f"<h3>{esc(card.heading)}</h3>")
         rows = [["Option", "Chosen", "Share"]]
         for o in card.options:
-            share = o.count / card.total if card.total else 0.0
-            bar = f'<span class="bar" style="width:{share * 8:.2f}em"></span> '
-            rows.append([esc(o.text), str(o.count), bar + pct(share)])
+            share = card.share(o)
+            rows.append([esc(o.text), str(o.count), f"{bar(share, 8)} {pct(share)}"])
         out.append(_html_table(rows))
 
     if r.injects:
@@ -182,7 +188,7 @@ def class_report_html(report: ClassReport) -> str:
             rows += [
                 [
                     str(step.turn),
-                    esc(("Event: " if step.kind == "event" else "") + step.title),
+                    esc(decision_title(step.kind, step.title)),
                     esc(step.option),
                 ]
                 for step in s.path
@@ -230,8 +236,7 @@ def class_report_projector(report: ClassReport) -> str:
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        NO_SCRIPT,
         f"<title>{esc(title)}</title><style>{_PROJECTOR_CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
         f'<p class="made">{esc(summary(r))} · made {esc(r.made)}</p>',
@@ -249,9 +254,8 @@ def class_report_projector(report: ClassReport) -> str:
     for card in split:
         out.append(f"<p><strong>{esc(card.title)}</strong></p><ul>")
         for o in card.options:
-            share = o.count / card.total if card.total else 0.0
-            bar = f'<span class="bar" style="width:{share * 10:.2f}em"></span>'
-            out.append(f"<li>{bar} {pct(share)} {esc(o.text)}</li>")
+            share = card.share(o)
+            out.append(f"<li>{bar(share, 10)} {pct(share)} {esc(o.text)}</li>")
         out.append("</ul>")
     out.append("</div><div><h2>For discussion</h2><ol>")
     out += [f"<li>{esc(q)}</li>" for q in r.questions]

@@ -52,8 +52,7 @@ def class_report_text(report: ClassReport) -> str:
     if r.choices:
         out.append("CHOICES ON EACH CARD")
         for card in r.choices:
-            kind = "Event: " if card.kind == "event" else ""
-            out.append(f"  {kind}{card.title} (faced {card.total} times)")
+            out.append(f"  {card.heading} (faced {card.total} times)")
             for o in card.options:
                 out.append(f"    {o.count:>3}  {o.text}")
         out.append("")

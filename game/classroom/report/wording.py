@@ -17,6 +17,16 @@ def pct(share: float) -> str:
     return f"{share:.0%}"
 
 
+def interval(ci: tuple[float, float]) -> str:
+    """A 95% interval of a share: "12%–40%"."""
+    return f"{pct(ci[0])}–{pct(ci[1])}"
+
+
+def plural(count: int, word: str) -> str:
+    """``word`` as ``count`` of it needs: "save", "saves"."""
+    return word if count == 1 else f"{word}s"
+
+
 def status(student: StudentResult) -> str:
     if student.finished:
         return f"{student.ending_title}, turn {student.turns}"
@@ -36,10 +46,11 @@ def moment_text(moment: Moment) -> str:
 
 def summary(report: ClassReport) -> str:
     done, going = len(report.finished), len(report.in_progress)
-    parts = [f"{len(report.students)} save{'s' if len(report.students) != 1 else ''} read"]
+    saves, skipped = len(report.students), len(report.skipped)
+    parts = [f"{saves} {plural(saves, 'save')} read"]
     parts.append(f"{done} finished, {going} in progress")
     if report.skipped:
-        parts.append(f"{len(report.skipped)} file{'s' if len(report.skipped) != 1 else ''} skipped")
+        parts.append(f"{skipped} {plural(skipped, 'file')} skipped")
     return "; ".join(parts) + "."
 
 
@@ -57,7 +68,7 @@ def baseline_line(baseline: Baseline) -> str:
     return (
         f"{baseline.runs} simulated games per strategy under lens {baseline.lens_name}, "
         f"seed {c.seed}, turn limit {c.turn_limit}, {injects} scheduled "
-        f"inject{'s' if injects != 1 else ''}, "
+        f"{plural(injects, 'inject')}, "
         f"{'every card' if c.allowed_cards is None else f'{len(c.allowed_cards)} cards'} "
         f"(as in {where})."
     )
@@ -73,9 +84,8 @@ def inject_lines(report: ClassReport) -> list[str]:
     for inj in report.injects:
         turns = ", ".join(str(t) for t in inj.turns)
         head = (
-            f"{inj.title}: received by {inj.students} student"
-            f"{'s' if inj.students != 1 else ''} (turn{'s' if len(inj.turns) != 1 else ''} "
-            f"{turns})"
+            f"{inj.title}: received by {inj.students} {plural(inj.students, 'student')} "
+            f"({plural(len(inj.turns), 'turn')} {turns})"
         )
         nxt = "; ".join(f"{text} ({n})" for text, n in inj.next_choices[:3])
         lines.append(f"{head}; chosen next: {nxt}" if nxt else head)
