@@ -3,7 +3,7 @@ the whole report, and one screen for the projector."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from game.classroom.report.charts import esc, line_chart_svg, outcome_chart_svg, swatch
 from game.classroom.report.model import ClassReport, StudentResult, decision_title
@@ -217,20 +217,32 @@ def class_report_html(report: ClassReport) -> str:
 
 
 _PROJECTOR_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2vh 3vw; font-size: 2.4vh; }
-h1 { font-size: 4vh; margin: 0 0 1vh; }
-h2 { font-size: 3vh; margin: 2vh 0 1vh; }
+body { font-family: system-ui, sans-serif; margin: 2vh 3vw; line-height: 1.3;
+       font-size: min(2vh, 1.3vw); }
+p { margin: .8vh 0; }
+h1 { font-size: 2em; margin: 0 0 .5vh; }
+h2 { font-size: 1.35em; margin: 1.6vh 0 .8vh; }
+h3 { font-size: 1.1em; margin: 0 0 .6vh; }
+.made { color: #555; margin: 0; }
 .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 3vw; }
-.made { color: #555; }
-.bar { display: inline-block; height: 1em; background: #4477aa; vertical-align: middle; }
-svg { max-width: 100%; height: auto; }
-ol li { margin-bottom: 0.6vh; }
+.split { display: grid; grid-template-columns: repeat(3, 1fr); gap: 2vw; }
+svg { width: 100%; height: auto; max-height: 38vh; font: 12px system-ui, sans-serif; }
+ul, ol { margin: 0; }
+ul.shares { list-style: none; padding: 0; display: grid; grid-template-columns: 5em auto 1fr;
+            gap: .3vh .5em; }
+ul.shares li { display: contents; }
+.track { display: inline-block; width: 5em; height: 1em; background: #e6e6e6; margin-top: .15em; }
+.bar { display: block; height: 1em; background: #0072B2; }
+ol li { margin-bottom: .6vh; }
 """
+SHARE_BAR_EM = 5
+"""The length of a 100% bar on the projector (its grey track's)."""
 
 
 def class_report_projector(report: ClassReport) -> str:
-    """One screen for the projector: the endings, the cards the class split on most, and
-    the questions for the discussion; self-contained HTML, no script."""
+    """One screen for the projector: the endings, what simulated players did in the same
+    crisis, the questions for the discussion, and the cards the class split on most;
+    self-contained HTML, no script."""
     r = report
     title = r.exercise_title or r.scenario_title or "Class report"
     out = [
@@ -240,26 +252,18 @@ def class_report_projector(report: ClassReport) -> str:
         f"<title>{esc(title)}</title><style>{_PROJECTOR_CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
         f'<p class="made">{esc(summary(r))} · made {esc(r.made)}</p>',
-        '<div class="grid"><div>',
+        '<div class="grid"><section>',
         "<h2>How the games ended</h2>",
     ]
-    if r.finished:
-        out.append(outcome_chart_svg(r.outcomes))
+    reached = [e for e in r.outcomes if e.count]
+    if reached:
+        out.append(_share_list((e.share, f"{e.count} ({pct(e.share)})", e.title) for e in reached))
+        others = len(r.outcomes) - len(reached)
+        if others:
+            other = "other ending" if others == 1 else f"other {others} endings"
+            out.append(f"<p>No game ended in the {other}.</p>")
     else:
         out.append("<p>No game has finished yet.</p>")
-    out.append("<h2>Where the class split</h2>")
-    split = divisive_cards(r)
-    if not split:
-        out.append("<p>No card was faced often enough to compare.</p>")
-    for card in split:
-        out.append(f"<p><strong>{esc(card.title)}</strong></p><ul>")
-        for o in card.options:
-            share = card.share(o)
-            out.append(f"<li>{bar(share, 10)} {pct(share)} {esc(o.text)}</li>")
-        out.append("</ul>")
-    out.append("</div><div><h2>For discussion</h2><ol>")
-    out += [f"<li>{esc(q)}</li>" for q in r.questions]
-    out.append("</ol>")
     if r.baseline:
         best = [
             f"{esc(row.label)}: {pct(max(row.shares.values(), default=0.0))} "
@@ -269,5 +273,28 @@ def class_report_projector(report: ClassReport) -> str:
         out.append("<h2>Simulated players in the same crisis</h2><ul>")
         out += [f"<li>{line}</li>" for line in best]
         out.append("</ul>")
-    out.append("</div></div></body></html>")
+    out.append("</section><section><h2>For discussion</h2><ol>")
+    out += [f"<li>{esc(q)}</li>" for q in r.questions]
+    out.append("</ol></section></div>")
+    out.append("<h2>Where the class split</h2>")
+    split = divisive_cards(r)
+    if not split:
+        out.append("<p>No card was faced often enough to compare.</p>")
+    else:
+        out.append('<div class="split">')
+        for card in split:
+            shares = ((card.share(o), pct(card.share(o)), o.text) for o in card.options)
+            out.append(f"<section><h3>{esc(card.heading)}</h3>{_share_list(shares)}</section>")
+        out.append("</div>")
+    out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _share_list(rows: Iterable[tuple[float, str, str]]) -> str:
+    """(share, figure, text) rows as a list of bars on one scale, figures and texts aligned."""
+    items = [
+        f'<li><span class="track">{bar(share, SHARE_BAR_EM)}</span>'
+        f"<span>{esc(figure)}</span><span>{esc(text)}</span></li>"
+        for share, figure, text in rows
+    ]
+    return '<ul class="shares">' + "".join(items) + "</ul>"
