@@ -4,6 +4,8 @@
 - :mod:`~game.classroom.roster` — the class's folder of saves and its students' names;
 - :mod:`~game.classroom.inbox` — live injects pushed to every game of a class;
 - :mod:`~game.classroom.serve` — ``offramp serve``: the game in students' browsers;
+- :mod:`~game.classroom.zygote` and :mod:`~game.classroom.spawn` — each tab's game forked
+  from one warm process, and the tiny command that asks for it;
 - :mod:`~game.classroom.lifeline` — a browser session's process ends with its server;
 - :mod:`~game.classroom.report` — the class report (text, Markdown, HTML, CSV).
 
