@@ -185,7 +185,9 @@ def parent(pid: int) -> int:
 
 
 def is_zygote(pid: int) -> bool:
-    return cmdline(pid)[1:3] == [b"-m", b"game.classroom.zygote"]
+    """Whether a process is the server's zygote (not a game forked from it)."""
+    zygote = [b"-m", b"game.classroom.zygote"]
+    return cmdline(pid)[1:3] == zygote and cmdline(parent(pid))[1:3] != zygote
 
 
 def is_play(pid: int) -> bool:
