@@ -107,9 +107,14 @@ def started(warm: tuple[Path, ServeConfig, int]) -> Iterator[subprocess.Popen[by
         game.wait(timeout=10)
 
 
+def games_of(zygote_pid: int) -> list[int]:
+    """The games the zygote runs now (not those ended and not yet reaped)."""
+    return [pid for pid in child_processes(zygote_pid) if process_state(pid) not in ("", "Z")]
+
+
 def forked_game(zygote_pid: int) -> int:
     """The one game the zygote runs now."""
-    (game,) = child_processes(zygote_pid)
+    (game,) = games_of(zygote_pid)
     return game
 
 
@@ -177,7 +182,7 @@ def test_the_client_starts_the_plain_command_when_the_zygote_cannot(
         spawn.client_argv(socket_path, cold), capture_output=True, timeout=30, check=False
     )
     assert (result.returncode, result.stdout) == (3, b"cold\n"), result.stderr
-    assert child_processes(zygote_pid) == []
+    assert games_of(zygote_pid) == []
 
 
 def test_the_zygote_refuses_a_game_with_other_textual_settings(
@@ -199,4 +204,4 @@ def test_the_zygote_refuses_a_game_with_other_textual_settings(
         assert (
             conn.makefile("rb").readline() == b"refused Textual settings differ from the zygote's\n"
         )
-    assert child_processes(zygote_pid) == []
+    assert games_of(zygote_pid) == []

@@ -50,7 +50,8 @@ ANY_HOST = {"", "0.0.0.0", "::", "*"}
 MOST_SESSIONS = 40
 """The default cap on games at once: a large class (see :func:`default_max_sessions`)."""
 SESSION_MIB = 60
-"""About the memory one game takes (its `offramp play` process: 59 MiB RSS measured)."""
+"""About the memory one game takes, with room: 42-48 MiB PSS measured for a game and its
+tab's client, forked or cold, 60-69 MiB RSS (docs/scaling.md)."""
 PLACE_WAIT = 3.0
 """Seconds a browser past the cap waits for a game to end before it is turned away."""
 GAME_ENVIRONMENT = {
