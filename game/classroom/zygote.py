@@ -83,10 +83,7 @@ class Zygote:
             os.set_blocking(fd, False)
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the loop through the pipe
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        self.listener.bind(str(self.path))
-        self.listener.listen(64)
+        self.listen()
         events = selectors.DefaultSelector()
         events.register(self.listener, selectors.EVENT_READ)
         events.register(self.wake_r, selectors.EVENT_READ)
@@ -98,6 +95,15 @@ class Zygote:
                     with contextlib.suppress(BlockingIOError):
                         os.read(self.wake_r, 4096)
             self.reap()
+
+    def listen(self) -> None:
+        """Listen at :attr:`path`, which appears only once connections are accepted."""
+        making = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        with contextlib.suppress(FileNotFoundError):
+            making.unlink()
+        self.listener.bind(str(making))
+        self.listener.listen(64)
+        os.replace(making, self.path)
 
     def accept(self) -> None:
         try:
@@ -253,7 +259,11 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops it (Ctrl+C goes there)
     path, play = Path(argv[0]), argv[1:]
     args = warm(play)
-    Zygote(path, args).serve()
+    try:
+        Zygote(path, args).serve()
+    except OSError as exc:  # the server goes on: its games start cold
+        print(f"offramp: games start cold (no zygote at {path}: {exc})", file=sys.stderr)
+        return 1
     return 0
 
 
