@@ -11,16 +11,22 @@ to the scenario's, so no game ends within the run) under its own name, then play
 option, confirm, close what follows, wait ``--interval`` seconds (randomised ±25%).
 
 Measured:
+- CPU per session start: before the class, ``--starts`` sessions opened one at a time
+  over a websocket until the title screen shows, then closed; the CPU of the server's
+  whole tree (server, zygote, each tab's client and game, reaped ones included) per
+  session.  With OFFRAMP_COLD_START=1 in the environment the server starts every game as
+  a fresh `offramp play` (no zygote): run both to compare;
 - page load: HTTP GET / from this process, every 2 s through the run;
-- session start: from opening the page until the title screen shows (the server spawns
-  an `offramp play` process per tab: imports, scenario load, first frame);
+- session start: from opening the page until the title screen shows (the game forked from
+  the zygote, or a fresh `offramp play` process: imports, scenario load, first frame);
 - keypress response, timed in the page: from the keydown until the terminal receives
   its first output back (`first byte`), and until the screen shows the result (`pick`:
   the option is marked; `turn`: the next turn's board is drawn);
 - memory: every second, RSS and PSS (shared pages split between processes, so totals are
-  honest) of the server and all its descendants (an `offramp play` per tab), from
-  /proc; per-session figures are totals over the `play` processes divided by their count;
-- CPU: the server's and its children's CPU time over the run (2 cores = 200%).
+  honest) of the server and all its descendants, from /proc; per-session figures are
+  totals over the games and their tabs' clients divided by the number of games;
+- CPU: the server's and its children's CPU time over the run (2 cores = 200%), and the
+  turns the class took per second.
 
 The browser runs on the same machine and takes CPU too; its share is reported.
 """
@@ -97,6 +103,8 @@ const hook = () => {
 };
 window.addEventListener('DOMContentLoaded', hook);
 """.replace("SCREEN", SCREEN_TEXT.strip())
+CHOICE_DID = "WHAT YOUR CHOICE DID"
+"""The dialog after each confirmed choice (Enter closes it)."""
 TICK = 1.0  # memory sampling period (s)
 TIMEOUT_MS = 180_000
 STALL_MS = 30_000
@@ -117,9 +125,13 @@ class Figures:
     errors: list[str] = field(default_factory=list)
     memory: list[dict[str, float]] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
+    start_cpu: list[float] = field(default_factory=list)
+    """CPU-s of the server's whole tree per session started alone (to the title, then quit)."""
     join_s: float = 0.0
     """From the first tab opening to the last student at turn one."""
     play_start: float = 0.0
+    warm: bool = False
+    """Whether sessions were forked from the zygote."""
 
 
 # --- /proc --------------------------------------------------------------------------
@@ -156,13 +168,37 @@ def memory_kib(pid: int) -> tuple[int, int]:
     return (int(rss.group(1)) if rss else 0), (int(pss.group(1)) if pss else 0)
 
 
-def is_play(pid: int) -> bool:
-    """Whether a process is an `offramp play` session (not its `sh -c` wrapper)."""
+def cmdline(pid: int) -> list[bytes]:
+    """A process's command line ([] if it is gone)."""
     try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
-        return False
-    return b"play" in argv and not argv[0].endswith(b"sh")
+        return []
+
+
+def parent(pid: int) -> int:
+    """A process's parent id (0 if it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def is_zygote(pid: int) -> bool:
+    """Whether a process is the server's zygote (not a game forked from it)."""
+    zygote = [b"-m", b"game.classroom.zygote"]
+    return cmdline(pid)[1:3] == zygote and cmdline(parent(pid))[1:3] != zygote
+
+
+def is_play(pid: int) -> bool:
+    """Whether a process is a session's game: an `offramp play` started cold, or a game
+    forked from the zygote (not the zygote, nor a tab's client)."""
+    return cmdline(pid)[1:4] == [b"-m", b"game.cli", b"play"] or is_zygote(parent(pid))
+
+
+def is_client(pid: int) -> bool:
+    """Whether a process is a tab's client of the zygote (game/classroom/spawn.py)."""
+    return any(arg.endswith(b"spawn.py") for arg in cmdline(pid)[:3])
 
 
 def cpu_seconds(pids: list[int], children: bool = True) -> float:
@@ -203,12 +239,15 @@ def sample_memory(server: int) -> dict[str, float]:
     """One memory sample of the server's process tree (MiB)."""
     pids = descendants(server)
     plays = [p for p in pids if is_play(p)]
-    rss = pss = play_rss = play_pss = 0
+    session = set(plays) | {p for p in pids if is_client(p)}  # a game and its tab's client
+    rss = pss = play_rss = play_pss = zygote_rss = 0
     for pid in pids:
         r, p = memory_kib(pid)
         rss, pss = rss + r, pss + p
-        if pid in plays:
+        if pid in session:
             play_rss, play_pss = play_rss + r, play_pss + p
+        elif is_zygote(pid):
+            zygote_rss += r
     server_rss, server_pss = memory_kib(server)
     return {
         "t": time.monotonic(),
@@ -218,6 +257,7 @@ def sample_memory(server: int) -> dict[str, float]:
         "pss": pss / 1024,
         "server_rss": server_rss / 1024,
         "server_pss": server_pss / 1024,
+        "zygote_rss": zygote_rss / 1024,
         "play_rss": play_rss / 1024 / max(1, len(plays)),
         "play_pss": play_pss / 1024 / max(1, len(plays)),
     }
@@ -262,16 +302,17 @@ async def screen(page: Any) -> str:
 
 
 async def settle(page: Any) -> str:
-    """Close important news and answer events until the board shows; return the screen."""
+    """Close what a choice did and important news, and answer events, until the board
+    shows; return the screen."""
     for _ in range(12):
-        await shows(page, r"Pick an option|IMPORTANT|EVENT|DEBRIEF")
+        await shows(page, rf"Pick an option|IMPORTANT|EVENT|DEBRIEF|{CHOICE_DID}")
         await asyncio.sleep(0.4)  # let a dialog arrive after the board
         now = await screen(page)
         if "EVENT" in now:
             await page.keyboard.press("1")
             await shows(page, ".", unlike=now)
             await page.keyboard.press("Enter")
-        elif "IMPORTANT" in now:
+        elif "IMPORTANT" in now or CHOICE_DID in now:
             await page.keyboard.press("Enter")
         else:
             return now
@@ -386,6 +427,56 @@ async def drive(url: str, args: argparse.Namespace, figures: Figures) -> None:
         await browser.close()
 
 
+# --- session starts, one at a time ------------------------------------------------------
+
+
+def zygote_ready(server: int, timeout: float = 60) -> bool:
+    """Wait until the server's zygote listens; False when it has none (a cold start)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        zygotes = [p for p in descendants(server) if is_zygote(p)]
+        if not zygotes:
+            return False
+        if Path(cmdline(zygotes[0])[3].decode()).exists():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+async def start_session(url: str) -> None:
+    """Open a game's websocket as a tab does, until its title screen shows; then close it."""
+    import aiohttp
+
+    ws_url = url.replace("http", "ws") + "ws?width=105&height=33"
+    async with aiohttp.ClientSession() as http, http.ws_connect(ws_url) as ws:
+        seen = b""
+        while b"Class exercise" not in seen:
+            message = await ws.receive(timeout=TIMEOUT_MS / 1000)
+            if message.type != aiohttp.WSMsgType.BINARY:
+                if message.type == aiohttp.WSMsgType.TEXT:
+                    continue
+                raise RuntimeError(f"the session ended before its title: {message.type}")
+            seen += message.data
+
+
+def measure_starts(server: int, url: str, count: int, figures: Figures) -> None:
+    """CPU of the server's tree (server, zygote, clients, games) per session start, one
+    session at a time, each quit (and reaped) before the next."""
+    baseline = len(descendants(server))
+    for _ in range(count):
+        before = cpu_seconds(descendants(server))
+        try:
+            asyncio.run(start_session(url))
+        except Exception as exc:
+            figures.errors.append(f"session start: {type(exc).__name__}: {exc}"[:300])
+            return
+        deadline = time.monotonic() + 30
+        while len(descendants(server)) > baseline and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        figures.start_cpu.append(cpu_seconds(descendants(server)) - before)
+
+
 # --- the run --------------------------------------------------------------------------
 
 
@@ -457,6 +548,9 @@ def summary(figures: Figures, args: argparse.Namespace, wall: float) -> dict[str
         "interval_s": args.interval,
         "wall_s": round(wall, 1),
         "class_joined_s": round(figures.join_s, 1),
+        "warm": figures.warm,
+        "start_cpu_s": stats(figures.start_cpu),
+        "turns_per_s": figures.turns / args.duration,
         "turns": figures.turns,
         "stalls": figures.stalls,
         "page_load_ms": stats(figures.page_load),
@@ -467,6 +561,7 @@ def summary(figures: Figures, args: argparse.Namespace, wall: float) -> dict[str
         "peak_total_rss_mib": max((m["rss"] for m in figures.memory), default=0),
         "peak_total_pss_mib": peak.get("pss", 0),
         "server_rss_mib": max((m["server_rss"] for m in figures.memory), default=0),
+        "zygote_rss_mib": max((m["zygote_rss"] for m in figures.memory), default=0),
         "per_session_rss_mib": statistics.median([m["play_rss"] for m in full]) if full else 0,
         "per_session_pss_mib": statistics.median([m["play_pss"] for m in full]) if full else 0,
         "cpu": figures.cpu,
@@ -482,7 +577,9 @@ def report(s: dict[str, Any]) -> str:
             f"{v['p90'] * scale:7.1f} {unit}  max {v['max'] * scale:7.1f} {unit}  (n={v['n']})"
         )
 
-    cpu = s["cpu"]
+    cpu, starts = s["cpu"], s["start_cpu_s"]
+    per_turn = cpu.get("play_server_pct", 0) / 100 * cpu.get("play_s", 0) / max(1, s["turns"])
+    capacity = (os.cpu_count() or 1) / per_turn if per_turn else float("nan")
     return "\n".join(
         [
             f"offramp serve: {s['sessions']} browser sessions, a turn every ~{s['interval_s']} s "
@@ -490,15 +587,18 @@ def report(s: dict[str, Any]) -> str:
             f"{os.cpu_count()} cores",
             line("page load (HTTP GET /)", "page_load_ms", "ms"),
             line("session start (open -> title)", "session_start_s", "s "),
+            f"  {'CPU per session start, alone':<34} median {starts['median']:7.2f} CPU-s "
+            f"max {starts['max']:.2f} (n={starts['n']}; "
+            f"{'forked from the zygote' if s['warm'] else 'cold: a fresh offramp play'})",
             f"  the whole class at turn one after {s['class_joined_s']:.1f} s",
             line("key -> first output", "first_byte_ms", "ms"),
             line("key -> option marked", "pick_ms", "ms"),
             line("Enter -> next turn drawn", "turn_ms", "ms"),
             f"  memory: peak total RSS {s['peak_total_rss_mib']:.0f} MiB, peak total PSS "
             f"{s['peak_total_pss_mib']:.0f} MiB (server + all sessions); server alone "
-            f"{s['server_rss_mib']:.0f} MiB RSS",
-            f"  per session (an `offramp play` process): RSS {s['per_session_rss_mib']:.0f} MiB, "
-            f"PSS {s['per_session_pss_mib']:.0f} MiB",
+            f"{s['server_rss_mib']:.0f} MiB RSS, its zygote {s['zygote_rss_mib']:.0f} MiB RSS",
+            f"  per session (its game and its tab's client): "
+            f"RSS {s['per_session_rss_mib']:.0f} MiB, PSS {s['per_session_pss_mib']:.0f} MiB",
             *(
                 f"  CPU while {phase}ing: machine {cpu.get(f'{phase}_machine_pct', 0):.0f}% of "
                 f"{100 * (os.cpu_count() or 1)}% = server + sessions "
@@ -508,9 +608,9 @@ def report(s: dict[str, Any]) -> str:
                 f"{cpu.get(f'{phase}_other_pct', 0):.0f}%"
                 for phase in ("join", "play")
             ),
-            f"  server + sessions CPU per turn taken (pick, confirm, news): "
-            f"{cpu.get('play_server_pct', 0) / 100 * cpu.get('play_s', 0) / max(1, s['turns']):.2f}"
-            " CPU-s",
+            f"  turns taken per second: {s['turns_per_s']:.2f} (at the students' pace)",
+            f"  server + sessions CPU per turn taken (pick, confirm, news): {per_turn:.2f} CPU-s,"
+            f" so {os.cpu_count()} cores could serve about {capacity:.0f} turns per second",
             f"  errors: {len(s['errors'])}" + "".join(f"\n    {e}" for e in s["errors"][:10]),
         ]
     )
@@ -525,6 +625,9 @@ def main() -> int:
         "--viewport",
         default="1024x640",
         help="each tab's size in pixels (default 1024x640: about 105 x 33 cells)",
+    )
+    parser.add_argument(
+        "--starts", type=int, default=5, help="sessions started one at a time first, for CPU"
     )
     parser.add_argument("--json", help="also write the figures as JSON to this file")
     args = parser.parse_args()
@@ -542,6 +645,8 @@ def main() -> int:
         cap = str(args.sessions)  # not the default cap, which may be lower on this machine
         serve_args = ("--exercise", str(exercise), "--saves", "saves", "--max-sessions", cap)
         with running_server(folder, *serve_args) as (url, srv):
+            figures.warm = zygote_ready(srv.pid)
+            measure_starts(srv.pid, url, args.starts, figures)
             done = threading.Event()
             watcher = threading.Thread(
                 target=watch, args=(srv.pid, url, figures, done), daemon=True

@@ -33,6 +33,7 @@ from game.saves import SaveMeta, write_save
 from game.sim import simulate
 
 from .helpers import CUBA, MINI, Picker, anyone, first, last, offramp, scenario_at
+from .test_serve_e2e import launch_browser, need_browser
 
 SEED, LENS = 1, "dove"
 RUNS = 30
@@ -447,7 +448,14 @@ class TestInjectsGradebookProjector:
 
     def test_projector_is_one_screen_of_what_matters(self, klass: Klass) -> None:
         page = class_report_projector(klass.report)
-        assert "<svg" in page and "<script" not in page
+        assert "<script" not in page
+        endings = page.split("How the games ended")[1].split("</ul>")[0]
+        for e in klass.report.outcomes:  # the endings reached, with their counts; no others
+            shown = f"<span>{e.count} ({e.share:.0%})</span><span>{html.escape(e.title)}</span>"
+            assert (shown in endings) == (e.count > 0), e.title
+        unreached = sum(1 for e in klass.report.outcomes if not e.count)
+        other = "other ending" if unreached == 1 else f"other {unreached} endings"
+        assert f"No game ended in the {other}." in page
         for q in klass.report.questions:
             assert html.escape(q) in page
         for card in divisive_cards(klass.report):
@@ -457,6 +465,29 @@ class TestInjectsGradebookProjector:
         labels = [row.label for row in klass.report.baseline.rows]
         assert labels[0] == "Random player" and all("advocate:" not in x for x in labels)
         assert all(html.escape(x) in page for x in labels)
+
+    @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (1024, 768)])
+    def test_projector_fits_one_screen(
+        self, klass: Klass, tmp_path: Path, size: tuple[int, int]
+    ) -> None:
+        """Drawn by Chromium on a projector's screen, the page needs no scrolling."""
+        need_browser()
+        from playwright.sync_api import sync_playwright
+
+        page_file = tmp_path / "projector.html"
+        page_file.write_text(class_report_projector(klass.report), encoding="utf-8")
+        width, height = size
+        with sync_playwright() as playwright:
+            browser = launch_browser(playwright)
+            try:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(page_file.as_uri())
+                scroll = page.evaluate(
+                    "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+                )
+            finally:
+                browser.close()
+        assert scroll == [width, height], f"the page is {scroll}, the screen {size}"
 
     def test_divisive_cards_split_most(self, klass: Klass) -> None:
         split = divisive_cards(klass.report)

@@ -21,6 +21,7 @@ import pytest
 
 from game.classroom.lifeline import SERVER_PID, end_with_server
 from game.classroom.serve import (
+    COLD_START,
     PLACE_WAIT,
     ServeConfig,
     ServeError,
@@ -293,6 +294,55 @@ def test_server_page_session_and_ctrl_c(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("cold", [False, True], ids=["warm", "cold"])
+def test_games_start_from_the_zygote_and_end_at_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cold: bool
+) -> None:
+    """Once the zygote is warm, a tab's game is forked from it (with OFFRAMP_COLD_START=1,
+    a fresh `offramp play`, the server's child); Ctrl+C in the server's terminal (the
+    signal to its whole process group) stops the server and the game cleanly."""
+    if cold:
+        monkeypatch.setenv(COLD_START, "1")
+    with running_server(tmp_path, "--scenario", str(MINI)) as (url, server):
+        deadline = time.monotonic() + 60
+        while not cold and not warm_socket(server.pid):
+            assert time.monotonic() < deadline, "the zygote never listened"
+            time.sleep(0.05)
+        game, parent, status = asyncio.run(ctrl_c_at_title(url, server))
+        assert (parent == server.pid) == cold
+        assert status == 0
+        deadline = time.monotonic() + 10
+        while process_state(game) not in ("", "Z"):
+            assert time.monotonic() < deadline, "the game outlived the server"
+            time.sleep(0.05)
+    assert "Traceback" not in serve_log(tmp_path)
+
+
+def warm_socket(server: int) -> bool:
+    """Whether the server's zygote listens (its socket exists)."""
+    for child in child_processes(server):
+        argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        if argv[1:3] == [b"-m", b"game.classroom.zygote"]:
+            return Path(argv[3].decode()).exists()
+    return False
+
+
+async def ctrl_c_at_title(url: str, server: subprocess.Popen[str]) -> tuple[int, int, int]:
+    """Open a session until its title screen shows, then Ctrl+C the server's terminal (a
+    SIGINT to its process group); the game's id, its parent's and the server's status."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        ws = await join(http, url.replace("http", "ws") + "ws?width=100&height=30")
+        (game,) = game_processes(server.pid)
+        parent = int(Path(f"/proc/{game}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        os.killpg(server.pid, signal.SIGINT)
+        status = await asyncio.to_thread(server.wait, 30)
+        await ws.close()
+    return game, parent, status
+
+
+@pytest.mark.slow
 def test_bad_requests_log_one_line_each(tmp_path: Path) -> None:
     """`curl .../ws` (no websocket handshake), a malformed request and TLS sent to the
     plain port each get a 400 and at most one line on the console, no traceback."""
@@ -346,24 +396,26 @@ async def class_of_two(url: str) -> None:
 
 @pytest.mark.slow
 def test_games_end_when_the_server_is_killed(tmp_path: Path) -> None:
-    """kill -9 of the server: its session's game (its own child, no shell between) quits
-    within seconds rather than running on as an orphan; the game's file is intact."""
+    """kill -9 of the server: its session's game quits within seconds rather than running
+    on as an orphan, and so do the zygote and the tab's client; the game's file is intact."""
     saves = tmp_path / "saves"
     with running_server(tmp_path, "--scenario", str(MINI)) as (url, server):
-        play = asyncio.run(start_game_then_kill(url, server, saves))
+        left = asyncio.run(start_game_then_kill(url, server, saves))
         deadline = time.monotonic() + 10
-        while process_state(play) not in ("", "Z"):  # a zombie has ended (not yet reaped)
-            assert time.monotonic() < deadline, f"the game (pid {play}) outlived its server"
-            time.sleep(0.05)
+        for pid in left:
+            while process_state(pid) not in ("", "Z"):  # a zombie has ended (not reaped)
+                assert time.monotonic() < deadline, f"{pid} outlived its server: {left}"
+                time.sleep(0.05)
     (game,) = saves.glob("*.toml")
     loaded = load_save(game, MINI)  # replays the log and checks the snapshot
     assert loaded.state.turn == 1
     assert not list(saves.glob("*.tmp")) and not list(saves.glob(".*.tmp"))  # no .tmp left
 
 
-async def start_game_then_kill(url: str, server: subprocess.Popen[str], saves: Path) -> int:
+async def start_game_then_kill(url: str, server: subprocess.Popen[str], saves: Path) -> list[int]:
     """Start a free game over a websocket, wait for its first save, then kill -9 the server
-    with the websocket still open; return the game's process id."""
+    with the websocket still open; return the ids of the game and the server's other
+    processes (the game first)."""
     import aiohttp
 
     ws_url = url.replace("http", "ws") + "ws?width=100&height=30"
@@ -377,15 +429,26 @@ async def start_game_then_kill(url: str, server: subprocess.Popen[str], saves: P
         while not list(saves.glob("*.toml")):
             assert loop.time() < deadline, "the game never saved"
             await asyncio.sleep(0.05)
-        children = child_processes(server.pid)
-        assert len(children) == 1, children
-        play = children[0]
-        argv = Path(f"/proc/{play}/cmdline").read_bytes().split(b"\0")
-        assert argv[1:4] == [b"-m", b"game.cli", b"play"], argv
+        games = game_processes(server.pid)
+        assert len(games) == 1, games
+        others = child_processes(server.pid)
         server.kill()
         server.wait(timeout=10)
         await ws.close()
-    return play
+    return games + others
+
+
+def game_processes(server: int) -> list[int]:
+    """The games a server runs: its children running `offramp play` (started cold) and
+    its zygote's children (forked warm)."""
+    games = []
+    for child in child_processes(server):
+        argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        if argv[1:4] == [b"-m", b"game.cli", b"play"]:
+            games.append(child)
+        elif argv[1:3] == [b"-m", b"game.classroom.zygote"]:
+            games += child_processes(child)
+    return games
 
 
 def child_processes(parent: int) -> list[int]:

@@ -6,6 +6,8 @@
 - :mod:`~game.classroom.control` — the class paused, resumed or ended, and messages to it;
 - :mod:`~game.classroom.console` — ``offramp console``: the instructor's white-cell console;
 - :mod:`~game.classroom.serve` — ``offramp serve``: the game in students' browsers;
+- :mod:`~game.classroom.zygote` and :mod:`~game.classroom.spawn` — each tab's game forked
+  from one warm process, and the tiny command that asks for it;
 - :mod:`~game.classroom.lifeline` — a browser session's process ends with its server;
 - :mod:`~game.classroom.report` — the class report (text, Markdown, HTML, CSV);
 - :mod:`~game.classroom.vote` — a class vote: the class game, its ballot box and tally;

@@ -6,6 +6,10 @@ as that play process starts, asks Linux to send it SIGTERM when its parent dies
 (``PR_SET_PDEATHSIG``); elsewhere a thread polls for a new parent once a second.  The
 Textual web driver answers SIGTERM by quitting the app cleanly; the game has autosaved
 (atomically) after every turn, so nothing is lost.
+
+Games forked from the zygote (:mod:`game.classroom.zygote`) hang on a chain instead: the
+zygote ends with the server, each game with the zygote (:func:`end_with_parent`), and
+with the tab's client.
 """
 
 from __future__ import annotations
@@ -31,11 +35,17 @@ def end_with_server(environ: MutableMapping[str, str] = os.environ) -> None:
     if not named.isdigit():
         return
     server = int(named)
-    if not parent_death_signal(signal.SIGTERM):
-        threading.Thread(target=_watch, args=(server,), name="lifeline", daemon=True).start()
-    if os.getppid() != server:
+    if not end_with_parent(server):
         print(f"offramp: the server that started this game (pid {server}) is gone", file=sys.stderr)
         raise SystemExit(0)
+
+
+def end_with_parent(parent: int) -> bool:
+    """Have this process sent SIGTERM when ``parent``, its parent now, dies; whether
+    ``parent`` is still its parent once that is set up (if not, it died already)."""
+    if not parent_death_signal(signal.SIGTERM):
+        threading.Thread(target=_watch, args=(parent,), name="lifeline", daemon=True).start()
+    return os.getppid() == parent
 
 
 def parent_death_signal(signum: int) -> bool:

@@ -3,6 +3,9 @@
 Each browser tab that opens the page gets its own ``offramp play`` process (the same
 Textual app as in a terminal), started with the exercise or scenario and the save folder
 given to ``serve``, as absolute paths so the server's working directory does not matter.
+The process is forked from a warm zygote that has imported the app and loaded the content
+(:mod:`game.classroom.zygote`), or started cold while the zygote is not ready, or always
+with ``OFFRAMP_COLD_START=1``.
 With an exercise, each student's game autosaves to ``saves/<class>/<name>.toml`` and reads
 the class's inject inbox, exactly as ``offramp play --exercise`` does in a terminal.
 
@@ -33,15 +36,18 @@ import re
 import secrets
 import shlex
 import socket
+import subprocess
 import sys
 import tempfile
 import urllib.parse
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game.classroom.lifeline import SERVER_PID
+from game.classroom.spawn import client_argv
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -52,9 +58,21 @@ ANY_HOST = {"", "0.0.0.0", "::", "*"}
 MOST_SESSIONS = 40
 """The default cap on games at once: a large class (see :func:`default_max_sessions`)."""
 SESSION_MIB = 60
-"""About the memory one game takes (its `offramp play` process: 59 MiB RSS measured)."""
+"""About the memory one game takes, with room: 42-48 MiB PSS measured for a game and its
+tab's client, forked or cold, 60-69 MiB RSS (docs/scaling.md)."""
 PLACE_WAIT = 3.0
 """Seconds a browser past the cap waits for a game to end before it is turned away."""
+GAME_ENVIRONMENT = {
+    "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+    "TEXTUAL_FPS": "60",
+    "TEXTUAL_COLOR_SYSTEM": "truecolor",
+    "TERM_PROGRAM": "textual",
+}
+"""What textual-serve sets for each game that Textual reads as it is imported: the zygote
+starts with it (a game asked with other values starts cold)."""
+ZYGOTE_SOCKET = "zygote.sock"
+COLD_START = "OFFRAMP_COLD_START"
+"""Set to 1, every game starts as a fresh ``offramp play`` (no zygote): for comparison."""
 
 
 class ServeError(Exception):
@@ -112,10 +130,20 @@ def console_argv(config: ServeConfig, python: str | None = None) -> list[str]:
 
 
 def play_command(
-    config: ServeConfig, python: str | None = None, server_pid: int | None = None
+    config: ServeConfig,
+    python: str | None = None,
+    server_pid: int | None = None,
+    zygote: Path | None = None,
 ) -> str:
-    """:func:`play_argv` as one shell command line (see :func:`shell_command`)."""
-    return shell_command(play_argv(config, python), server_pid)
+    """:func:`play_argv` as one shell command line (see :func:`shell_command`).
+
+    With the socket of a ``zygote``, the command is the client that has the game forked
+    from it, and starts :func:`play_argv` itself when it cannot
+    (:mod:`game.classroom.zygote`)."""
+    argv = play_argv(config, python)
+    if zygote is not None:
+        argv = client_argv(zygote, argv, python)
+    return shell_command(argv, server_pid)
 
 
 def shell_command(argv: list[str], server_pid: int | None = None) -> str:
@@ -253,6 +281,22 @@ def console_url(config: ServeConfig) -> str:
     return f"{shown_url(config)}/console/{config.console_token}"
 
 
+def start_zygote(
+    folder: Path, play: list[str], environ: Mapping[str, str] = GAME_ENVIRONMENT
+) -> tuple[subprocess.Popen[bytes], Path]:
+    """The zygote (:mod:`game.classroom.zygote`), started in the background for the
+    ``offramp play`` command line ``play``, and the socket it listens at once warm, in
+    ``folder`` (which must be private: whoever connects gets a game).  ``environ``: what
+    textual-serve sets for a game."""
+    path = folder / ZYGOTE_SOCKET
+    process = subprocess.Popen(
+        [sys.executable, "-m", "game.classroom.zygote", str(path), *play],
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **environ, SERVER_PID: str(os.getpid())},
+    )
+    return process, path
+
+
 def shown_url(config: ServeConfig) -> str:
     """The address to tell people: the public URL, or this host and port."""
     if config.public_url:
@@ -378,13 +422,9 @@ def serve(config: ServeConfig) -> int:
 
     log = logging.getLogger("offramp.serve")
 
-    command = play_command(config, server_pid=os.getpid())
     console = (
         shell_command(console_argv(config), server_pid=os.getpid()) if config.console_token else ""
     )
-    # textual-serve runs `self.command` for each websocket: a console's websocket sets its
-    # own, for its request's task only.
-    session_command: ContextVar[str] = ContextVar("session_command", default=command)
 
     class OffRampServer(Server):
         """textual-serve's server with Off-Ramp's start message, page and console."""
@@ -514,10 +554,22 @@ def serve(config: ServeConfig) -> int:
                     self.sessions.discard(task)
 
     with tempfile.TemporaryDirectory(prefix="offramp-serve-") as tmp:
-        server = OffRampServer(page_template(Path(tmp)))
+        folder = Path(tmp)  # private (mode 0700): its socket is the server's alone
+        zygote = socket_path = None
+        if os.environ.get(COLD_START) != "1":
+            zygote, socket_path = start_zygote(folder, play_argv(config))
+        command = play_command(config, server_pid=os.getpid(), zygote=socket_path)
+        # textual-serve runs `self.command` for each websocket: a console's websocket sets
+        # its own (started cold: not the zygote's command), for its request's task only.
+        session_command: ContextVar[str] = ContextVar("session_command", default=command)
+        server = OffRampServer(page_template(folder))
         try:
             server.serve()
         except OSError as exc:  # lost the race for the port since check_address
             raise ServeError(_bind_problem(config.host, config.port, exc)) from exc
+        finally:
+            if zygote is not None:
+                zygote.terminate()
+                zygote.wait()
     print("Off-Ramp: server stopped.", flush=True)
     return 0
