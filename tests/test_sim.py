@@ -21,9 +21,9 @@ from game.content.models import Option
 from game.engine import GameState, choices, choose, current_decision, is_over, new_game
 from game.sim import default_strategy_names, make_strategy, simulate
 from game.sim.report import BEST_FRACTION, build_report, wilson
-from game.sim.strategies import StrategyError
+from game.sim.strategies import StrategyError, tag_leanings
 
-from .helpers import CUBA, OFFRAMP, ROOT, offramp, scenario_at
+from .helpers import CUBA, OFFRAMP, ROOT, SHIPPED, offramp, scenario_at
 
 RUNS = 1000
 """Games per strategy × lens asked for by the issue (about 9 s per run of the CLI)."""
@@ -366,6 +366,31 @@ class TestStrategies:
             if any("against" not in stances(o, source) for o in options):
                 assert "against" not in stances(chosen, source)
         assert argued > 50
+
+    def test_advocate_on_a_decision_its_source_never_discusses_follows_its_positions(
+        self, cuba: Scenario, states: list[GameState]
+    ) -> None:
+        source = "kremlin"  # the one Cuba source silent on some decisions
+        leanings = tag_leanings(cuba, source)
+        silent = decided = 0
+        for i, state in enumerate(states):
+            options = choices(cuba, state)
+            if any(c.source == source for o in options for c in o.citations):
+                continue
+            silent += 1
+            fit = {o.id: sum(leanings.get(t, 0.0) for t in o.tags) for o in options}
+            chosen = pick(cuba, f"advocate:{source}", state, i)
+            assert fit[chosen] == max(fit.values()), (current_decision(state), chosen, fit)
+            decided += list(fit.values()).count(max(fit.values())) == 1
+        assert silent > 10 and decided > 0  # not only ties, which it breaks at random
+
+    def test_tag_leanings_credit_a_stance_to_what_the_lens_is_about(self) -> None:
+        # London argues against sanctions framed as regime change (and says nothing about
+        # sanctions as such): his leaning falls on regime change, not on sanctions
+        shipped = scenario_at(SHIPPED)
+        london = tag_leanings(shipped, "003")
+        assert london["regime_change"] < 0 < london["status_quo"]
+        assert london.get("sanctions", 0.0) == 0.0
 
     @pytest.mark.parametrize(
         ("meter", "direction"),
