@@ -21,7 +21,7 @@ from game.content.models import Option
 from game.engine import GameState, choices, choose, current_decision, is_over, new_game
 from game.sim import default_strategy_names, make_strategy, simulate
 from game.sim.report import BEST_FRACTION, build_report, wilson
-from game.sim.strategies import StrategyError, tag_leanings
+from game.sim.strategies import StrategyError, fit, tag_leanings
 
 from .helpers import CUBA, OFFRAMP, ROOT, SHIPPED, offramp, scenario_at
 
@@ -378,11 +378,25 @@ class TestStrategies:
             if any(c.source == source for o in options for c in o.citations):
                 continue
             silent += 1
-            fit = {o.id: sum(leanings.get(t, 0.0) for t in o.tags) for o in options}
+            fits = {o.id: fit(o, leanings) for o in options}
             chosen = pick(cuba, f"advocate:{source}", state, i)
-            assert fit[chosen] == max(fit.values()), (current_decision(state), chosen, fit)
-            decided += list(fit.values()).count(max(fit.values())) == 1
+            assert fits[chosen] == max(fits.values()), (current_decision(state), chosen, fits)
+            decided += list(fits.values()).count(max(fits.values())) == 1
         assert silent > 10 and decided > 0  # not only ties, which it breaks at random
+
+    @given(
+        st.dictionaries(st.sampled_from("abcde"), st.floats(-1, 1), max_size=5),
+        st.lists(st.sampled_from("abcdef"), max_size=4, unique=True),
+    )
+    def test_a_move_the_source_never_discusses_is_never_volunteered(
+        self, leanings: dict[str, float], tags: list[str]
+    ) -> None:
+        option = Option(id="x", text="x", tags=tags)
+        score = fit(option, leanings)
+        if any(t not in leanings for t in tags):
+            assert score <= 0.0
+        else:
+            assert score == pytest.approx(sum(leanings[t] for t in tags))
 
     def test_tag_leanings_credit_a_stance_to_what_the_lens_is_about(self) -> None:
         # London argues against sanctions framed as regime change (and says nothing about

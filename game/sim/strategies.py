@@ -11,7 +11,8 @@ Names accepted by :func:`make_strategy`:
 - ``greedy:METER:high`` / ``greedy:METER:low`` — one-step lookahead on a meter;
 - ``advocate:SOURCE`` — the option that source argues for (citations), least against; on a
   decision the source never discusses, the option whose tags best match its positions
-  elsewhere (:func:`tag_leanings`);
+  elsewhere (:func:`tag_leanings`, :func:`fit`), never one with a kind of move it never
+  discusses;
 - ``tags:TAG,TAG,-TAG`` — prefer options with these tags, avoid the negated ones;
 - any ``[[strategies]]`` id from the scenario (weights by tag or option).
 """
@@ -104,6 +105,14 @@ def tag_leanings(scenario: Scenario, source: str) -> dict[str, float]:
     return {t: total[t] / count[t] for t in total}
 
 
+def fit(option: Option, leanings: Mapping[str, float]) -> float:
+    """How well ``option``'s tags match a source's leanings (:func:`tag_leanings`).  A
+    kind of move the source never discusses (a tag it has no leaning on) is never
+    volunteered: such an option may fit badly, never well."""
+    known = sum(leanings.get(t, 0.0) for t in option.tags)
+    return known if all(t in leanings for t in option.tags) else min(known, 0.0)
+
+
 def _advocate(scenario: Scenario, source: str) -> Picker:
     leanings = tag_leanings(scenario, source)
 
@@ -111,7 +120,7 @@ def _advocate(scenario: Scenario, source: str) -> Picker:
         if any(c.source == source for o in options for c in o.citations):
             return _best(options, [_stance(o, source) for o in options], rnd)
         # the essay is silent on this decision: the option closest to its positions elsewhere
-        return _best(options, [sum(leanings.get(t, 0.0) for t in o.tags) for o in options], rnd)
+        return _best(options, [fit(o, leanings) for o in options], rnd)
 
     return pick
 
