@@ -405,6 +405,9 @@ class TestStrategies:
         london = tag_leanings(shipped, "003")
         assert london["regime_change"] < 0 < london["status_quo"]
         assert london.get("sanctions", 0.0) == 0.0
+        # one citation is not a position on a kind of move: 002 argues against staying
+        # quiet about protesters (restraint), and against restraint nowhere else
+        assert "restraint" not in tag_leanings(shipped, "002")
 
     @pytest.mark.parametrize(
         ("meter", "direction"),

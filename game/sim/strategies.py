@@ -83,7 +83,8 @@ def tag_leanings(scenario: Scenario, source: str) -> dict[str, float]:
     """Where ``source`` stands on each option tag, judged from the options it cites.
 
     Each option the source cites has a lean (-1, 0 or +1: its net stance, capped); a tag's
-    leaning is the mean lean of the cited options that carry it.  An option's lean is
+    leaning is the mean lean of the cited options that carry it, and needs two of them
+    (one citation is an opinion on that move, not on a kind of move).  An option's lean is
     credited to the tags its author's lens is about, when it carries any: London argues
     against ``oligarch_squeeze.wedge_framing`` because it is regime-change talk, not
     because it is a sanction, so the lean goes to ``regime_change`` alone.
@@ -102,7 +103,7 @@ def tag_leanings(scenario: Scenario, source: str) -> dict[str, float]:
             for t in [t for t in o.tags if t in lens_tags] or o.tags:
                 total[t] = total.get(t, 0.0) + lean
                 count[t] = count.get(t, 0) + 1
-    return {t: total[t] / count[t] for t in total}
+    return {t: total[t] / count[t] for t in total if count[t] >= 2}
 
 
 def fit(option: Option, leanings: Mapping[str, float]) -> float:
