@@ -135,12 +135,14 @@ async def bare_keypress_latencies(presses: int) -> list[float]:
 
 
 async def turn_cpu(saves: Path, turns: int) -> tuple[list[float], list[float]]:
-    """CPU seconds of each whole turn, and of each dialog close, on the shipped scenario."""
+    """CPU seconds of each whole turn, and of each close of what the choice did (or of a
+    dialog), on the shipped scenario."""
     sys.path.insert(0, str(ROOT))
+    from textual.screen import ModalScreen
+
     from game.content import resolve_scenario_dir
     from game.ui.app import OffRampApp
-    from game.ui.screens.dialog import Dialog
-    from game.ui.screens.event import EventScreen
+    from game.ui.widgets.effects import EffectsPanel
 
     app = OffRampApp(resolve_scenario_dir(None), saves, seed=7)
     whole: list[float] = []
@@ -151,10 +153,17 @@ async def turn_cpu(saves: Path, turns: int) -> tuple[list[float], list[float]]:
             await pilot.press(key)
             await pilot.pause()
 
+        def reading() -> bool:
+            """A dialog, or what the choice did in the card's place, waits for Enter."""
+            screen = app.screen
+            if isinstance(screen, ModalScreen):
+                return True
+            return any(panel.display for panel in screen.query(EffectsPanel))
+
         app.start_new_game(seed=7, lens=None, hidden=True, show_briefing=False)
         await pilot.pause()
         await pilot.pause()
-        while isinstance(app.screen, Dialog):  # the opening report
+        while reading():  # the opening report
             await press("enter")
         for _ in range(turns):
             if app.session is None or app.session.over:
@@ -162,9 +171,7 @@ async def turn_cpu(saves: Path, turns: int) -> tuple[list[float], list[float]]:
             t0 = time.process_time()
             await press("1")
             await press("enter")
-            while isinstance(app.screen, Dialog):  # the effects view, alerts, an event
-                if isinstance(app.screen, EventScreen):
-                    await press("1")
+            while reading():
                 t1 = time.process_time()
                 await press("enter")
                 closes.append(time.process_time() - t1)
@@ -303,7 +310,7 @@ def main() -> None:
         )
         if closes:
             print(
-                f"closing a dialog, CPU (median of {len(closes)}): "
+                f"closing what the choice did, CPU (median of {len(closes)}): "
                 f"{statistics.median(closes) * 1000:.1f} ms (target <= 50 ms)"
             )
         real = None if args.no_tmux else tmux_keypress_latencies(saves, 40)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
 
 from game.content import load_scenario
@@ -15,8 +16,6 @@ from game.engine import new_game
 from game.saves import load_save
 from game.session import Session
 from game.ui.app import OffRampApp
-from game.ui.screens.effects import EffectsScreen
-from game.ui.screens.event import AlertScreen, EventScreen
 from game.ui.screens.glossary import GlossaryScreen
 from game.ui.screens.help import HelpScreen
 from game.ui.screens.load import LoadScreen
@@ -29,7 +28,7 @@ from game.ui.widgets.meters import MeterList
 from game.ui.widgets.prose import Prose
 
 from .helpers import MINI
-from .ui_helpers import async_test, settle, start_game
+from .ui_helpers import async_test, read_on, reading, settle, start_game
 
 SEED = 3
 
@@ -40,12 +39,10 @@ def make_app(saves: Path, seed: int | None = SEED, lens: str | None = None) -> O
 
 
 async def choose(pilot: Pilot[int], number: int) -> None:
-    """Pick an option by number, confirm, and close any modal that follows."""
+    """Pick an option by number, confirm, and close what the choice did."""
     await pilot.press(str(number), "enter")
     await pilot.pause()
-    while isinstance(pilot.app.screen, AlertScreen | EffectsScreen):
-        await pilot.press("enter")
-        await pilot.pause()
+    await read_on(pilot)
 
 
 def game_file(folder: Path, but: str = "") -> Path:
@@ -196,15 +193,16 @@ class TestTurn:
             assert "≈" in morale and "–" in morale
 
     @async_test
-    async def test_new_rung_is_a_modal(self, tmp_path: Path) -> None:
-        """Climbing a rung is announced in a modal, not only in the log."""
+    async def test_new_rung_is_announced(self, tmp_path: Path) -> None:
+        """Climbing a rung is announced in what the choice did, not only in the log."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await start_game(pilot)
             await pilot.press("1", "enter")
             await pilot.pause()
-            assert isinstance(app.screen, EffectsScreen)
-            assert "Escalation up" in app.screen.query_one("#effects-text", Prose).plain
+            panel = reading(app)
+            assert panel is not None
+            assert "Escalation up" in panel.plain
 
     @async_test
     async def test_log_has_every_change_with_its_cause(self, tmp_path: Path) -> None:
@@ -242,11 +240,12 @@ class TestTurn:
 
 
 class TestEvents:
-    """An event's own choice is asked in a modal; its answer is a decision."""
+    """An event's own choice is the card, marked as an event; its answer is a decision."""
 
     @async_test
-    async def test_event_modal_and_answer(self, tmp_path: Path) -> None:
-        """A scheduled event with options opens a modal; picking an option takes it."""
+    async def test_event_on_the_card_and_answer(self, tmp_path: Path) -> None:
+        """A scheduled event with options is the next decision, shown on the card as an
+        event; picking and confirming an option takes it."""
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
@@ -256,34 +255,16 @@ class TestEvents:
             app.show_game()
             await pilot.pause()
             await choose(pilot, 2)
-            assert isinstance(app.screen, EventScreen)
-            await pilot.press("1", "enter")
-            await pilot.pause()
-            while isinstance(app.screen, AlertScreen | EffectsScreen):
-                await pilot.press("enter")
-                await pilot.pause()
+            assert isinstance(app.screen, TurnScreen)
+            card = app.screen.query_one("#card")
+            title = Content.from_markup(str(card.border_title)).plain
+            assert title == "‼ EVENT — your decision: Summit offer"
+            assert card.has_class("-event")
+            await choose(pilot, 1)
             session = app_session(app)
             assert session.state.log[-1].id == "summit"
             assert session.state.log[-1].option == "go"
-
-    @async_test
-    async def test_escape_leaves_event_on_the_card(self, tmp_path: Path) -> None:
-        """Escape closes the event modal; the card then shows the event's options."""
-        app = make_app(tmp_path)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            scenario = app.scenario
-            state = new_game(scenario, SEED, "dovish", schedule={2: ["summit"]})
-            app.session = Session(scenario, state, tmp_path)
-            app.show_game()
-            await pilot.pause()
-            await choose(pilot, 2)
-            await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(app.screen, TurnScreen)
-            assert str(app.screen.query_one("#card").border_title) == "Event: Summit offer"
-            await choose(pilot, 2)
-            assert app_session(app).state.log[-1].option == "no"
+            assert not app.screen.query_one("#card").has_class("-event")
 
 
 class TestWholeGame:
@@ -300,9 +281,6 @@ class TestWholeGame:
             for _ in range(20):
                 if isinstance(app.screen, DebriefScreen):
                     break
-                while isinstance(app.screen, EventScreen):
-                    await pilot.press("1", "enter")
-                    await pilot.pause()
                 await choose(pilot, 2)
             assert isinstance(app.screen, DebriefScreen)
             await app.workers.wait_for_complete()

@@ -10,13 +10,12 @@ import pytest
 from game.engine import new_game
 from game.session import Session
 from game.ui.app import OffRampApp
-from game.ui.screens.effects import EffectsScreen
-from game.ui.screens.event import EventScreen
 from game.ui.screens.turn import TurnScreen
+from game.ui.widgets.card import CardPanel
 from game.ui.widgets.prose import Prose
 
 from .helpers import MINI
-from .ui_helpers import async_test, screen_lines, settle
+from .ui_helpers import async_test, reading, screen_lines, settle
 
 SEED = 3
 
@@ -40,7 +39,8 @@ class TestChoiceEffectsView:
             await pilot.pause()
             await pilot.press("1", "enter")
             await pilot.pause()
-            assert isinstance(app.screen, EffectsScreen)
+            panel = reading(app)
+            assert panel is not None
             screen = "\n".join(screen_lines(app))
             order = [
                 "WHAT YOUR CHOICE DID — Pressure",
@@ -53,14 +53,19 @@ class TestChoiceEffectsView:
             places = [screen.find(text) for text in order]
             assert -1 not in places, screen
             assert places == sorted(places)
-            full = app.screen.query_one("#effects-text", Prose).plain
+            full = panel.plain
             assert full.index("What your choice did") < full.index("News — December 2022")
             assert "Summit offer" in full[full.index("News — December 2022") :]
             await pilot.press(key)
             await pilot.pause()
-            assert isinstance(app.screen, EventScreen)  # then the summit's own choice
-            turn = app.screen_stack[-2]
+            assert reading(app) is None
+            turn = app.screen
             assert isinstance(turn, TurnScreen)
+            card = turn.query_one(CardPanel)  # then the summit's own choice, on the card
+            assert "Summit offer" in str(card.border_title) and card.has_class("-event")
+            assert "Summit offer" in "\n".join(screen_lines(app))
+            await pilot.press("n")  # the same in the log
+            await pilot.pause()
             log = turn.query_one("#news-body", Prose).plain
             assert "Stability 50 → 35 (−15) [Push hard, scaled by lens Hawkish]" in log
             assert "lens rule: Hawkish, rule pressure_pays (a ¶4)" in log
@@ -78,10 +83,11 @@ class TestChoiceEffectsView:
             await pilot.pause()
             await pilot.press("1", "enter")
             await pilot.pause()
-            assert isinstance(app.screen, EffectsScreen)
-            full = app.screen.query_one("#effects-text", Prose).plain
+            panel = reading(app)
+            assert panel is not None
+            full = panel.plain
             assert "amplified or damped by the hidden lens" in full
             assert "Hawkish" not in full and "lens's rules" not in full
             await pilot.press("enter")
             await pilot.pause()
-            assert isinstance(app.screen, TurnScreen)
+            assert reading(app) is None

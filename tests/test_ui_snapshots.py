@@ -138,7 +138,8 @@ class TestEventSnapshots:
 
     @pytest.mark.parametrize("size", SIZES)
     def test_event(self, snap_compare: SnapCompare, app: OffRampApp, size: tuple[int, int]) -> None:
-        """The summit offer, scheduled at turn two, asks its question in a modal."""
+        """The summit offer, scheduled at turn two, asks its question on the card, marked
+        as an event."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await settle(pilot)

@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from game.ui.screens.briefing import BriefingScreen
 from game.ui.screens.new_game import NewGameScreen
 from game.ui.screens.turn import TurnScreen
+from game.ui.widgets.effects import EffectsPanel
 
 P = ParamSpec("P")
 
@@ -59,6 +60,23 @@ async def start_game(pilot: Pilot[Any], *, lens_down: int = 0) -> None:
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, TurnScreen)
+
+
+def reading(app: App[Any]) -> EffectsPanel | None:
+    """What the choice did (or the opening's alerts), when the turn screen shows it in the
+    card's place; None when the decision is in sight."""
+    screen = app.screen
+    if not isinstance(screen, TurnScreen):
+        return None
+    panel = screen.query_one(EffectsPanel)
+    return panel if panel.display else None
+
+
+async def read_on(pilot: Pilot[Any]) -> None:
+    """Close what the choice did (Enter), until the decision is in sight."""
+    while reading(pilot.app) is not None:
+        await pilot.press("enter")
+        await pilot.pause()
 
 
 def screen_lines(app: App[Any]) -> list[str]:

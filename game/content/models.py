@@ -440,7 +440,7 @@ class Event(Model):
     """Events that may fire are tried highest priority first (equal priorities in file
     order), so an event that must win a crowded turn need not come first in the file."""
     important: bool = False
-    """Show it as a modal rather than a line in the news."""
+    """Mark it ‼ and announce it in what the choice did, not only as a line in the news."""
     effects: list[Effect] = []
     """What the event does when it fires."""
     options: list[Option] = Field(default=[], max_length=4)

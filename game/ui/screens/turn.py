@@ -7,9 +7,11 @@ brings the card back).
 
 State flows down: after each choice the screen hands the new View to its widgets.
 Choices come up from the card as :class:`OptionsBox.Chosen`; the screen passes them to
-the session (which calls the engine and autosaves) and then shows what must not be
-missed — what the choice did (its own effects first, then the turn's news) in a modal,
-an event's own choice in another.
+the session (which calls the engine and autosaves) and then shows, in the card's place,
+what the choice did (its own effects first, then the turn's news) until Enter brings the
+next decision: a card, or an event that demands an answer (marked as one on the card).
+Nothing in a turn opens a modal screen: a modal costs a whole screen's layout and paint
+to open and again to close.
 """
 
 from __future__ import annotations
@@ -21,16 +23,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from game.engine import current_decision
 from game.session import Alert, Session
 from game.ui.notices import save_failed
-from game.ui.screens.event import AlertScreen, EventScreen
 from game.ui.text import glossary_terms
 from game.ui.widgets.advisors import AdvisorsPanel
 from game.ui.widgets.card import PICK_BINDINGS, CardPanel, OptionsBox
+from game.ui.widgets.effects import EffectsPanel
 from game.ui.widgets.footer import Footer
 from game.ui.widgets.meters import LadderGauge, MetersPanel
 from game.ui.widgets.news import NewsPanel
@@ -47,6 +51,10 @@ class TurnScreen(Screen[None]):
     """One turn after another: read the board, pick an option, confirm.  Dismissed when
     the game is over."""
 
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's, without its repaint of the whole screen at each focus change (focus
+    moves twice a turn; the widgets whose focus styles change repaint themselves)."""
+
     CSS_PATH = "turn.tcss"
     AUTO_FOCUS = None  # focused in on_mount, without scrolling the situation out of view
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,6 +65,14 @@ class TurnScreen(Screen[None]):
         Binding("n", "lower('news')", "News & log", show=False, tooltip="Show news and log"),
         Binding("b", "briefing", "Briefing", show=False, tooltip="Read the briefing again"),
         Binding("escape", "decision", "Decision", show=False, tooltip="Back to the decision"),
+        # While what the choice did is shown in the card's place (see check_action):
+        Binding("enter", "continue", "Continue", key_display="⏎", tooltip="Back to the decision"),
+        Binding("up", "scroll_report('up')", "Scroll up", show=False),
+        Binding("down", "scroll_report('down')", "Scroll down", show=False),
+        Binding("pageup", "scroll_report('page_up')", "Page up", show=False),
+        Binding("pagedown", "scroll_report('page_down')", "Page down", show=False),
+        Binding("home", "scroll_report('home')", "Top", show=False),
+        Binding("end", "scroll_report('end')", "Bottom", show=False),
     ]
 
     def __init__(self, session: Session, reloaded: Signal[Session] | None = None) -> None:
@@ -68,6 +84,10 @@ class TurnScreen(Screen[None]):
         self._lower = "advisors"
         self._aside = False
         """On a short terminal: the advisors or the news shown in the card's place."""
+        self._report = False
+        """What just happened (a choice's effects, the opening's alerts) in the card's place."""
+        self._lower_stale = True
+        """Whether the advisors and the news show an earlier turn (see _refresh_lower)."""
 
     def compose(self) -> ComposeResult:
         scenario = self.session.scenario
@@ -77,6 +97,7 @@ class TurnScreen(Screen[None]):
             meters.border_title = "Situation"
             yield meters
             with Vertical(id="right"):
+                yield EffectsPanel(id="effects")
                 yield CardPanel(scenario, id="card")
                 with Vertical(id="lower"):
                     yield Static(id="lower-tabs")
@@ -100,7 +121,7 @@ class TurnScreen(Screen[None]):
     def _replayed(self, session: Session) -> None:
         if session is self.session:
             self.refresh_board()
-            self.offer_event()
+            self.action_decision()  # what was shown told of a choice on the old content
 
     def on_resize(self) -> None:
         tall = self.app.size.height >= TALL
@@ -127,11 +148,17 @@ class TurnScreen(Screen[None]):
         self.refresh_status()
         self.query_one(MetersPanel).view = v
         self.query_one(CardPanel).item = item
-        self.query_one(AdvisorsPanel).item = item
-        news = self.query_one(NewsPanel)
-        news.date = v.date
-        news.news = v.news
-        news.entries = tuple(session.log)
+        self._lower_stale = True
+        if self.query_one("#lower").display:
+            self._refresh_lower()
+
+    def _refresh_lower(self) -> None:
+        """The advisors, news and log of this turn (drawn only when in sight: on a short
+        terminal they wait for `a` or `n`, and for Enter after a choice)."""
+        self._lower_stale = False
+        v = self.session.view
+        self.query_one(AdvisorsPanel).item = self.current_item()
+        self.query_one(NewsPanel).show(v.date, v.news, self.session.log)
 
     def refresh_status(self) -> None:
         """The status line: turn, date, lens (or 'hidden'), whether the game is saved."""
@@ -155,7 +182,15 @@ class TurnScreen(Screen[None]):
         show_news = self._lower == "news"
         # On the lower container, not the screen: a class change restyles only its subtree.
         self.query_one("#lower").set_class(show_news, "-show-news")
-        self.query_one("#right").set_class(self._aside, "-aside")
+        # What the card's column shows, set on the three widgets themselves: a class on
+        # the column would restyle every widget in it.
+        short = self.compact
+        self.query_one(EffectsPanel).display = self._report
+        self.query_one(CardPanel).display = not (short and self._aside)
+        lower = self.query_one("#lower")
+        lower.display = not short or self._aside
+        if lower.display and self._lower_stale:
+            self._refresh_lower()
         left = "▶ Advisors" if not show_news else "  Advisors"
         right = "▶ News & log" if show_news else "  News & log"
         self.query_one("#lower-tabs", Static).update(
@@ -177,7 +212,7 @@ class TurnScreen(Screen[None]):
     # --- actions ---------------------------------------------------------------------
 
     def action_pick(self, number: int) -> None:
-        """Pick option ``number`` (1-based)."""
+        """Pick option ``number`` (1-based): the decision comes back if it was hidden."""
         self.action_decision()
         box = self.query_one(OptionsBox)
         if box.pick(number - 1):
@@ -225,13 +260,18 @@ class TurnScreen(Screen[None]):
         self.query_one(f"#{which}").focus()
 
     def action_decision(self) -> None:
-        """Back to the decision card, on a short terminal where the advisors or the news
-        took its place."""
-        if not self._aside:
+        """Back to the decision card, from what just happened or (on a short terminal)
+        from the advisors or the news that took its place."""
+        if not (self._aside or self._report):
             return
+        box = self.query_one(OptionsBox)
+        if self._report:
+            self._report = box.held = False
+            self.refresh_bindings()
         self._aside = False
+        # Focus first: hiding the focused widget would move focus twice.
+        box.focus(scroll_visible=False)
         self._show_lower()
-        self.query_one(OptionsBox).focus(scroll_visible=False)
 
     def action_briefing(self) -> None:
         """Read the briefing again."""
@@ -273,41 +313,50 @@ class TurnScreen(Screen[None]):
                 timeout=8,
                 markup=False,
             )
-        if self._aside:
-            self._aside = False
-            self._show_lower()
+        self._aside = False
         self.refresh_board()
         card = self.query_one(CardPanel)
         card.call_after_refresh(card.scroll_home, animate=False)
         if self.session.over:
             self.dismiss(None)
-            return
-        if result.effects is None:
+        elif result.effects is None:
             self.after_choice(result.alerts)
-            return
-        from game.ui.screens.effects import EffectsScreen
-
-        self.app.push_screen(
-            EffectsScreen(result.effects, result.alerts, self.session.view.date),
-            lambda _: self.offer_event(),
-        )
+        else:
+            panel = self.query_one(EffectsPanel)
+            panel.show_effects(result.effects, result.alerts, self.session.view.date)
+            self._open_report(panel)
 
     def after_choice(self, alerts: tuple[Alert, ...]) -> None:
-        """Show what must not be missed, then an event's own choice if one is owed."""
+        """Show what must not be missed (if anything), in the card's place."""
         if alerts:
-            self.app.push_screen(AlertScreen(alerts), lambda _: self.offer_event())
+            panel = self.query_one(EffectsPanel)
+            panel.show_alerts(alerts)
+            self._open_report(panel)
         else:
-            self.offer_event()
-
-    def offer_event(self) -> None:
-        """Ask an event's own choice in a modal (it also stays on the card)."""
-        item = self.current_item()
-        decision = current_decision(self.session.state)
-        if item is None or decision is None or decision.kind != "event":
             self.query_one(OptionsBox).focus(scroll_visible=False)
-            return
-        self.app.push_screen(EventScreen(self.session.scenario, item), self._event_answer)
 
-    def _event_answer(self, option: str | None) -> None:
-        if option is not None:
-            self.take(option)
+    def _open_report(self, panel: EffectsPanel) -> None:
+        # The decision keeps the focus (a focus change restyles both widgets): the
+        # screen's keys read and close what is shown, see check_action.
+        self._report = True
+        self.query_one(OptionsBox).held = True
+        self._show_lower()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While what the choice did is shown, Enter continues and the arrows scroll it;
+        otherwise Enter confirms."""
+        if action == "confirm":
+            return not self._report
+        if action in ("continue", "scroll_report"):
+            return self._report
+        return True
+
+    def action_continue(self) -> None:
+        """Back to the decision from what the choice did."""
+        self.action_decision()
+
+    def action_scroll_report(self, how: str) -> None:
+        """Scroll what the choice did."""
+        panel = self.query_one(EffectsPanel)
+        getattr(panel, f"scroll_{how}")(animate=False)

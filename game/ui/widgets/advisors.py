@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from game.content.models import Card, Effect, Event
 from game.content.scenario import Scenario
 from game.ui.text import linked
+from game.ui.widgets.onepass import ScrollWithLayout
 from game.ui.widgets.prose import Doc, Prose
 
 
@@ -116,7 +117,7 @@ def advisors_doc(scenario: Scenario, item: Card | Event, detail: bool, width: in
     return doc
 
 
-class AdvisorsPanel(VerticalScroll, can_focus=True):
+class AdvisorsPanel(ScrollWithLayout, VerticalScroll, can_focus=True):
     """What each essay says about the decision on the table."""
 
     item: reactive[Card | Event | None] = reactive(None, always_update=True)

@@ -29,6 +29,7 @@ from game.content.models import Card, Event, Option
 from game.content.scenario import Scenario
 from game.timeline import citation_summary
 from game.ui.text import linked
+from game.ui.widgets.onepass import OneLayoutPass, ScrollWithLayout
 
 PICK_BINDINGS = (
     Binding("1", "pick(1)", "Pick", key_display="1-4", tooltip="Pick option 1"),
@@ -37,8 +38,8 @@ PICK_BINDINGS = (
     Binding("4", "pick(4)", "Pick option 4", show=False),
     Binding("enter", "confirm", "Confirm", key_display="⏎", tooltip="Confirm the pick"),
 )
-"""Keys 1-4 pick an option and Enter confirms: the same on the turn screen and in an
-event's dialog (each screen defines the ``pick`` and ``confirm`` actions)."""
+"""Keys 1-4 pick an option and Enter confirms: the screen that shows the card defines the
+``pick`` and ``confirm`` actions (Enter stays the screen's key, whatever has the focus)."""
 
 
 def option_content(
@@ -59,7 +60,7 @@ def option_content(
     return Content("\n").join(lines)
 
 
-class OptionsBox(Widget, can_focus=True):
+class OptionsBox(OneLayoutPass, Widget, can_focus=True):
     """The options of the decision owed: pick with 1–4, arrows or a click; Enter confirms.
 
     One widget draws every option (with hanging indents); a pick only repaints it, since
@@ -79,7 +80,6 @@ class OptionsBox(Widget, can_focus=True):
     BINDINGS = [
         Binding("up", "move(-1)", "Previous option", show=False),
         Binding("down", "move(1)", "Next option", show=False),
-        Binding("enter", "confirm", "Confirm", key_display="⏎", tooltip="Confirm the pick"),
     ]
 
     picked: reactive[int | None] = reactive(None, repaint=True)
@@ -91,13 +91,6 @@ class OptionsBox(Widget, can_focus=True):
             super().__init__()
             self.option = option
 
-    class Picked(Message):
-        """The player picked an option (not yet chosen)."""
-
-        def __init__(self, index: int | None) -> None:
-            super().__init__()
-            self.index = index
-
     class NothingPicked(Message):
         """The player tried to confirm before picking."""
 
@@ -106,6 +99,16 @@ class OptionsBox(Widget, can_focus=True):
         self.options: tuple[Option, ...] = ()
         self.citations = True
         """Whether each option shows who argues for it (see :meth:`show_citations`)."""
+        self.held = False
+        """While the options are out of sight (something else in the card's place), the
+        arrows are left to the screen, though the box keeps the focus (Enter, which
+        confirms, is the screen's key: see PICK_BINDINGS)."""
+        self._drawn: dict[tuple[int, bool, int, bool], list[tuple[int, Content]]] = {}
+        """Each option's lines by (index, picked, width, citations), for these options: a
+        pick redraws two options' lines, not every option's."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "move" and self.held)
 
     def show_citations(self, show: bool) -> None:
         """Show or leave out the citations under each option."""
@@ -116,6 +119,7 @@ class OptionsBox(Widget, can_focus=True):
     def set_options(self, options: Sequence[Option]) -> None:
         """Show a new set of options, none picked."""
         self.options = tuple(options)
+        self._drawn.clear()
         self.picked = None
         self.refresh(layout=True)
 
@@ -140,11 +144,7 @@ class OptionsBox(Widget, can_focus=True):
         current = self.picked if self.picked is not None else start
         self.picked = (current + step) % len(self.options)
 
-    def action_confirm(self) -> None:
-        self.confirm()
-
     def watch_picked(self, picked: int | None) -> None:
-        self.post_message(self.Picked(picked))
         if picked is not None:
             self._keep_in_sight(picked)
 
@@ -156,12 +156,16 @@ class OptionsBox(Widget, can_focus=True):
         cites = self.citations if citations is None else citations
         lines = []
         for index, option in enumerate(self.options):
-            content = option_content(option, index + 1, index == picked, width, cites)
-            meta = Style.from_meta({"option": index})
-            for line in content.split("\n"):
-                lines.append(
+            key = (index, index == picked, width, cites)
+            drawn = self._drawn.get(key)
+            if drawn is None:
+                content = option_content(option, index + 1, index == picked, width, cites)
+                meta = Style.from_meta({"option": index})
+                drawn = self._drawn[key] = [
                     (index, line.pad_right(max(width - line.cell_length, 0)).stylize(meta))
-                )
+                    for line in content.split("\n")
+                ]
+            lines += drawn
         return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -199,7 +203,7 @@ class OptionsBox(Widget, can_focus=True):
             parent.scroll_to_region(region, animate=False)
 
 
-class CardPanel(VerticalScroll):
+class CardPanel(ScrollWithLayout, OneLayoutPass, VerticalScroll):
     """The decision card: title, situation, options, and the picked option's detail."""
 
     item: reactive[Card | Event | None] = reactive(None, always_update=True)
@@ -209,6 +213,8 @@ class CardPanel(VerticalScroll):
     def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.scenario = scenario
+        self._rooms: dict[tuple[int, bool], int] = {}
+        """The rows under the options, by (width, citations inline), for this card."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="card-text")
@@ -222,6 +228,7 @@ class CardPanel(VerticalScroll):
         return self.query_one(OptionsBox)
 
     def watch_item(self, item: Card | Event | None) -> None:
+        self._rooms.clear()
         if not self.is_mounted:
             return
         if item is None:
@@ -229,8 +236,11 @@ class CardPanel(VerticalScroll):
             self.query_one("#card-text", Static).update("")
             self.options_box.set_options(())
             return
-        prefix = "Event: " if isinstance(item, Event) else ""
-        self.border_title = Content(f"{prefix}{item.title}")
+        event = isinstance(item, Event)
+        self.set_class(event, "-event")
+        self.border_title = Content.assemble(
+            ("‼ EVENT — your decision: " if event else "", "bold"), item.title
+        )
         self.query_one("#card-text", Static).update(linked(self.scenario.glossary, item.text))
         self.options_box.set_options(item.options)
         self._fit()
@@ -255,11 +265,20 @@ class CardPanel(VerticalScroll):
             return 0
         text = len(Content(item.text).wrap(width)) + 1  # and the margin under it
         options = len(self.options_box.option_lines(width - 1, citations=citations))
-        count = len(item.options)
-        detail = max(
-            (len(self._detail_of(i, citations).wrap(width)) for i in range(count)), default=1
-        )
+        detail = self._detail_room(width, citations)
         return text + options + detail + (0 if self.compact else 1)
+
+    def _detail_room(self, width: int, citations: bool | None = None) -> int:
+        """The rows of the longest text under the options, at ``width`` (kept per card)."""
+        inline = self.options_box.citations if citations is None else citations
+        key = (width, inline)
+        room = self._rooms.get(key)
+        if room is None:
+            count = len(self.options_box.options)
+            room = self._rooms[key] = max(
+                (len(self._detail_of(i, inline).wrap(width)) for i in range(count)), default=1
+            )
+        return room
 
     def _fit(self) -> None:
         """Leave the citations out of the options when the card would not hold them all."""
@@ -313,8 +332,7 @@ class CardPanel(VerticalScroll):
         if not width:
             detail.update(content)
             return
-        count = len(self.options_box.options)
-        room = max((len(self._detail_of(i).wrap(width)) for i in range(count)), default=1)
+        room = self._detail_room(width)
         if detail.styles.min_height != Scalar.from_number(room):
             detail.styles.min_height = room
             detail.update(content)

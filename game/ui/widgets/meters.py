@@ -17,6 +17,7 @@ from textual.widget import Widget
 
 from game.engine.view import LadderView, MeterView, View
 from game.ui.text import bar, delta_text
+from game.ui.widgets.onepass import ScrollWithLayout
 from game.ui.widgets.prose import Doc, Prose
 
 
@@ -232,7 +233,7 @@ class MeterList(Widget):
         return Content("\n").join(self.lines(self.content_size.width))
 
 
-class MetersPanel(VerticalScroll, can_focus=True):
+class MetersPanel(ScrollWithLayout, VerticalScroll, can_focus=True):
     """The ladder above the secondary meters; scrolls when the terminal is short."""
 
     view: reactive[View | None] = reactive(None)

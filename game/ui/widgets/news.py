@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.reactive import reactive
 
 from game.content.scenario import Scenario
 from game.session import LogItem
 from game.ui.text import linked
+from game.ui.widgets.onepass import ScrollWithLayout
 from game.ui.widgets.prose import Doc, Prose
 
 
@@ -52,28 +52,26 @@ def log_doc(log: Sequence[LogItem]) -> Doc:
     return doc
 
 
-class NewsPanel(VerticalScroll, can_focus=True):
+class NewsPanel(ScrollWithLayout, VerticalScroll, can_focus=True):
     """This turn's events and the log of what each decision changed, and why."""
-
-    news: reactive[tuple[str, ...]] = reactive((), always_update=True)
-    date: reactive[str] = reactive("")
-    entries: reactive[tuple[LogItem, ...]] = reactive((), always_update=True)
-    """The log of decisions so far."""
 
     def __init__(self, scenario: Scenario, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.scenario = scenario
+        self.date = ""
+        self.news: tuple[str, ...] = ()
+        self.entries: tuple[LogItem, ...] = ()
+        """The log of decisions so far."""
 
     def compose(self) -> ComposeResult:
         yield Prose(id="news-body")
 
-    def watch_news(self) -> None:
-        self._show()
-
-    def watch_entries(self) -> None:
-        self._show()
-
     def on_mount(self) -> None:
+        self._show()
+
+    def show(self, date: str, news: Sequence[str], entries: Sequence[LogItem]) -> None:
+        """This turn's date and events, and the log so far."""
+        self.date, self.news, self.entries = date, tuple(news), tuple(entries)
         self._show()
 
     def _show(self) -> None:

@@ -14,6 +14,8 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
+from game.ui.widgets.onepass import OneLayoutPass
+
 Part = Content | str | tuple[str, str]
 
 
@@ -64,7 +66,7 @@ def wrap_paras(paras: Sequence[Para], width: int) -> list[Content]:
     return lines
 
 
-class Prose(Widget):
+class Prose(OneLayoutPass, Widget):
     """Paragraphs with hanging indents; height follows the wrapped text."""
 
     DEFAULT_CSS = """
