@@ -10,7 +10,7 @@ import pytest
 from game.content import ContentError, load_scenario
 from game.content.lint import check_scenario, read_numbered
 
-from .helpers import MINI, offramp, writable_copy
+from .helpers import MINI, SHIPPED, offramp, writable_copy
 from .helpers import edit_toml as edit
 
 WARNING_LINE = re.compile(r"^.+\.toml:\d+: \S+: warning: .+$")
@@ -45,6 +45,10 @@ class TestWarnings:
         found = warnings(mini)
         assert found and all("has no citations" in w for w in found), found
         assert all(WARNING_LINE.match(w) for w in found), found
+
+    def test_the_shipped_scenario_has_no_warnings(self) -> None:
+        # every option cited, every flag set is read (issue 14)
+        assert warnings(SHIPPED) == []
 
     def test_option_with_no_effects_and_no_tags(self, mini: Path) -> None:
         edit(mini, 'effects = [{ meter = "morale", scale = 1.1 }]', "")

@@ -21,9 +21,9 @@ from game.content.models import Option
 from game.engine import GameState, choices, choose, current_decision, is_over, new_game
 from game.sim import default_strategy_names, make_strategy, simulate
 from game.sim.report import BEST_FRACTION, build_report, wilson
-from game.sim.strategies import StrategyError
+from game.sim.strategies import StrategyError, fit, tag_leanings
 
-from .helpers import CUBA, OFFRAMP, ROOT, offramp, scenario_at
+from .helpers import CUBA, OFFRAMP, ROOT, SHIPPED, offramp, scenario_at
 
 RUNS = 1000
 """Games per strategy × lens asked for by the issue (about 9 s per run of the CLI)."""
@@ -366,6 +366,48 @@ class TestStrategies:
             if any("against" not in stances(o, source) for o in options):
                 assert "against" not in stances(chosen, source)
         assert argued > 50
+
+    def test_advocate_on_a_decision_its_source_never_discusses_follows_its_positions(
+        self, cuba: Scenario, states: list[GameState]
+    ) -> None:
+        source = "kremlin"  # the one Cuba source silent on some decisions
+        leanings = tag_leanings(cuba, source)
+        silent = decided = 0
+        for i, state in enumerate(states):
+            options = choices(cuba, state)
+            if any(c.source == source for o in options for c in o.citations):
+                continue
+            silent += 1
+            fits = {o.id: fit(o, leanings) for o in options}
+            chosen = pick(cuba, f"advocate:{source}", state, i)
+            assert fits[chosen] == max(fits.values()), (current_decision(state), chosen, fits)
+            decided += list(fits.values()).count(max(fits.values())) == 1
+        assert silent > 10 and decided > 0  # not only ties, which it breaks at random
+
+    @given(
+        st.dictionaries(st.sampled_from("abcde"), st.floats(-1, 1), max_size=5),
+        st.lists(st.sampled_from("abcdef"), max_size=4, unique=True),
+    )
+    def test_a_move_the_source_never_discusses_is_never_volunteered(
+        self, leanings: dict[str, float], tags: list[str]
+    ) -> None:
+        option = Option(id="x", text="x", tags=tags)
+        score = fit(option, leanings)
+        if any(t not in leanings for t in tags):
+            assert score <= 0.0
+        else:
+            assert score == pytest.approx(sum(leanings[t] for t in tags))
+
+    def test_tag_leanings_credit_a_stance_to_what_the_lens_is_about(self) -> None:
+        # London argues against sanctions framed as regime change (and says nothing about
+        # sanctions as such): his leaning falls on regime change, not on sanctions
+        shipped = scenario_at(SHIPPED)
+        london = tag_leanings(shipped, "003")
+        assert london["regime_change"] < 0 < london["status_quo"]
+        assert london.get("sanctions", 0.0) == 0.0
+        # one citation is not a position on a kind of move: 002 argues against staying
+        # quiet about protesters (restraint), and against restraint nowhere else
+        assert "restraint" not in tag_leanings(shipped, "002")
 
     @pytest.mark.parametrize(
         ("meter", "direction"),

@@ -9,7 +9,10 @@ Names accepted by :func:`make_strategy`:
 
 - ``random`` — uniform among the options;
 - ``greedy:METER:high`` / ``greedy:METER:low`` — one-step lookahead on a meter;
-- ``advocate:SOURCE`` — the option that source argues for (citations), least against;
+- ``advocate:SOURCE`` — the option that source argues for (citations), least against; on a
+  decision the source never discusses, the option whose tags best match its positions
+  elsewhere (:func:`tag_leanings`, :func:`fit`), never one with a kind of move it never
+  discusses;
 - ``tags:TAG,TAG,-TAG`` — prefer options with these tags, avoid the negated ones;
 - any ``[[strategies]]`` id from the scenario (weights by tag or option).
 """
@@ -20,7 +23,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from game.content.models import Option
+from game.content.models import Card, Event, Option
 from game.content.scenario import Scenario
 from game.engine import GameState, choose, current_decision, outcome
 from game.engine.scores import ending_total
@@ -67,17 +70,58 @@ def _weights(tag_weights: Mapping[str, float], option_weights: Mapping[str, floa
     return pick
 
 
-def _advocate(source: str) -> Picker:
+def _stance(option: Option, source: str) -> float:
+    """How far ``source``'s citations argue for ``option``: +1 per for, -1 per against."""
+    return sum(
+        (1.0 if c.stance == "for" else -1.0 if c.stance == "against" else 0.0)
+        for c in option.citations
+        if c.source == source
+    )
+
+
+def tag_leanings(scenario: Scenario, source: str) -> dict[str, float]:
+    """Where ``source`` stands on each option tag, judged from the options it cites.
+
+    Each option the source cites has a lean (-1, 0 or +1: its net stance, capped); a tag's
+    leaning is the mean lean of the cited options that carry it, and needs two of them
+    (one citation is an opinion on that move, not on a kind of move).  An option's lean is
+    credited to the tags its author's lens is about, when it carries any: London argues
+    against ``oligarch_squeeze.wedge_framing`` because it is regime-change talk, not
+    because it is a sanction, so the lean goes to ``regime_change`` alone.
+    """
+    lens_tags = {
+        t for lens in scenario.lenses if lens.source == source for r in lens.rules for t in r.tags
+    }
+    total: dict[str, float] = {}
+    count: dict[str, int] = {}
+    owners: list[Card | Event] = [*scenario.cards, *scenario.events]
+    for item in owners:
+        for o in item.options:
+            if not any(c.source == source for c in o.citations):
+                continue
+            lean = max(-1.0, min(1.0, _stance(o, source)))
+            for t in [t for t in o.tags if t in lens_tags] or o.tags:
+                total[t] = total.get(t, 0.0) + lean
+                count[t] = count.get(t, 0) + 1
+    return {t: total[t] / count[t] for t in total if count[t] >= 2}
+
+
+def fit(option: Option, leanings: Mapping[str, float]) -> float:
+    """How well ``option``'s tags match a source's leanings (:func:`tag_leanings`).  A
+    kind of move the source never discusses (a tag it has no leaning on) is never
+    volunteered: such an option may fit badly, never well."""
+    known = sum(leanings.get(t, 0.0) for t in option.tags)
+    return known if all(t in leanings for t in option.tags) else min(known, 0.0)
+
+
+def _advocate(scenario: Scenario, source: str) -> Picker:
+    leanings = tag_leanings(scenario, source)
+
     def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
-        scores = [
-            sum(
-                (1.0 if c.stance == "for" else -1.0 if c.stance == "against" else 0.0)
-                for c in o.citations
-                if c.source == source
-            )
-            for o in options
-        ]
-        return _best(options, scores, rnd)
+        if any(c.source == source for o in options for c in o.citations):
+            return _best(options, [_stance(o, source) for o in options], rnd)
+        # the essay is silent on this decision: the option closest to its positions elsewhere
+        return _best(options, [fit(o, leanings) for o in options], rnd)
 
     return pick
 
@@ -120,7 +164,7 @@ def make_strategy(scenario: Scenario, name: str) -> Strategy:
     if kind == "advocate":
         if arg not in scenario.source:
             raise StrategyError(f"{name!r}: unknown source (sources: {', '.join(scenario.source)})")
-        return Strategy(name, f"what essay {arg} argues for", _advocate(arg))
+        return Strategy(name, f"what essay {arg} argues for", _advocate(scenario, arg))
     if kind == "tags":
         weights: dict[str, float] = {}
         for raw in arg.split(","):
