@@ -96,12 +96,15 @@ keys Enter
 wait_for "Turn 1 of 6"
 wait_for "Stability"
 
-# 2. Two turns (the first closing what the choice did with Escape), a named save, quit.
+# 2. Two turns (the first scrolling what the choice did, then closing it with Escape:
+#    nothing of it may stay drawn over the card), a named save, quit.
 keys 1
 wait_for "chooses option"
 keys Enter
 wait_for "WHAT YOUR CHOICE DID"
 wait_for "What your choice did"
+keys PageDown
+sleep 0.5
 keys Escape
 wait_for "WHAT YOUR CHOICE DID" 15 gone
 settle

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from textual.content import Content
 from textual.geometry import Size
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
 from game.ui.widgets.onepass import OneLayoutPass
@@ -77,11 +79,14 @@ class Prose(OneLayoutPass, Widget):
         super().__init__(id=id, classes=classes)
         self.paras: tuple[Para, ...] = ()
         self._cache: tuple[int, list[Content]] | None = None
+        self._strips: dict[tuple[int, int], Strip] = {}
+        """Lines drawn, by (width, line), for these paragraphs in this style."""
 
     def update(self, doc: Doc | Sequence[Para]) -> None:
         """Show new paragraphs."""
         self.paras = tuple(doc.paras if isinstance(doc, Doc) else doc)
         self._cache = None
+        self._strips.clear()
         self.refresh(layout=True)
 
     @property
@@ -99,3 +104,25 @@ class Prose(OneLayoutPass, Widget):
 
     def render(self) -> Content:
         return Content("\n").join(self._lines(self.content_size.width))
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` alone: a long text in a short scrolling panel (what the choice did,
+        the log) draws the lines in sight, not all of them (Textual's own render_line
+        draws every line of the widget first). Lines already wrapped are drawn as they
+        are; while text is selected, Textual draws the whole text with the selection."""
+        if self.text_selection is not None:
+            return super().render_line(y)
+        width = self.content_size.width
+        lines = self._lines(width)
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, self.visual_style.rich_style)
+        key = (width, y)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = Visual.to_strips(self, lines[y], width, 1, self.visual_style)[0]
+            self._strips[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
