@@ -136,9 +136,10 @@ HOW = (
     "each argued for or against by the essays (the advisors, cited essay ¶paragraph). "
     "Your choice moves the meters; the hidden or chosen lens — one author's theory — "
     "adds, removes or scales the effects. Escalation climbs a ladder of named rungs: "
-    "its top ends the game. After each choice a window says what it did — its own "
-    "effects first, then what it set for later, then the news (Enter closes it; the log "
-    "keeps it). Events that need your answer appear in a window you cannot miss."
+    "its top ends the game. After each choice, in the card's place, you read what it "
+    "did — its own effects first, then what it set for later, then the news (Enter "
+    "brings the next card; the log keeps it). An event that needs your answer is the "
+    "next card, marked ‼ EVENT."
 )
 
 METERS = (
