@@ -290,6 +290,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         lens=args.lens,
         exercise=exercise,
         watch=args.watch,
+        player=args.name,
     )
 
 

@@ -290,6 +290,26 @@ class TestApp:
             assert app.session.path == save
             assert app.session.state.turn == turn
 
+    @async_test
+    async def test_name_given_on_the_command_line_is_not_asked(
+        self, exercise: Exercise, tmp_path: Path
+    ) -> None:
+        """`offramp play --exercise F --name Eve`: joining goes straight to the briefing,
+        under that name; a name in use is asked for again instead."""
+        app = OffRampApp(MINI, tmp_path, exercise=exercise, player="Eve")
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, BriefingScreen)
+            assert app.session is not None and app.session.player == "Eve"
+            second = OffRampApp(MINI, tmp_path, exercise=exercise, player="Eve")
+            async with second.run_test(size=(100, 32)) as other:
+                await settle(other)
+                await other.press("n")
+                await other.pause()
+                assert isinstance(second.screen, NameScreen)  # Eve plays in the first
+
 
 class TestTwoTabsUnderOneName:
     """A second window under a name already playing is told the name is in use."""

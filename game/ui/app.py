@@ -83,16 +83,19 @@ class OffRampApp(App[int]):
         scenario: Scenario | None = None,
         exercise: Exercise | None = None,
         watch: bool = False,
+        player: str | None = None,
     ) -> None:
         """The app; the scenario loads once the title is drawn, unless given already.
 
         With an ``exercise`` (loaded and checked already), the student joins it: the
         scenario, seed, lens and deck are the instructor's, and the save goes to the
-        class's folder under ``saves``.  With ``watch``, the scenario's files are polled
-        and edits reloaded (see :meth:`poll_content`)."""
+        class's folder under ``saves``; ``player`` is the student's name (``--name``),
+        asked when not given.  With ``watch``, the scenario's files are polled and edits
+        reloaded (see :meth:`poll_content`)."""
         super().__init__()
         self.scenario_dir = Path(scenario_dir)
         self.exercise = exercise
+        self.player = player
         self._scenario = scenario if exercise is None else exercise.scenario
         self.saves = Path(saves)
         self.seed = seed
@@ -551,7 +554,9 @@ class OffRampApp(App[int]):
         resume their game in play or start theirs."""
         exercise = self.exercise
         assert exercise is not None
-        if exercise.info.ask_name:
+        if self.player:
+            self._joined(self.player)
+        elif exercise.info.ask_name:
             from game.ui.screens.name import NameScreen
 
             self.push_screen(
@@ -580,6 +585,7 @@ class OffRampApp(App[int]):
                 timeout=12,
                 markup=False,
             )
+            self.player = None  # a --name in use: ask for another
             self.join_exercise()  # the name again
             return
         except SaveError as exc:
@@ -702,13 +708,14 @@ def run_app(
     lens: str | None,
     exercise: Exercise | None = None,
     watch: bool = False,
+    player: str | None = None,
 ) -> int:
     """Run the app; return its exit status.
 
     Raises the ContentError of a scenario that does not load (or the EngineError of an
     unknown lens) once the app has closed, for the command to report.
     """
-    app = OffRampApp(scenario_dir, saves, seed, lens, exercise=exercise, watch=watch)
+    app = OffRampApp(scenario_dir, saves, seed, lens, exercise=exercise, watch=watch, player=player)
     result = app.run()
     if app.startup_error is not None:
         raise app.startup_error
