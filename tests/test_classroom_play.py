@@ -24,7 +24,7 @@ from game.ui.screens.turn import TurnScreen
 from game.ui.widgets.prose import Prose
 
 from .helpers import MINI
-from .ui_helpers import async_test, settle
+from .ui_helpers import async_test, screen_lines, settle
 
 
 def load(path: Path) -> LoadedSave:
@@ -289,6 +289,18 @@ class TestApp:
             assert app.session is not None
             assert app.session.path == save
             assert app.session.state.turn == turn
+
+    @async_test
+    async def test_title_keys_say_what_the_menu_says(
+        self, exercise: Exercise, tmp_path: Path
+    ) -> None:
+        """In a class exercise the footer says "n Join the class", as the menu does."""
+        app = OffRampApp(MINI, tmp_path, exercise=exercise)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            footer = screen_lines(app)[-1]
+            assert "Join the class" in footer and "Continue mine" in footer
+            assert "New game" not in footer
 
     @async_test
     async def test_name_given_on_the_command_line_is_not_asked(

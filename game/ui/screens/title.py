@@ -136,14 +136,24 @@ class TitleScreen(Screen[None]):
             yield Static(id="autosave-note")
         yield Footer()
 
+    EXERCISE_ITEMS: ClassVar[dict[str, str]] = {
+        "new": "Join the class",
+        "continue": "Continue mine",
+        "load": "Load mine",
+    }
+    """The menu's items in a class exercise (the footer's keys say the same)."""
+
+    def describe_key(self, action: str) -> str | None:
+        """The footer's word for a key (see Footer): the menu's, in a class exercise."""
+        if self.exercise is None:
+            return None
+        item = action.removesuffix("_game")
+        return self.EXERCISE_ITEMS.get(item)
+
     def on_mount(self) -> None:
         if self.exercise is not None:
             menu = self.query_one(TitleMenu)
-            menu.renamed = {
-                "new": "Join the class",
-                "continue": "Continue mine",
-                "load": "Load mine",
-            }
+            menu.renamed = dict(self.EXERCISE_ITEMS)
             note = f"Class exercise: {self.exercise}"
             self.query_one("#autosave-note", Static).update(Content(note))
 

@@ -1,5 +1,8 @@
 """The key footer: the screen's keys drawn as one line of one widget.
 
+A screen may reword its keys for the moment with a ``describe_key(action)`` method (the
+title screen's in a class exercise: "Join the class" for n).
+
 Textual's Footer is a container of one widget per key, removed and mounted again
 whenever the screen's bindings change: each time focus moves between the decision and
 what the choice did, every turn. Mounting and styling those widgets cost about a third
@@ -103,6 +106,8 @@ class Footer(Widget, can_focus=False):
                 continue
             seen.add(binding.action)
             display = app.get_key_display(binding)
+            describe = getattr(screen, "describe_key", None)  # a screen may reword its keys
+            description = (describe(binding.action) if describe else None) or binding.description
             group = binding.group
             if group is not None and group is last_group and keys:
                 joined = keys[-1]
@@ -111,7 +116,7 @@ class Footer(Widget, can_focus=False):
                 joined.enabled = joined.enabled or enabled
                 continue
             last_group = group
-            keys.append(Key(binding.key, display, binding.description, enabled))
+            keys.append(Key(binding.key, display, description, enabled))
         return tuple(keys)
 
     def notify_style_update(self) -> None:
