@@ -3,6 +3,7 @@
 - :mod:`~game.classroom.exercise` — the exercise file: one crisis, seed and rules for a class;
 - :mod:`~game.classroom.roster` — the class's folder of saves and its students' names;
 - :mod:`~game.classroom.inbox` — live injects pushed to every game of a class;
+- :mod:`~game.classroom.lines` — the class folder's files of lines, appended atomically;
 - :mod:`~game.classroom.control` — the class paused, resumed or ended, and messages to it;
 - :mod:`~game.classroom.console` — ``offramp console``: the instructor's white-cell console;
 - :mod:`~game.classroom.serve` — ``offramp serve``: the game in students' browsers;

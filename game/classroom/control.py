@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal, get_args
 
+from game.classroom.lines import append_line, whole_lines
 from game.classroom.roster import class_dir
 
 ClassState = Literal["running", "paused", "ended"]
@@ -73,28 +74,14 @@ def send_message(saves: Path, class_code: str, text: str) -> Path:
     line = one_line(text)
     if not line:
         raise ValueError("an empty message")
-    folder = class_dir(saves, class_code)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / MESSAGES
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        os.write(fd, f"{line}\n".encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return path
+    return append_line(class_dir(saves, class_code) / MESSAGES, line)
 
 
 def read_messages(saves: Path, class_code: str) -> list[str]:
     """Every message sent to the class so far, in order (a line still being written is
     left for next time)."""
-    try:
-        text = (class_dir(saves, class_code) / MESSAGES).read_text(
-            encoding="utf-8", errors="replace"
-        )
-    except OSError:
-        return []
-    return [one_line(line) for line in text.split("\n")[:-1] if line.strip()]
+    lines = whole_lines(class_dir(saves, class_code) / MESSAGES)
+    return [one_line(line) for line in lines if line.strip()]
 
 
 def stamp(saves: Path, class_code: str) -> tuple[int, ...]:

@@ -7,10 +7,10 @@ applies the lines it has not applied yet at its next turn and records them in it
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.classroom.lines import append_line, whole_lines
 from game.classroom.roster import class_dir
 
 if TYPE_CHECKING:
@@ -22,27 +22,12 @@ INBOX = "injects.log"
 
 def push_inject(saves: Path, class_code: str, event_id: str) -> Path:
     """Append an inject to the class's inbox (an atomic O_APPEND write of one line)."""
-    folder = class_dir(saves, class_code)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / INBOX
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        os.write(fd, f"{event_id}\n".encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return path
+    return append_line(class_dir(saves, class_code) / INBOX, event_id)
 
 
 def read_injects(saves: Path, class_code: str) -> list[str]:
     """Every inject pushed to the class so far, in order (empty if none)."""
-    path = class_dir(saves, class_code) / INBOX
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    # a line still being written has no newline yet: leave it for next time
-    lines = text.split("\n")[:-1]
+    lines = whole_lines(class_dir(saves, class_code) / INBOX)
     return [line.strip() for line in lines if line.strip()]
 
 

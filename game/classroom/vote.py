@@ -17,12 +17,12 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from game.classroom.lines import append_line, whole_lines
 from game.session import Session
 
 if TYPE_CHECKING:
@@ -85,13 +85,7 @@ def cast_vote(game: Path, voter: str, decision: Decision, option: str) -> None:
         "id": decision.id,
         "option": option,
     }
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-    fd = os.open(ballot_box(game), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        os.write(fd, line.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    append_line(ballot_box(game), json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
 
 def read_ballots(game: Path) -> list[Ballot]:
@@ -99,12 +93,8 @@ def read_ballots(game: Path) -> list[Ballot]:
 
     A line still being written (no newline yet) is left for the next read; a line that
     is not a vote (edited by hand) is skipped."""
-    try:
-        text = ballot_box(game).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
     ballots = []
-    for line in text.split("\n")[:-1]:
+    for line in whole_lines(ballot_box(game)):
         ballot = _ballot(line)
         if ballot is not None:
             ballots.append(ballot)
