@@ -33,6 +33,7 @@ from game.engine import COMPILED, GameState, choices, is_over, new_game  # noqa:
 from game.engine import choose as engine_choose  # noqa: E402
 from game.sim import default_strategy_names, make_strategy  # noqa: E402
 from game.sim.runner import game_seed  # noqa: E402
+from game.timeline import DECISIONS  # noqa: E402
 
 
 def played_game(scenario: Scenario, seed: int, strategy_name: str) -> GameState:
@@ -58,7 +59,7 @@ def replay_shares(
     for g in range(games):
         seed = game_seed(master_seed, 0, 0, g)
         state = played_game(scenario, seed, names[g % len(names)])
-        decisions = sum(1 for e in state.log if e.kind != "inject")
+        decisions = sum(1 for e in state.log if e.kind in DECISIONS)
         if not decisions:
             continue
         for lens in scenario.lenses:
