@@ -52,8 +52,8 @@ class TurnScreen(Screen[None]):
     the game is over."""
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
-    """Textual's, without its repaint of the whole screen at each focus change (focus
-    moves twice a turn; the widgets whose focus styles change repaint themselves)."""
+    """Textual's, without its repaint of the whole screen at each focus change (a, n, Tab
+    and Escape move the focus; the widgets whose focus styles change repaint themselves)."""
 
     CSS_PATH = "turn.tcss"
     AUTO_FOCUS = None  # focused in on_mount, without scrolling the situation out of view
@@ -352,7 +352,10 @@ class TurnScreen(Screen[None]):
         # The decision keeps the focus (a focus change restyles both widgets): the
         # screen's keys read and close what is shown, see check_action.
         self._report = True
-        self.query_one(OptionsBox).held = True
+        box = self.query_one(OptionsBox)
+        box.held = True
+        if self.focused is not box:  # chosen by a click, or with the advisors in focus
+            box.focus(scroll_visible=False)
         self._show_lower()
         self.refresh_bindings()
 
