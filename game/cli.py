@@ -298,7 +298,7 @@ def cmd_vote(args: argparse.Namespace) -> int:
     """A student's tab in a class vote: vote on the class game's card, follow it."""
     from game.classroom.exercise import load_exercise
     from game.classroom.lifeline import end_with_server
-    from game.classroom.voter import run_voter
+    from game.ui.voter import run_voter
 
     end_with_server()  # a tab `offramp serve --vote` started ends with the server
     return run_voter(load_exercise(Path(args.exercise)), Path(args.saves))
@@ -314,10 +314,10 @@ def cmd_console(args: argparse.Namespace) -> int:
 
     exercise = load_exercise(Path(args.exercise))
     if args.vote:
-        from game.classroom.vote_console import run_vote_console
+        from game.ui.vote_console import run_vote_console
 
         return run_vote_console(exercise, Path(args.saves))
-    from game.classroom.console import run_console
+    from game.ui.console import run_console
 
     return run_console(exercise, Path(args.saves))
 

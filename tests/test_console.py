@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from game.classroom.console import ConsoleApp, InjectScreen, MessageScreen, StudentRow
 from game.classroom.control import read_state
 from game.classroom.exercise import Exercise, load_exercise
 from game.classroom.inbox import read_injects
 from game.cli import main
 from game.engine import choices
 from game.session import Session
+from game.ui.console import ConsoleApp, InjectScreen, MessageScreen, StudentRow
 from game.ui.screens.confirm import ConfirmScreen
 
 from .test_classroom_play import exercise_file

@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from game.classroom import vote_console, voter
+from game.ui import vote_console, voter
 from game.classroom.exercise import Exercise, load_exercise
 from game.classroom.vote import ClassGame, class_game_file
-from game.classroom.vote_console import ConsoleScreen, TallyPanel, VoteConsoleApp
-from game.classroom.voter import VoterApp, VoteScreen
 from game.saves import load_save
 from game.ui.screens.briefing import BriefingScreen
 from game.ui.screens.confirm import ConfirmScreen
 from game.ui.screens.debrief import DebriefScreen
 from game.ui.screens.name import NameScreen
+from game.ui.vote_console import ConsoleScreen, TallyPanel, VoteConsoleApp
+from game.ui.voter import VoterApp, VoteScreen
 
 from .test_vote import exercise_file
 from .ui_helpers import async_test, reading, region_text, screen_lines, settle

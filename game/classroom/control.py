@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal, get_args
 
-from game.classroom.lines import append_line, whole_lines
+from game.classroom.lines import LineCursor, append_line, whole_lines
 from game.classroom.roster import class_dir
 
 ClassState = Literal["running", "paused", "ended"]
@@ -99,21 +99,22 @@ def stamp(saves: Path, class_code: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-class Control:
-    """A game's reader of its class's control files.
-
-    ``read`` counts the messages already shown; it is stored in the save's meta so that a
-    resumed game does not show a message twice."""
+class Control(LineCursor):
+    """A game's reader of its class's control files (``read``: the messages already
+    shown, so that a resumed game shows none twice)."""
 
     def __init__(self, saves: Path, class_code: str, read: int = 0) -> None:
+        super().__init__(read)
         self.saves = saves
         self.class_code = class_code
-        self.read = read
 
     @classmethod
     def from_now(cls, saves: Path, class_code: str) -> Control:
         """A reader that does not show the messages sent before the game began."""
-        return cls(saves, class_code, len(read_messages(saves, class_code)))
+        return cls(saves, class_code).skip_all()
+
+    def lines(self) -> list[str]:
+        return read_messages(self.saves, self.class_code)
 
     @property
     def state(self) -> ClassState:
@@ -126,7 +127,4 @@ class Control:
 
     def take_messages(self) -> list[str]:
         """The messages sent since the last call, in order."""
-        lines = read_messages(self.saves, self.class_code)
-        fresh = lines[self.read :]
-        self.read = max(self.read, len(lines))
-        return fresh
+        return self.take_new()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.classroom.lines import append_line, whole_lines
+from game.classroom.lines import LineCursor, append_line, whole_lines
 from game.classroom.roster import class_dir
 
 if TYPE_CHECKING:
@@ -31,29 +31,26 @@ def read_injects(saves: Path, class_code: str) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-class Inbox:
-    """A session's reader of its class's inject inbox.
-
-    ``read`` counts the inbox lines already taken (applied or skipped); it is stored in
-    the save's meta so that a resumed session does not apply an inject twice.
-    """
+class Inbox(LineCursor):
+    """A session's reader of its class's inject inbox (``read``: the inbox lines already
+    taken, applied or skipped, so that a resumed session applies none twice)."""
 
     def __init__(self, saves: Path, class_code: str, read: int = 0) -> None:
+        super().__init__(read)
         self.saves = saves
         self.class_code = class_code
-        self.read = read
 
     @classmethod
     def from_now(cls, saves: Path, class_code: str) -> Inbox:
         """An inbox reader that ignores what was pushed before the session began."""
-        return cls(saves, class_code, len(read_injects(saves, class_code)))
+        return cls(saves, class_code).skip_all()
+
+    def lines(self) -> list[str]:
+        return read_injects(self.saves, self.class_code)
 
     def take(self) -> list[str]:
         """The injects pushed since the last call, in order."""
-        lines = read_injects(self.saves, self.class_code)
-        fresh = lines[self.read :]
-        self.read = max(self.read, len(lines))
-        return fresh
+        return self.take_new()
 
 
 def apply_injects(

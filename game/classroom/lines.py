@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Self
 
 
 def append_line(path: Path, line: str) -> Path:
@@ -33,3 +34,30 @@ def whole_lines(path: Path) -> list[str]:
     except OSError:
         return []
     return text.split("\n")[:-1]
+
+
+class LineCursor:
+    """Takes each line of one of these files once, in order: a game's reader of its
+    class's inbox or messages.
+
+    ``read`` counts the lines taken; a game keeps it in its save's meta, so that resumed
+    it takes none twice."""
+
+    def __init__(self, read: int = 0) -> None:
+        self.read = read
+
+    def lines(self) -> list[str]:
+        """Every line of the file so far (each reader reads its own file)."""
+        raise NotImplementedError
+
+    def skip_all(self) -> Self:
+        """Take nothing of what is there now (a game that begins late)."""
+        self.read = len(self.lines())
+        return self
+
+    def take_new(self) -> list[str]:
+        """The lines added since the last call, in order."""
+        lines = self.lines()
+        fresh = lines[self.read :]
+        self.read = max(self.read, len(lines))
+        return fresh

@@ -13,7 +13,7 @@ The server listens on 127.0.0.1 unless another host is given.  Content is checke
 the server starts (bad content: the problems, exit 2); a port that is taken is a clear
 :class:`ServeError`, not a traceback.
 
-With an exercise, the instructor's console (:mod:`game.classroom.console`) runs in a
+With an exercise, the instructor's console (:mod:`game.ui.console`) runs in a
 browser too, at an address printed when the server starts: ``/console/<token>``, the
 token drawn with :func:`secrets.token_urlsafe`; any other address under ``/console/``
 is a 404, so students cannot reach it.  Each console tab runs its own

@@ -20,9 +20,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from game.classroom.vote import ClassGame, FileWatch, Tally, ballot_box
-from game.classroom.voter import APP_CSS, POLL, ClassTurnScreen, option_label
 from game.ui.app import OffRampApp
 from game.ui.screens.title import TitleScreen
+from game.ui.voter import APP_CSS, POLL, ClassTurnScreen, option_label
 from game.ui.widgets.card import CardPanel
 
 if TYPE_CHECKING:
