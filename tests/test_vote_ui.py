@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from game.ui import vote_console, voter
 from game.classroom.exercise import Exercise, load_exercise
 from game.classroom.vote import ClassGame, class_game_file
 from game.saves import load_save
+from game.ui import vote_console, voter
 from game.ui.screens.briefing import BriefingScreen
 from game.ui.screens.confirm import ConfirmScreen
 from game.ui.screens.debrief import DebriefScreen
