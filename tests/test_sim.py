@@ -339,6 +339,12 @@ def pick(scenario: Scenario, name: str, state: GameState, seed: int = 0) -> str:
     return strategy.pick(scenario, state, choices(scenario, state), random.Random(seed))
 
 
+def _net(option: Option, source: str) -> int:
+    return sum(
+        {"for": 1, "against": -1}.get(c.stance, 0) for c in option.citations if c.source == source
+    )
+
+
 def stances(option: Option, source: str) -> set[str]:
     return {c.stance for c in option.citations if c.source == source}
 
@@ -383,6 +389,43 @@ class TestStrategies:
             assert fits[chosen] == max(fits.values()), (current_decision(state), chosen, fits)
             decided += list(fits.values()).count(max(fits.values())) == 1
         assert silent > 10 and decided > 0  # not only ties, which it breaks at random
+
+    def test_controlled_advocates_differ_only_where_their_essays_speak(self) -> None:
+        ukraine = scenario_at(SHIPPED)  # its essays are silent on different decisions
+        states = list(visited_states(ukraine, games=10))
+        sources = [s.id for s in ukraine.sources]
+        common = 0
+        for i, state in enumerate(states):
+            options = choices(ukraine, state)
+            cited = {c.source for o in options for c in o.citations}
+            for source in sources:
+                # where the essay speaks, the policy for silent decisions changes nothing
+                if source in cited:
+                    for policy in ("random", "panel"):
+                        name = f"advocate:{source}:{policy}"
+                        assert pick(ukraine, name, state, i) == pick(
+                            ukraine, f"advocate:{source}", state, i
+                        )
+            panel = {o.id: sum(_net(o, s) for s in sources) for o in options}
+            top = [k for k, v in panel.items() if v == max(panel.values())]
+            silent = [s for s in sources if s not in cited]
+            if silent and len(top) == 1:
+                common += 1
+                # elsewhere every advocate plays the panel's choice, the same one
+                assert {pick(ukraine, f"advocate:{s}:panel", state, i) for s in silent} == set(top)
+        assert common > 0
+
+    def test_controlled_advocates_are_ranked_among_themselves(self, cuba: Scenario) -> None:
+        names = [f"advocate:{s.id}{p}" for p in ("", ":random") for s in cuba.sources]
+        lens = cuba.lenses[0]
+        report = build_report(
+            cuba, simulate(cuba, names, [lens.id], 20, seed=2, jobs=1), names, [lens.id], 20, 2
+        )
+        plain, controlled = report["advocates"][lens.id], report["advocates"][f"{lens.id} [random]"]
+        assert controlled["own_advocate"] == f"advocate:{lens.source}:random"
+        assert all(k.endswith(":random") for k in controlled["ranking"])
+        assert not any(k.endswith(":random") for k in plain["ranking"])
+        assert len(plain["ranking"]) == len(controlled["ranking"]) == len(cuba.sources)
 
     @given(
         st.dictionaries(st.sampled_from("abcde"), st.floats(-1, 1), max_size=5),
@@ -477,7 +520,8 @@ class TestStrategies:
         assert pick(cuba, "firm_line", first) == "quarantine"
 
     def test_unknown_names(self, cuba: Scenario) -> None:
-        for name in ("nope", "greedy:standing", "greedy:nope:high", "advocate:nope", "tags:,"):
+        bad = ("nope", "greedy:standing", "greedy:nope:high", "advocate:nope", "advocate:hawks:x")
+        for name in (*bad, "tags:,"):
             with pytest.raises(StrategyError):
                 make_strategy(cuba, name)
 

@@ -189,25 +189,31 @@ def build_report(
 def _advocates(
     scenario: Scenario, groups: list[dict[str, Any]], lenses: Sequence[str]
 ) -> dict[str, Any]:
-    """Under each lens, how each source's advocate scores: does the lens reward its author?"""
+    """Under each lens, how each source's advocate scores: does the lens reward its author?
+    Advocates with a policy for silent decisions (``advocate:S:random``) are ranked among
+    those with the same policy, in a row of their own (``lens [random]``)."""
     out: dict[str, Any] = {}
     for lens_id in lenses:
         lens = scenario.lens.get(lens_id)
-        totals = {
-            g["strategy"]: round(sum(g["scores"].values()), 3)
-            for g in groups
-            if g["lens"] == lens_id and g["strategy"].startswith("advocate:")
-        }
-        if not totals or lens is None:
+        by_policy: dict[str, dict[str, float]] = {}
+        for g in groups:
+            kind, _, arg = g["strategy"].partition(":")
+            if g["lens"] == lens_id and kind == "advocate":
+                policy = arg.partition(":")[2]
+                by_policy.setdefault(policy, {})[g["strategy"]] = round(
+                    sum(g["scores"].values()), 3
+                )
+        if lens is None:
             continue
-        ranking = sorted(totals, key=lambda k: (-totals[k], k))
-        own = f"advocate:{lens.source}"
-        out[lens_id] = {
-            "mean_total_score": totals,
-            "ranking": ranking,
-            "own_advocate": own,
-            "own_advocate_best": bool(ranking) and ranking[0] == own,
-        }
+        for policy, totals in sorted(by_policy.items()):
+            ranking = sorted(totals, key=lambda k: (-totals[k], k))
+            own = f"advocate:{lens.source}" + (f":{policy}" if policy else "")
+            out[f"{lens_id} [{policy}]" if policy else lens_id] = {
+                "mean_total_score": totals,
+                "ranking": ranking,
+                "own_advocate": own,
+                "own_advocate_best": bool(ranking) and ranking[0] == own,
+            }
     return out
 
 
@@ -391,7 +397,7 @@ def report_markdown(scenario: Scenario, report: dict[str, Any]) -> str:
         ]
         for lens_id, data in report["advocates"].items():
             ranking = ", ".join(
-                f"{k.split(':', 1)[1]} {data['mean_total_score'][k]:.1f}" for k in data["ranking"]
+                f"{k.split(':')[1]} {data['mean_total_score'][k]:.1f}" for k in data["ranking"]
             )
             best = "yes" if data["own_advocate_best"] else "no"
             lines.append(f"| {lens_id} | {data['own_advocate']} | {ranking} | {best} |")

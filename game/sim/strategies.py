@@ -13,6 +13,9 @@ Names accepted by :func:`make_strategy`:
   decision the source never discusses, the option whose tags best match its positions
   elsewhere (:func:`tag_leanings`, :func:`fit`), never one with a kind of move it never
   discusses;
+- ``advocate:SOURCE:random`` / ``advocate:SOURCE:panel`` — the same on decisions the source
+  discusses; on the others a policy common to every advocate (uniform chance, or the
+  stances of all sources summed), so advocates differ only where their essays speak;
 - ``tags:TAG,TAG,-TAG`` — prefer options with these tags, avoid the negated ones;
 - any ``[[strategies]]`` id from the scenario (weights by tag or option).
 """
@@ -114,13 +117,30 @@ def fit(option: Option, leanings: Mapping[str, float]) -> float:
     return known if all(t in leanings for t in option.tags) else min(known, 0.0)
 
 
-def _advocate(scenario: Scenario, source: str) -> Picker:
+SILENT_POLICIES = {
+    "fit": "the option closest to its positions elsewhere",
+    "random": "at random, as every advocate",
+    "panel": "what all the essays together argue for, as every advocate",
+}
+"""What an advocate plays on a decision its essay never discusses (``advocate:SOURCE:KEY``)."""
+
+
+def _panel(option: Option) -> float:
+    """How far all sources together argue for ``option``: +1 per for, -1 per against."""
+    return sum(_stance(option, source) for source in {c.source for c in option.citations})
+
+
+def _advocate(scenario: Scenario, source: str, silent: str = "fit") -> Picker:
     leanings = tag_leanings(scenario, source)
 
     def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
         if any(c.source == source for o in options for c in o.citations):
             return _best(options, [_stance(o, source) for o in options], rnd)
-        # the essay is silent on this decision: the option closest to its positions elsewhere
+        # the essay is silent on this decision
+        if silent == "random":
+            return rnd.choice(options).id
+        if silent == "panel":
+            return _best(options, [_panel(o) for o in options], rnd)
         return _best(options, [fit(o, leanings) for o in options], rnd)
 
     return pick
@@ -162,9 +182,17 @@ def make_strategy(scenario: Scenario, name: str) -> Strategy:
             name, f"keep {meter} {direction} (one-step lookahead)", _greedy(meter, index, sign)
         )
     if kind == "advocate":
-        if arg not in scenario.source:
+        source, _, silent = arg.partition(":")
+        if source not in scenario.source:
             raise StrategyError(f"{name!r}: unknown source (sources: {', '.join(scenario.source)})")
-        return Strategy(name, f"what essay {arg} argues for", _advocate(scenario, arg))
+        if silent and silent not in SILENT_POLICIES:
+            raise StrategyError(
+                f"{name!r}: write advocate:SOURCE or advocate:SOURCE:POLICY "
+                f"(policies on decisions the essay never discusses: {', '.join(SILENT_POLICIES)})"
+            )
+        policy = silent or "fit"
+        description = f"what essay {source} argues for; elsewhere {SILENT_POLICIES[policy]}"
+        return Strategy(name, description, _advocate(scenario, source, policy))
     if kind == "tags":
         weights: dict[str, float] = {}
         for raw in arg.split(","):
