@@ -21,7 +21,7 @@ from game.content.models import Option
 from game.engine import GameState, choices, choose, current_decision, is_over, new_game
 from game.sim import default_strategy_names, make_strategy, simulate
 from game.sim.report import BEST_FRACTION, build_report, wilson
-from game.sim.strategies import StrategyError, fit, tag_leanings
+from game.sim.strategies import StrategyError, fit, tag_leanings, undiscussed
 
 from .helpers import CUBA, OFFRAMP, ROOT, SHIPPED, offramp, scenario_at
 
@@ -387,8 +387,25 @@ class TestStrategies:
             fits = {o.id: fit(o, leanings) for o in options}
             chosen = pick(cuba, f"advocate:{source}", state, i)
             assert fits[chosen] == max(fits.values()), (current_decision(state), chosen, fits)
+            fewest = min(undiscussed(o, leanings) for o in options if fits[o.id] == fits[chosen])
+            assert undiscussed(next(o for o in options if o.id == chosen), leanings) == fewest
             decided += list(fits.values()).count(max(fits.values())) == 1
         assert silent > 10 and decided > 0  # not only ties, which it breaks at random
+
+    def test_an_advocate_never_volunteers_a_move_its_essay_never_discusses(self) -> None:
+        ukraine = scenario_at(SHIPPED)
+        offered = 0
+        for i, state in enumerate(visited_states(ukraine, games=12)):
+            decision = current_decision(state)
+            if decision is None or decision.id not in ("assassination", "coup_abroad"):
+                continue
+            offered += 1
+            # Chalmers (004) and the regime-security essay (002) say nothing of either card:
+            # their advocates refuse or watch, never authorise a plot by chance
+            for source in ("002", "004"):
+                chosen = pick(ukraine, f"advocate:{source}", state, i)
+                assert chosen not in ("authorise", "enable"), (decision.id, source)
+        assert offered > 0
 
     def test_controlled_advocates_differ_only_where_their_essays_speak(self) -> None:
         ukraine = scenario_at(SHIPPED)  # its essays are silent on different decisions

@@ -11,8 +11,8 @@ Names accepted by :func:`make_strategy`:
 - ``greedy:METER:high`` / ``greedy:METER:low`` — one-step lookahead on a meter;
 - ``advocate:SOURCE`` — the option that source argues for (citations), least against; on a
   decision the source never discusses, the option whose tags best match its positions
-  elsewhere (:func:`tag_leanings`, :func:`fit`), never one with a kind of move it never
-  discusses;
+  elsewhere (:func:`tag_leanings`, :func:`fit`), and among those the one with the fewest
+  kinds of move it never discusses (:func:`undiscussed`);
 - ``advocate:SOURCE:random`` / ``advocate:SOURCE:panel`` — the same on decisions the source
   discusses; on the others a policy common to every advocate (uniform chance, or the
   stances of all sources summed), so advocates differ only where their essays speak;
@@ -130,6 +130,11 @@ def _panel(option: Option) -> float:
     return sum(_stance(option, source) for source in {c.source for c in option.citations})
 
 
+def undiscussed(option: Option, leanings: Mapping[str, float]) -> int:
+    """How many of ``option``'s kinds of move (tags) the source never discusses."""
+    return sum(t not in leanings for t in option.tags)
+
+
 def _advocate(scenario: Scenario, source: str, silent: str = "fit") -> Picker:
     leanings = tag_leanings(scenario, source)
 
@@ -141,7 +146,10 @@ def _advocate(scenario: Scenario, source: str, silent: str = "fit") -> Picker:
             return rnd.choice(options).id
         if silent == "panel":
             return _best(options, [_panel(o) for o in options], rnd)
-        return _best(options, [fit(o, leanings) for o in options], rnd)
+        fits = [fit(o, leanings) for o in options]
+        top = [o for o, f in zip(options, fits, strict=True) if f == max(fits)]
+        # never volunteer: among the closest, the fewest kinds of move the essay never discusses
+        return _best(top, [-undiscussed(o, leanings) for o in top], rnd)
 
     return pick
 
