@@ -54,3 +54,30 @@ class TestFooter:
             await pilot.click(Footer, offset=(column, 0))
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
+
+
+class TestPickRepaint:
+    """A pick repaints only the lines of the two options it changes (and keeps the rest
+    drawn): what the screen shows must still be the pick just made."""
+
+    @async_test
+    async def test_the_screen_marks_the_latest_pick_only(self, tmp_path: Path) -> None:
+        app = OffRampApp(MINI, tmp_path, seed=3)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await start_game(pilot)
+            before = screen_lines(app)
+            for key in ("1", "2", "1", "2"):
+                await pilot.press(key)
+                await pilot.pause()
+                marked = [line for line in screen_lines(app) if "▶" in line]
+                assert len(marked) == 1, marked
+                assert f"▶{key} " in marked[0]
+            # back to no pick on the next card: after the choice, nothing is marked,
+            # and the footer reads as it did on the decision
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            after = screen_lines(app)
+            assert not any("▶" in line for line in after if "┃" in line)
+            assert after[-1] == before[-1]

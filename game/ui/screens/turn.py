@@ -222,7 +222,7 @@ class TurnScreen(Screen[None]):
         self.action_decision()
         box = self.query_one(OptionsBox)
         if box.pick(number - 1):
-            box.focus(scroll_visible=False)
+            self._focus_options()
         else:
             self.notify(
                 f"There is no option {number} here.", severity="warning", timeout=3, markup=False
@@ -276,7 +276,7 @@ class TurnScreen(Screen[None]):
             self.refresh_bindings()
         self._aside = False
         # Focus first: hiding the focused widget would move focus twice.
-        box.focus(scroll_visible=False)
+        self._focus_options()
         self._show_lower()
 
     def action_briefing(self) -> None:
@@ -346,16 +346,21 @@ class TurnScreen(Screen[None]):
             panel.show_alerts(alerts)
             self._open_report(panel)
         else:
-            self.query_one(OptionsBox).focus(scroll_visible=False)
+            self._focus_options()
+
+    def _focus_options(self) -> None:
+        """Focus the options, unless they have it (Textual's focus() repaints the whole
+        widget even then: a pick would redraw every option)."""
+        box = self.query_one(OptionsBox)
+        if self.focused is not box:
+            box.focus(scroll_visible=False)
 
     def _open_report(self, panel: EffectsPanel) -> None:
         # The decision keeps the focus (a focus change restyles both widgets): the
         # screen's keys read and close what is shown, see check_action.
         self._report = True
-        box = self.query_one(OptionsBox)
-        box.held = True
-        if self.focused is not box:  # chosen by a click, or with the advisors in focus
-            box.focus(scroll_visible=False)
+        self.query_one(OptionsBox).held = True
+        self._focus_options()  # chosen by a click, or with the advisors in focus
         self._show_lower()
         self.refresh_bindings()
 

@@ -21,7 +21,9 @@ from textual.css.scalar import Scalar
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.style import Style
+from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -63,8 +65,9 @@ def option_content(
 class OptionsBox(OneLayoutPass, Widget, can_focus=True):
     """The options of the decision owed: pick with 1–4, arrows or a click; Enter confirms.
 
-    One widget draws every option (with hanging indents); a pick only repaints it, since
-    the pick mark takes the same room as its absence.
+    One widget draws every option (with hanging indents), line by line: a pick repaints
+    the lines of the two options it changes, since the pick mark takes the same room as
+    its absence, and lines once drawn are kept for these options.
     """
 
     DEFAULT_CSS = """
@@ -82,7 +85,7 @@ class OptionsBox(OneLayoutPass, Widget, can_focus=True):
         Binding("down", "move(1)", "Next option", show=False),
     ]
 
-    picked: reactive[int | None] = reactive(None, repaint=True)
+    picked: reactive[int | None] = reactive(None, repaint=False)
 
     class Chosen(Message):
         """The player confirmed an option."""
@@ -106,6 +109,8 @@ class OptionsBox(OneLayoutPass, Widget, can_focus=True):
         self._drawn: dict[tuple[int, bool, int, bool], list[tuple[int, Content]]] = {}
         """Each option's lines by (index, picked, width, citations), for these options: a
         pick redraws two options' lines, not every option's."""
+        self._strips: dict[tuple[int, bool, int, bool], list[Strip]] = {}
+        """The strips of each option's lines, keyed as those lines, in this style."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "move" and self.held)
@@ -120,6 +125,7 @@ class OptionsBox(OneLayoutPass, Widget, can_focus=True):
         """Show a new set of options, none picked."""
         self.options = tuple(options)
         self._drawn.clear()
+        self._strips.clear()
         if self.is_attached:  # the footer's pick keys follow the number of options
             self.screen.refresh_bindings()
         self.picked = None
@@ -146,7 +152,13 @@ class OptionsBox(OneLayoutPass, Widget, can_focus=True):
         current = self.picked if self.picked is not None else start
         self.picked = (current + step) % len(self.options)
 
-    def watch_picked(self, picked: int | None) -> None:
+    def watch_picked(self, old: int | None, picked: int | None) -> None:
+        # repaint the rows of the options whose pick mark changed
+        lines = self.option_lines(self.content_size.width)
+        rows = [y for y, (i, _) in enumerate(lines) if i in (old, picked)]
+        if rows:  # (content coordinates)
+            width = self.content_size.width
+            self.refresh(Region(0, rows[0], width, rows[-1] - rows[0] + 1))
         if picked is not None:
             self._keep_in_sight(picked)
 
@@ -177,11 +189,37 @@ class OptionsBox(OneLayoutPass, Widget, can_focus=True):
         lines = self.option_lines(self.content_size.width, self.picked)
         return Content("\n").join(line for _, line in lines)
 
+    def render_line(self, y: int) -> Strip:
+        """Line ``y``, from its option's lines as drawn for this pick (Textual's own
+        render_line draws every line again after any change); while text is selected,
+        Textual's."""
+        if self.text_selection is not None:
+            return super().render_line(y)
+        width = self.content_size.width
+        lines = self.option_lines(width, self.picked)
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, self.visual_style.rich_style)
+        index = lines[y][0]
+        key = (index, index == self.picked, width, self.citations)
+        strips = self._strips.get(key)
+        if strips is None:
+            own = [line for i, line in lines if i == index]
+            content = Content("\n").join(own)
+            strips = Visual.to_strips(self, content, width, len(own), self.visual_style)
+            self._strips[key] = strips
+        first = next(n for n, (i, _) in enumerate(lines) if i == index)
+        return strips[y - first]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
     def on_click(self, event: events.Click) -> None:
         index = event.style.meta.get("option")
         if not isinstance(index, int):
             return
-        self.focus(scroll_visible=False)
+        if not self.has_focus:  # focus() repaints every option, even with the focus here
+            self.focus(scroll_visible=False)
         if self.picked == index:
             self.confirm()
         else:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.content import Content
+from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
@@ -76,6 +77,9 @@ class Footer(Widget, can_focus=False):
         super().__init__()
         self.keys: tuple[Key, ...] = ()
         self._styles: tuple[Style, Style] | None = None
+        self._lines: dict[tuple[int, tuple[tuple[str, str, str, bool], ...]], Strip] = {}
+        """The line drawn, by width and keys: a turn goes back and forth between the
+        decision's keys and those of what the choice did."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -122,6 +126,17 @@ class Footer(Widget, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
+        self._lines.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        key = (width, tuple((k.key, k.display, k.description, k.enabled) for k in self.keys))
+        line = self._lines.get(key)
+        if line is None:
+            if len(self._lines) > 16:
+                self._lines.clear()
+            line = self._lines[key] = super().render_line(y)
+        return line
 
     def _key_styles(self) -> tuple[Style, Style]:
         """The styles of a key and of its description (kept until the theme changes)."""
