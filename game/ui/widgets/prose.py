@@ -78,14 +78,16 @@ class Prose(OneLayoutPass, Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.paras: tuple[Para, ...] = ()
-        self._cache: tuple[int, list[Content]] | None = None
+        self._wrapped: dict[int, list[Content]] = {}
+        """The lines by width, for these paragraphs: a layout may ask at two widths (with
+        and without a scrollbar beside the text)."""
         self._strips: dict[tuple[int, int], Strip] = {}
         """Lines drawn, by (width, line), for these paragraphs in this style."""
 
     def update(self, doc: Doc | Sequence[Para]) -> None:
         """Show new paragraphs."""
         self.paras = tuple(doc.paras if isinstance(doc, Doc) else doc)
-        self._cache = None
+        self._wrapped.clear()
         self._strips.clear()
         self.refresh(layout=True)
 
@@ -95,9 +97,12 @@ class Prose(OneLayoutPass, Widget):
         return "\n".join(p.prefix + p.text.plain for p in self.paras)
 
     def _lines(self, width: int) -> list[Content]:
-        if self._cache is None or self._cache[0] != width:
-            self._cache = (width, wrap_paras(self.paras, width))
-        return self._cache[1]
+        lines = self._wrapped.get(width)
+        if lines is None:
+            if len(self._wrapped) > 3:  # a terminal being resized
+                self._wrapped.clear()
+            lines = self._wrapped[width] = wrap_paras(self.paras, width)
+        return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(width))
