@@ -88,6 +88,8 @@ class TurnScreen(Screen[None]):
         """What just happened (a choice's effects, the opening's alerts) in the card's place."""
         self._lower_stale = True
         """Whether the advisors and the news show an earlier turn (see _refresh_lower)."""
+        self._tabs: tuple[bool, bool] | None = None
+        """What the tabs above the advisors and the news say: (news shown, compact)."""
 
     def compose(self) -> ComposeResult:
         scenario = self.session.scenario
@@ -191,6 +193,10 @@ class TurnScreen(Screen[None]):
         lower.display = not short or self._aside
         if lower.display and self._lower_stale:
             self._refresh_lower()
+        tabs = (show_news, self.compact)
+        if tabs == self._tabs:  # unchanged: a Static's update costs a layout
+            return
+        self._tabs = tabs
         left = "▶ Advisors" if not show_news else "  Advisors"
         right = "▶ News & log" if show_news else "  News & log"
         self.query_one("#lower-tabs", Static).update(

@@ -74,6 +74,7 @@ class OptionsBox(OneLayoutPass, Widget, can_focus=True):
     OptionsBox {
         height: auto;
         border-left: blank;
+        text-wrap: nowrap;  /* the lines come wrapped (option_content) */
     }
     OptionsBox:focus {
         border-left: thick $accent;

@@ -71,8 +71,9 @@ def wrap_paras(paras: Sequence[Para], width: int) -> list[Content]:
 class Prose(OneLayoutPass, Widget):
     """Paragraphs with hanging indents; height follows the wrapped text."""
 
+    # The lines are wrapped here, once (wrap_paras): Textual need not wrap them again.
     DEFAULT_CSS = """
-    Prose { height: auto; }
+    Prose { height: auto; text-wrap: nowrap; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
