@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -218,8 +219,10 @@ class TurnScreen(Screen[None]):
     @property
     def option_count(self) -> int:
         """How many options the player picks among (the footer's pick keys say so)."""
-        boxes = self.query(OptionsBox)
-        return len(boxes.first().options) if boxes else 0
+        try:  # query_one is cached (a query walks the screen: the footer asks twice a turn)
+            return len(self.query_one(OptionsBox).options)
+        except NoMatches:  # not composed yet
+            return 0
 
     # --- actions ---------------------------------------------------------------------
 
