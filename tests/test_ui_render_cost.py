@@ -81,3 +81,49 @@ class TestPickRepaint:
             after = screen_lines(app)
             assert not any("▶" in line for line in after if "┃" in line)
             assert after[-1] == before[-1]
+
+
+class TestProseLines:
+    """Prose draws its lines itself, working out the style and the link style once per
+    update (what the choice did is thirty lines, and the per-line work was most of its
+    cost): each line must be exactly what Textual's own ``Visual.to_strips`` draws."""
+
+    @async_test
+    async def test_each_line_is_what_textual_draws(self) -> None:
+        from textual.app import App, ComposeResult
+        from textual.content import Content
+        from textual.style import Style
+        from textual.visual import Visual
+
+        from game.ui.widgets.prose import Doc, Prose
+
+        class One(App[None]):
+            CSS = "Prose { link-color: red; link-background: blue; }"  # links stand out
+
+            def compose(self) -> ComposeResult:
+                yield Prose(id="text")
+
+        app = One()
+        async with app.run_test(size=(40, 12)) as pilot:
+            prose = app.query_one(Prose)
+            link = Style(underline=True) + Style.from_meta({"@click": "app.bell()"})
+            doc = Doc().add("What the choice did:", prefix="")
+            doc.add(
+                Content.assemble(("Escalation", "bold"), " rises: a ")
+                + Content("glossary term").stylize(link)
+                + Content(" in a paragraph long enough to wrap twice at this width."),
+                prefix="• ",
+            )
+            doc.blank().add(("dimmed", "dim"), prefix="  ")
+            prose.update(doc)
+            await pilot.pause()
+            width = prose.content_size.width
+            lines = prose._lines(width)
+            assert len(lines) >= 5  # the long paragraph wrapped, under its bullet
+            for y, line in enumerate(lines):
+                textual = Visual.to_strips(prose, line, width, 1, prose.visual_style)[0]
+                assert prose.render_line(y) == textual, y
+            # and the link is drawn in the link colours
+            term = [s for y in range(len(lines)) for s in prose.render_line(y) if "term" in s.text]
+            backgrounds = [s.style.bgcolor.triplet for s in term if s.style and s.style.bgcolor]
+            assert (0, 0, 255) in backgrounds

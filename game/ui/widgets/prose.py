@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.visual import Visual
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 
 from game.ui.widgets.onepass import OneLayoutPass
@@ -84,6 +86,9 @@ class Prose(OneLayoutPass, Widget):
         and without a scrollbar beside the text)."""
         self._strips: dict[tuple[int, int], Strip] = {}
         """Lines drawn, by (width, line), for these paragraphs in this style."""
+        self._look: tuple[Style, RenderOptions, RichStyle | None] | None = None
+        """The style, render options and link style every line is drawn with (until the
+        style changes)."""
 
     def update(self, doc: Doc | Sequence[Para]) -> None:
         """Show new paragraphs."""
@@ -125,10 +130,26 @@ class Prose(OneLayoutPass, Widget):
         key = (width, y)
         strip = self._strips.get(key)
         if strip is None:
-            strip = Visual.to_strips(self, lines[y], width, 1, self.visual_style)[0]
-            self._strips[key] = strip
+            if self.screen._selecting:  # links are drawn plain while the mouse selects
+                return Visual.to_strips(self, lines[y], width, 1, self.visual_style)[0]
+            strip = self._strips[key] = self.draw_line(lines[y], width)
         return strip
+
+    def draw_line(self, line: Content, width: int) -> Strip:
+        """One line, as ``Visual.to_strips`` draws it (left-aligned, nothing selected),
+        with the style and the link style worked out once, not for every line: they cost
+        three times the line itself, and what the choice did is thirty lines."""
+        if self._look is None:
+            link = self.link_style if self.auto_links and not self.is_container else None
+            # the widget's styles as the rules, as Textual's own to_strips passes them
+            rules = self.styles
+            options = RenderOptions(self._get_style, rules, None, None)  # type: ignore[arg-type]
+            self._look = (self.visual_style, options, link)
+        style, options, link = self._look
+        strip = line.render_strips(width, 1, style, options)[0]
+        return strip if link is None else strip._apply_link_style(link)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._look = None
