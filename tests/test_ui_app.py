@@ -220,6 +220,7 @@ class TestTurn:
             await start_game(pilot)
             await choose(pilot, 1)
             await pilot.press("n")
+            await pilot.pause()  # the news pane is built the first time it is shown
             log = app.screen.query_one("#news-body", Prose).plain
             assert "Stability 50 → 35" in log and "[Push hard]" in log
             assert "Pressure bites" in log

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 
 from game.classroom.vote import ClassGame, FileWatch, Tally, ballot_box
@@ -110,9 +111,12 @@ class ConsoleScreen(ClassTurnScreen):
         super().__init__(game)
         self.game = game
         self.box = FileWatch(ballot_box(game.path or Path()))
+        self.tally = TallyPanel()
+
+    def panes_before(self) -> list[Widget]:
+        return [self.tally]
 
     def on_mount(self) -> None:
-        self.query_one("#panes").mount(TallyPanel(), before=0)
         super().on_mount()
         self.show_tally()
         self.set_interval(POLL, self.poll_votes, name="count the votes")
@@ -127,7 +131,7 @@ class ConsoleScreen(ClassTurnScreen):
         sight on a short screen too, where the tally is behind ``a``)."""
         ballots = self.game.ballots()
         counted = self.game.tally(ballots)
-        self.query_one(TallyPanel).show(self.game, counted, len({b.voter for b in ballots}))
+        self.tally.show(self.game, counted, len({b.voter for b in ballots}))
         if counted is None:
             return
         top = counted.top

@@ -42,6 +42,7 @@ from game.ui.widgets.news import NewsPanel
 
 if TYPE_CHECKING:
     from textual.signal import Signal
+    from textual.widget import AwaitMount
 
     from game.content.models import Card, Event
 
@@ -91,6 +92,10 @@ class TurnScreen(Screen[None]):
         """Whether the advisors and the news show an earlier turn (see _refresh_lower)."""
         self._tabs: tuple[bool, bool] | None = None
         """What the tabs above the advisors and the news say: (news shown, compact)."""
+        self._panes: tuple[AdvisorsPanel, NewsPanel] | None = None
+        """The advisors and the news, once built (see _lower_panes)."""
+        self._panes_mounted: AwaitMount | None = None
+        self._tab_line = Static(id="lower-tabs")
 
     def compose(self) -> ComposeResult:
         scenario = self.session.scenario
@@ -102,16 +107,28 @@ class TurnScreen(Screen[None]):
             with Vertical(id="right"):
                 yield EffectsPanel(id="effects")
                 yield CardPanel(scenario, id="card")
-                with Vertical(id="lower"):
-                    yield Static(id="lower-tabs")
-                    with Horizontal(id="panes"):
-                        advisors = AdvisorsPanel(scenario, id="advisors")
-                        advisors.border_title = "Advisors"
-                        yield advisors
-                        news = NewsPanel(scenario, id="news")
-                        news.border_title = "News & log"
-                        yield news
+                yield Vertical(id="lower")  # the advisors and the news: see _lower_panes
         yield Footer()
+
+    def _lower_panes(self) -> tuple[AdvisorsPanel, NewsPanel]:
+        """The advisors and the news, built the first time they are shown: on a short
+        terminal that may be never, and every widget on the screen costs something at
+        every key, in sight or not.  (They take what they show before they are mounted,
+        and show it once they are.)"""
+        if self._panes is None:
+            scenario = self.session.scenario
+            advisors = AdvisorsPanel(scenario, id="advisors")
+            advisors.border_title = "Advisors"
+            news = NewsPanel(scenario, id="news")
+            news.border_title = "News & log"
+            panes = Horizontal(*self.panes_before(), advisors, news, id="panes")
+            self._panes_mounted = self.query_one("#lower").mount(self._tab_line, panes)
+            self._panes = (advisors, news)
+        return self._panes
+
+    def panes_before(self) -> list[Widget]:
+        """Panes shown before the advisors (the vote console's tally)."""
+        return []
 
     def on_mount(self) -> None:
         self._show_lower()
@@ -160,8 +177,9 @@ class TurnScreen(Screen[None]):
         terminal they wait for `a` or `n`, and for Enter after a choice)."""
         self._lower_stale = False
         v = self.session.view
-        self.query_one(AdvisorsPanel).item = self.current_item()
-        self.query_one(NewsPanel).show(v.date, v.news, self.session.log)
+        advisors, news = self._lower_panes()
+        advisors.item = self.current_item()
+        news.show(v.date, v.news, self.session.log)
 
     def refresh_status(self) -> None:
         """The status line: turn, date, lens (or 'hidden'), whether the game is saved."""
@@ -183,8 +201,6 @@ class TurnScreen(Screen[None]):
 
     def _show_lower(self) -> None:
         show_news = self._lower == "news"
-        # On the lower container, not the screen: a class change restyles only its subtree.
-        self.query_one("#lower").set_class(show_news, "-show-news")
         # What the card's column shows, set on the three widgets themselves: a class on
         # the column would restyle every widget in it.
         short = self.compact
@@ -192,7 +208,12 @@ class TurnScreen(Screen[None]):
         self.query_one(CardPanel).display = not (short and self._aside)
         lower = self.query_one("#lower")
         lower.display = not short or self._aside
-        if lower.display and self._lower_stale:
+        if not lower.display:
+            return
+        self._lower_panes()
+        # On the lower container, not the screen: a class change restyles only its subtree.
+        lower.set_class(show_news, "-show-news")
+        if self._lower_stale:
             self._refresh_lower()
         tabs = (show_news, self.compact)
         if tabs == self._tabs:  # unchanged: a Static's update costs a layout
@@ -200,7 +221,7 @@ class TurnScreen(Screen[None]):
         self._tabs = tabs
         left = "▶ Advisors" if not show_news else "  Advisors"
         right = "▶ News & log" if show_news else "  News & log"
-        self.query_one("#lower-tabs", Static).update(
+        self._tab_line.update(
             Content.from_markup(
                 "[@click=screen.lower('advisors')]$left[/]   "
                 "[@click=screen.lower('news')]$right[/]   [dim](a / n)[/]   "
@@ -257,13 +278,13 @@ class TurnScreen(Screen[None]):
 
     def action_why(self) -> None:
         """Show or hide the quotes and the effects' explanations."""
-        advisors = self.query_one(AdvisorsPanel)
+        advisors, _ = self._lower_panes()
         advisors.detail = not advisors.detail
         self._lower = "advisors"
         self._aside = self.compact
         self._show_lower()
 
-    def action_lower(self, which: str) -> None:
+    async def action_lower(self, which: str) -> None:
         """Show the advisors or the news & log (on narrow terminals they share a place; on
         short ones they take the card's, and the same key again brings the card back)."""
         if self.compact and self._aside and self._lower == which:
@@ -272,7 +293,10 @@ class TurnScreen(Screen[None]):
         self._lower = which
         self._aside = self.compact
         self._show_lower()
-        self.query_one(f"#{which}").focus()
+        advisors, news = self._lower_panes()
+        if self._panes_mounted is not None:  # perhaps built just now: focus once mounted
+            await self._panes_mounted
+        (news if which == "news" else advisors).focus()
 
     def action_decision(self) -> None:
         """Back to the decision card, from what just happened or (on a short terminal)

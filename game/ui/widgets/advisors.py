@@ -140,17 +140,13 @@ class AdvisorsPanel(ScrollWithLayout, VerticalScroll, can_focus=True):
         self._show()
 
     def _show(self) -> None:
-        if not self.is_mounted:
-            return
+        # (before the panel is mounted too, at the width it will have; on_resize redraws)
         self.border_subtitle = "w: fewer details" if self.detail else "w: quotes & why"
         if self.item is None:
             self._body.update(Doc())
             return
         width = self.scrollable_content_region.width or 60
         self._body.update(advisors_doc(self.scenario, self.item, self.detail, width))
-
-    def on_mount(self) -> None:
-        self._show()
 
     def on_resize(self) -> None:
         self._show()

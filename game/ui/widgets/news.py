@@ -62,12 +62,10 @@ class NewsPanel(ScrollWithLayout, VerticalScroll, can_focus=True):
         self.news: tuple[str, ...] = ()
         self.entries: tuple[LogItem, ...] = ()
         """The log of decisions so far."""
+        self._body = Prose(id="news-body")
 
     def compose(self) -> ComposeResult:
-        yield Prose(id="news-body")
-
-    def on_mount(self) -> None:
-        self._show()
+        yield self._body
 
     def show(self, date: str, news: Sequence[str], entries: Sequence[LogItem]) -> None:
         """This turn's date and events, and the log so far."""
@@ -75,8 +73,7 @@ class NewsPanel(ScrollWithLayout, VerticalScroll, can_focus=True):
         self._show()
 
     def _show(self) -> None:
-        if not self.is_mounted:
-            return
+        # (before the panel is mounted too: it is built when first shown, see TurnScreen)
         doc = news_doc(self.scenario, self.date, self.news).blank()
         doc.paras += log_doc(self.entries).paras
-        self.query_one("#news-body", Prose).update(doc)
+        self._body.update(doc)
