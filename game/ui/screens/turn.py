@@ -96,6 +96,8 @@ class TurnScreen(Screen[None]):
         """The advisors and the news, once built (see _lower_panes)."""
         self._panes_mounted: AwaitMount | None = None
         self._tab_line = Static(id="lower-tabs")
+        self._lower_box: Vertical | None = None
+        """The advisors and the news under their tabs, once built."""
 
     def compose(self) -> ComposeResult:
         scenario = self.session.scenario
@@ -107,7 +109,7 @@ class TurnScreen(Screen[None]):
             with Vertical(id="right"):
                 yield EffectsPanel(id="effects")
                 yield CardPanel(scenario, id="card")
-                yield Vertical(id="lower")  # the advisors and the news: see _lower_panes
+                # then the advisors and the news, once shown: see _lower_panes
         yield Footer()
 
     def _lower_panes(self) -> tuple[AdvisorsPanel, NewsPanel]:
@@ -122,7 +124,8 @@ class TurnScreen(Screen[None]):
             news = NewsPanel(scenario, id="news")
             news.border_title = "News & log"
             panes = Horizontal(*self.panes_before(), advisors, news, id="panes")
-            self._panes_mounted = self.query_one("#lower").mount(self._tab_line, panes)
+            self._lower_box = Vertical(self._tab_line, panes, id="lower")
+            self._panes_mounted = self.query_one("#right").mount(self._lower_box)
             self._panes = (advisors, news)
         return self._panes
 
@@ -169,7 +172,7 @@ class TurnScreen(Screen[None]):
         self.query_one(MetersPanel).view = v
         self.query_one(CardPanel).item = item
         self._lower_stale = True
-        if self.query_one("#lower").display:
+        if self._lower_box is not None and self._lower_box.display:
             self._refresh_lower()
 
     def _refresh_lower(self) -> None:
@@ -206,11 +209,14 @@ class TurnScreen(Screen[None]):
         short = self.compact
         self.query_one(EffectsPanel).display = self._report
         self.query_one(CardPanel).display = not (short and self._aside)
-        lower = self.query_one("#lower")
-        lower.display = not short or self._aside
-        if not lower.display:
+        shown = not short or self._aside
+        if self._lower_box is not None:
+            self._lower_box.display = shown
+        if not shown:
             return
         self._lower_panes()
+        lower = self._lower_box
+        assert lower is not None
         # On the lower container, not the screen: a class change restyles only its subtree.
         lower.set_class(show_news, "-show-news")
         if self._lower_stale:
