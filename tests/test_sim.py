@@ -20,6 +20,7 @@ from game.content import Scenario
 from game.content.models import Option
 from game.engine import GameState, choices, choose, current_decision, is_over, new_game
 from game.sim import default_strategy_names, make_strategy, simulate
+from game.sim.pairs import paired_gain
 from game.sim.report import BEST_FRACTION, build_report, wilson
 from game.sim.strategies import StrategyError, fit, tag_leanings, undiscussed
 
@@ -431,6 +432,40 @@ class TestStrategies:
                 # elsewhere every advocate plays the panel's choice, the same one
                 assert {pick(ukraine, f"advocate:{s}:panel", state, i) for s in silent} == set(top)
         assert common > 0
+
+    def test_an_overruled_advocate_plays_the_other_side_where_its_source_is_silent(
+        self, cuba: Scenario, states: list[GameState]
+    ) -> None:
+        """advocate:S:T takes S's side wherever S takes one, and plays T's advocate
+        elsewhere: the same option T's advocate picks, on the same draws."""
+        source, other = "kremlin", "hawks"
+        overruled = sided = 0
+        for i, state in enumerate(states):
+            options = choices(cuba, state)
+            chosen = pick(cuba, f"advocate:{source}:{other}", state, i)
+            nets = {o.id: _net(o, source) for o in options}
+            if len(set(nets.values())) == 1:  # no side taken: the other advocate's game
+                assert chosen == pick(cuba, f"advocate:{other}", state, i)
+                continue
+            sided += 1
+            assert nets[chosen] == max(nets.values()), (current_decision(state), nets, chosen)
+            overruled += chosen != pick(cuba, f"advocate:{other}", state, i)
+        assert sided > 10 and overruled > 0
+
+    def test_paired_gain_plays_both_on_the_same_games(self, cuba: Scenario) -> None:
+        """The two sides of a paired comparison play the very same games (seeds) and
+        differ only where the lens's author takes a side against the other advocate."""
+        lens = cuba.lenses[0]
+        other = next(s.id for s in cuba.sources if s.id != lens.source)
+        gain = paired_gain(cuba, lens.id, lens.source, other, runs=30, seed=4)
+        assert gain.lens == lens.id and gain.source == lens.source and gain.other == other
+        assert 0 < gain.differed <= 1 and gain.error > 0
+        assert gain == paired_gain(cuba, lens.id, lens.source, other, runs=30, seed=4)
+        assert gain != paired_gain(cuba, lens.id, lens.source, other, runs=30, seed=5)
+        # overruling on a card that never comes up leaves both sides the very same games
+        nowhere = frozenset({"no_such_card"})
+        none = paired_gain(cuba, lens.id, lens.source, other, runs=10, seed=4, only=nowhere)
+        assert none.differed == 0 and none.mean == 0
 
     def test_controlled_advocates_are_ranked_among_themselves(self, cuba: Scenario) -> None:
         names = [f"advocate:{s.id}{p}" for p in ("", ":random") for s in cuba.sources]

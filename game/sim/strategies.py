@@ -16,6 +16,9 @@ Names accepted by :func:`make_strategy`:
 - ``advocate:SOURCE:random`` / ``advocate:SOURCE:panel`` — the same on decisions the source
   discusses; on the others a policy common to every advocate (uniform chance, or the
   stances of all sources summed), so advocates differ only where their essays speak;
+- ``advocate:SOURCE:OTHER`` (another source) — ``advocate:OTHER``, overruled by SOURCE
+  wherever SOURCE takes a side: OTHER's game with SOURCE's advice on SOURCE's questions
+  (:func:`game.sim.pairs.paired_gains` plays it against ``advocate:OTHER`` on the same seeds);
 - ``tags:TAG,TAG,-TAG`` — prefer options with these tags, avoid the negated ones;
 - any ``[[strategies]]`` id from the scenario (weights by tag or option).
 """
@@ -154,6 +157,26 @@ def _advocate(scenario: Scenario, source: str, silent: str = "fit") -> Picker:
     return pick
 
 
+def overruled(
+    scenario: Scenario, source: str, other: str, only: frozenset[str] | None = None
+) -> Picker:
+    """``other``'s advocate, except where ``source`` takes a side (its stances differ among
+    the options): then among the options ``source`` favours most, the one ``other``'s
+    advocate would pick from those.  With ``only``, on those cards and events alone."""
+    fallback = _advocate(scenario, other)
+
+    def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
+        if only is not None:
+            decision = current_decision(st)
+            if decision is None or decision.id not in only:
+                return fallback(sc, st, options, rnd)
+        stances = [_stance(o, source) for o in options]
+        top = [o for o, s in zip(options, stances, strict=True) if s == max(stances)]
+        return fallback(sc, st, top, rnd)
+
+    return pick
+
+
 def _greedy(meter: str, index: int, sign: float) -> Picker:
     def pick(sc: Scenario, st: GameState, options: Sequence[Option], rnd: random.Random) -> str:
         totals = [ending_total(sc, st, e) for e in sc.endings]
@@ -193,10 +216,18 @@ def make_strategy(scenario: Scenario, name: str) -> Strategy:
         source, _, silent = arg.partition(":")
         if source not in scenario.source:
             raise StrategyError(f"{name!r}: unknown source (sources: {', '.join(scenario.source)})")
+        if silent in scenario.source and silent != source:
+            return Strategy(
+                name,
+                f"what essay {silent}'s advocate plays, but what essay {source} argues for "
+                "wherever it takes a side",
+                overruled(scenario, source, silent),
+            )
         if silent and silent not in SILENT_POLICIES:
             raise StrategyError(
-                f"{name!r}: write advocate:SOURCE or advocate:SOURCE:POLICY "
-                f"(policies on decisions the essay never discusses: {', '.join(SILENT_POLICIES)})"
+                f"{name!r}: write advocate:SOURCE, advocate:SOURCE:POLICY "
+                f"(policies on decisions the essay never discusses: {', '.join(SILENT_POLICIES)}) "
+                "or advocate:SOURCE:OTHER (another source's advocate, overruled by SOURCE)"
             )
         policy = silent or "fit"
         description = f"what essay {source} argues for; elsewhere {SILENT_POLICIES[policy]}"
