@@ -469,10 +469,13 @@ class TestStrategies:
 
     def test_controlled_advocates_are_ranked_among_themselves(self, cuba: Scenario) -> None:
         names = [f"advocate:{s.id}{p}" for p in ("", ":random") for s in cuba.sources]
+        first, second = (s.id for s in cuba.sources[:2])
+        names.append(f"advocate:{first}:{second}")  # overruled: nobody's own, not ranked
         lens = cuba.lenses[0]
         report = build_report(
             cuba, simulate(cuba, names, [lens.id], 20, seed=2, jobs=1), names, [lens.id], 20, 2
         )
+        assert set(report["advocates"]) == {lens.id, f"{lens.id} [random]"}
         plain, controlled = report["advocates"][lens.id], report["advocates"][f"{lens.id} [random]"]
         assert controlled["own_advocate"] == f"advocate:{lens.source}:random"
         assert all(k.endswith(":random") for k in controlled["ranking"])

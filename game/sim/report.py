@@ -191,15 +191,16 @@ def _advocates(
 ) -> dict[str, Any]:
     """Under each lens, how each source's advocate scores: does the lens reward its author?
     Advocates with a policy for silent decisions (``advocate:S:random``) are ranked among
-    those with the same policy, in a row of their own (``lens [random]``)."""
+    those with the same policy, in a row of their own (``lens [random]``); an advocate
+    overruled by another source (``advocate:S:T``) is nobody's own, and not ranked."""
     out: dict[str, Any] = {}
     for lens_id in lenses:
         lens = scenario.lens.get(lens_id)
         by_policy: dict[str, dict[str, float]] = {}
         for g in groups:
             kind, _, arg = g["strategy"].partition(":")
-            if g["lens"] == lens_id and kind == "advocate":
-                policy = arg.partition(":")[2]
+            policy = arg.partition(":")[2]
+            if g["lens"] == lens_id and kind == "advocate" and policy not in scenario.source:
                 by_policy.setdefault(policy, {})[g["strategy"]] = round(
                     sum(g["scores"].values()), 3
                 )
