@@ -14,7 +14,7 @@ from game.ui.screens.turn import TurnScreen
 from game.ui.widgets.card import CardPanel
 from game.ui.widgets.prose import Prose
 
-from .helpers import MINI
+from .helpers import MINI, SHIPPED
 from .ui_helpers import async_test, reading, screen_lines, settle
 
 SEED = 3
@@ -69,6 +69,38 @@ class TestChoiceEffectsView:
             log = turn.query_one("#news-body", Prose).plain
             assert "Stability 50 → 35 (−15) [Push hard, scaled by lens Hawkish]" in log
             assert "lens rule: Hawkish, rule pressure_pays (a ¶4)" in log
+
+    @async_test
+    async def test_what_does_not_fit_scrolls_into_sight(self, tmp_path: Path) -> None:
+        """At 80x24 what a choice on the shipped scenario did is taller than the panel:
+        PgDn and End bring the rest, the news at the end, into sight; Home goes back."""
+        app = OffRampApp(SHIPPED, tmp_path, seed=5)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            scenario = app.scenario
+            app.session = Session(scenario, new_game(scenario, 5, None, hidden=True), tmp_path)
+            app.show_game()
+            await pilot.pause()
+            while reading(app) is not None:  # the opening's alerts, if any
+                await pilot.press("enter")
+                await pilot.pause()
+            await pilot.press("1", "enter")
+            await pilot.pause()
+            panel = reading(app)
+            assert panel is not None
+            last = " ".join(panel.plain.split()[-3:])  # the end of the last news item
+            first = "You chose"
+            screen = "\n".join(screen_lines(app))
+            assert first in screen and last not in screen  # taller than the panel
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert first not in "\n".join(screen_lines(app))
+            await pilot.press("end")
+            await pilot.pause()
+            assert last in "\n".join(screen_lines(app))
+            await pilot.press("home")
+            await pilot.pause()
+            assert first in "\n".join(screen_lines(app))
 
     @async_test
     async def test_a_hidden_lens_stays_hidden(self, tmp_path: Path) -> None:

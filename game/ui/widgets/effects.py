@@ -14,14 +14,11 @@ turn together (benchmarks/bench_ui.py).
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 
 from game.session import Alert
 from game.timeline import ChoiceEffects
-from game.ui.widgets.onepass import OneLayoutPass, ScrollWithLayout
-from game.ui.widgets.prose import Doc, Prose
+from game.ui.widgets.prose import Doc, ProseView
 
 
 def effects_doc(effects: ChoiceEffects, alerts: tuple[Alert, ...], date: str) -> Doc:
@@ -74,16 +71,8 @@ def alerts_doc(alerts: tuple[Alert, ...]) -> Doc:
     return doc
 
 
-class EffectsPanel(ScrollWithLayout, OneLayoutPass, VerticalScroll, can_focus=False):
+class EffectsPanel(ProseView, can_focus=False):
     """What just happened; the turn screen scrolls it and closes it."""
-
-    def compose(self) -> ComposeResult:
-        yield Prose(id="effects-text")
-
-    @property
-    def plain(self) -> str:
-        """The text shown, unwrapped (for tests and screen readers' exports)."""
-        return self.query_one(Prose).plain
 
     def show_effects(self, effects: ChoiceEffects, alerts: tuple[Alert, ...], date: str) -> None:
         """What the choice just made did (``date``: of the turn the choice opened)."""
@@ -104,5 +93,4 @@ class EffectsPanel(ScrollWithLayout, OneLayoutPass, VerticalScroll, can_focus=Fa
         self.border_title = title
         self.border_subtitle = "Enter: continue · ↑↓ PgUp PgDn: scroll"
         self.set_class(important, "-important")
-        self.query_one(Prose).update(doc)
-        self.scroll_home(animate=False)
+        self.update(doc)

@@ -11,18 +11,30 @@ new virtual size without asking for it; a change of their real size still repain
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widget import Widget
 
+if TYPE_CHECKING:
+    WidgetMixin = Widget
+else:
+    WidgetMixin = object
+    """The base of a mixin for Textual widgets: ``Widget`` to the type checker, but not a
+    Textual class at run time. Textual inherits a widget's CSS (its DEFAULT_CSS and the
+    type names selectors match) only along the first Textual class among each class's
+    bases: a mixin that subclassed Widget, listed first, cut a VerticalScroll off from
+    its own CSS (``overflow-y: auto``), and the panels could not scroll."""
 
-class OneLayoutPass(Widget):
+
+class OneLayoutPass(WidgetMixin):
     """Mixin, listed before the Textual widget class it modifies."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
 
 
-class ScrollWithLayout(Widget):
+class ScrollWithLayout(WidgetMixin):
     """Mixin for the turn screen's scrolling panels: a scroll lays the screen out again.
 
     Textual scrolls by a fast path that maps only the widgets in sight and rebuilds its

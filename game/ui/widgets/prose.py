@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from rich.style import Style as RichStyle
 from textual.content import Content
 from textual.geometry import Size
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 
-from game.ui.widgets.onepass import OneLayoutPass
+from game.ui.widgets.onepass import OneLayoutPass, WidgetMixin
 
 Part = Content | str | tuple[str, str]
 
@@ -70,13 +71,8 @@ def wrap_paras(paras: Sequence[Para], width: int) -> list[Content]:
     return lines
 
 
-class Prose(OneLayoutPass, Widget):
-    """Paragraphs with hanging indents; height follows the wrapped text."""
-
-    # The lines are wrapped here, once (wrap_paras): Textual need not wrap them again.
-    DEFAULT_CSS = """
-    Prose { height: auto; text-wrap: nowrap; }
-    """
+class ProseLines(WidgetMixin):
+    """Mixin: paragraphs kept as wrapped lines (per width) and drawn line by line."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -90,12 +86,10 @@ class Prose(OneLayoutPass, Widget):
         """The style, render options and link style every line is drawn with (until the
         style changes)."""
 
-    def update(self, doc: Doc | Sequence[Para]) -> None:
-        """Show new paragraphs."""
+    def _set_paras(self, doc: Doc | Sequence[Para]) -> None:
         self.paras = tuple(doc.paras if isinstance(doc, Doc) else doc)
         self._wrapped.clear()
         self._strips.clear()
-        self.refresh(layout=True)
 
     @property
     def plain(self) -> str:
@@ -110,29 +104,16 @@ class Prose(OneLayoutPass, Widget):
             lines = self._wrapped[width] = wrap_paras(self.paras, width)
         return lines
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
-
-    def render(self) -> Content:
-        return Content("\n").join(self._lines(self.content_size.width))
-
-    def render_line(self, y: int) -> Strip:
-        """Line ``y`` alone: a long text in a short scrolling panel (what the choice did,
-        the log) draws the lines in sight, not all of them (Textual's own render_line
-        draws every line of the widget first). Lines already wrapped are drawn as they
-        are; while text is selected, Textual draws the whole text with the selection."""
-        if self.text_selection is not None:
-            return super().render_line(y)
-        width = self.content_size.width
-        lines = self._lines(width)
-        if not 0 <= y < len(lines):
-            return Strip.blank(width, self.visual_style.rich_style)
-        key = (width, y)
+    def _line(self, lines: list[Content], index: int, width: int) -> Strip:
+        """Line ``index`` of ``lines`` (wrapped at ``width``), drawn once."""
+        if width <= 0 or not 0 <= index < len(lines):  # (no room: not laid out yet)
+            return Strip.blank(max(width, 0), self.visual_style.rich_style)
+        key = (width, index)
         strip = self._strips.get(key)
         if strip is None:
             if self.screen._selecting:  # links are drawn plain while the mouse selects
-                return Visual.to_strips(self, lines[y], width, 1, self.visual_style)[0]
-            strip = self._strips[key] = self.draw_line(lines[y], width)
+                return Visual.to_strips(self, lines[index], width, 1, self.visual_style)[0]
+            strip = self._strips[key] = self.draw_line(lines[index], width)
         return strip
 
     def draw_line(self, line: Content, width: int) -> Strip:
@@ -153,3 +134,79 @@ class Prose(OneLayoutPass, Widget):
         super().notify_style_update()
         self._strips.clear()
         self._look = None
+
+
+class Prose(ProseLines, OneLayoutPass, Widget):
+    """Paragraphs with hanging indents; height follows the wrapped text."""
+
+    # The lines are wrapped here, once (wrap_paras): Textual need not wrap them again.
+    DEFAULT_CSS = """
+    Prose { height: auto; text-wrap: nowrap; }
+    """
+
+    def update(self, doc: Doc | Sequence[Para]) -> None:
+        """Show new paragraphs."""
+        self._set_paras(doc)
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines(self.content_size.width))
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` alone: a long text in a short scrolling panel (the log) draws the
+        lines in sight, not all of them (Textual's own render_line draws every line of
+        the widget first). Lines already wrapped are drawn as they are; while text is
+        selected, Textual draws the whole text with the selection."""
+        if self.text_selection is not None:
+            return super().render_line(y)
+        width = self.content_size.width
+        return self._line(self._lines(width), y, width)
+
+
+class ProseView(ProseLines, ScrollView):
+    """Paragraphs in a panel that scrolls them itself: one widget that draws its border
+    and its lines in one pass (a scrolling container around a :class:`Prose` draws every
+    line of its own, blank under the text, and then the text's)."""
+
+    DEFAULT_CSS = """
+    ProseView { overflow-x: hidden; overflow-y: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._width = 0
+        """The width the lines are wrapped to (the panel's, less a scrollbar if needed)."""
+        self._room: Size | None = None
+        """The panel's inside at its last layout (hidden, it has none)."""
+
+    def update(self, doc: Doc | Sequence[Para]) -> None:
+        """Show new paragraphs, from the top."""
+        self._set_paras(doc)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        if self._room is not None:  # sized now, so that the layout showing it is the only one
+            self._fit(self._room)
+        self.refresh()
+
+    def _fit(self, room: Size) -> None:
+        """Wrap to the panel's width (a scrollbar, where CSS shows one, takes its room
+        when the text is taller than the panel), and scroll over that many lines."""
+        width = room.width
+        if self.styles.overflow_y == "auto" and len(self._lines(width)) > room.height:
+            width = max(width - self.styles.scrollbar_size_vertical, 1)
+        self._width = width
+        self.virtual_size = Size(width, len(self._lines(width)))
+
+    def on_resize(self) -> None:
+        self._room = self.content_region.size
+        self._fit(self._room)
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines(self._width))
+
+    def render_line(self, y: int) -> Strip:
+        """The line in sight at row ``y``: only the lines in sight are drawn."""
+        width = self._width
+        return self._line(self._lines(width), self.scroll_offset.y + y, width)
