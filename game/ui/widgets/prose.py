@@ -167,20 +167,33 @@ class Prose(ProseLines, OneLayoutPass, Widget):
 
 
 class ProseView(ProseLines, ScrollView):
-    """Paragraphs in a panel that scrolls them itself: one widget that draws its border
-    and its lines in one pass (a scrolling container around a :class:`Prose` draws every
-    line of its own, blank under the text, and then the text's)."""
+    """Paragraphs in a panel that scrolls them itself: one widget that draws its border,
+    its lines and its scrollbar in one pass. (A scrolling container around a
+    :class:`Prose` draws every line of its own, blank under the text, then the text's;
+    Textual's scrollbar is a widget of its own, laid out when it comes or goes, drawn
+    again after every layout, and with it whatever lies under its column.)
+
+    The scrollbar is one column, drawn with the lines in the scrollbar colours of the
+    panel's CSS, while the text is taller than the panel. Textual's own is kept in the
+    layout at no width (``overflow-y: scroll`` lets the keys and the wheel scroll)."""
 
     DEFAULT_CSS = """
-    ProseView { overflow-x: hidden; overflow-y: auto; }
+    ProseView {
+        overflow-x: hidden;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 0;
+        text-wrap: nowrap;
+    }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._width = 0
-        """The width the lines are wrapped to (the panel's, less a scrollbar if needed)."""
+        """The width the lines are wrapped to (the panel's, less the scrollbar if any)."""
         self._room: Size | None = None
         """The panel's inside at its last layout (hidden, it has none)."""
+        self._bar: tuple[RichStyle, Strip, Strip] | None = None
+        """See _bar_style."""
 
     def update(self, doc: Doc | Sequence[Para]) -> None:
         """Show new paragraphs, from the top."""
@@ -191,11 +204,11 @@ class ProseView(ProseLines, ScrollView):
         self.refresh()
 
     def _fit(self, room: Size) -> None:
-        """Wrap to the panel's width (a scrollbar, where CSS shows one, takes its room
-        when the text is taller than the panel), and scroll over that many lines."""
+        """Wrap to the panel's width, less a column for the scrollbar when the text is
+        taller than the panel, and scroll over that many lines."""
         width = room.width
-        if self.styles.overflow_y == "auto" and len(self._lines(width)) > room.height:
-            width = max(width - self.styles.scrollbar_size_vertical, 1)
+        if len(self._lines(width)) > room.height:
+            width = max(width - 1, 1)
         self._width = width
         self.virtual_size = Size(width, len(self._lines(width)))
 
@@ -203,10 +216,43 @@ class ProseView(ProseLines, ScrollView):
         self._room = self.content_region.size
         self._fit(self._room)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._bar = None
+
+    def draw_line(self, line: Content, width: int) -> Strip:
+        """The line padded to the width: the scrollbar, when shown, follows it."""
+        strip = super().draw_line(line, width)
+        return strip.adjust_cell_length(width, self._bar_style()[0])
+
     def render(self) -> Content:
         return Content("\n").join(self._lines(self._width))
 
     def render_line(self, y: int) -> Strip:
-        """The line in sight at row ``y``: only the lines in sight are drawn."""
+        """The line in sight at row ``y`` (only the lines in sight are drawn), and its
+        cell of the scrollbar."""
         width = self._width
-        return self._line(self._lines(width), self.scroll_offset.y + y, width)
+        lines = self._lines(width)
+        line = self._line(lines, self.scroll_offset.y + y, width)
+        room = self._room
+        if room is None or width >= room.width:  # the text fits: no scrollbar
+            return line
+        return Strip.join([line, self._bar_cell(y, len(lines), room.height)])
+
+    def _bar_cell(self, y: int, total: int, seen: int) -> Strip:
+        """Row ``y`` of a scrollbar over ``total`` lines of which ``seen`` are in sight."""
+        _, track, thumb = self._bar_style()
+        size = max(1, round(seen * seen / total))
+        start = round(self.scroll_offset.y * (seen - size) / max(total - seen, 1))
+        return thumb if start <= y < start + size else track
+
+    def _bar_style(self) -> tuple[RichStyle, Strip, Strip]:
+        """The panel's own style (to pad lines with), and the scrollbar's track and thumb
+        cells (until the style changes)."""
+        if self._bar is None:
+            styles = self.styles
+            track = RichStyle(bgcolor=styles.scrollbar_background.rich_color)
+            thumb = RichStyle(bgcolor=styles.scrollbar_color.rich_color)
+            own = self.visual_style.rich_style
+            self._bar = (own, Strip.blank(1, track), Strip.blank(1, thumb))
+        return self._bar
