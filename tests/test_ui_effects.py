@@ -12,12 +12,27 @@ from game.session import Session
 from game.ui.app import OffRampApp
 from game.ui.screens.turn import TurnScreen
 from game.ui.widgets.card import CardPanel
+from game.ui.widgets.effects import EffectsPanel
 from game.ui.widgets.prose import Prose
 
 from .helpers import MINI, SHIPPED
 from .ui_helpers import async_test, reading, screen_lines, settle
 
 SEED = 3
+
+
+def thumb_rows(panel: EffectsPanel) -> list[int]:
+    """The rows where the panel's scrollbar draws its thumb (its last column, in the
+    scrollbar colour)."""
+    thumb = panel.styles.scrollbar_color.rich_color
+    rows = []
+    for y in range(panel.size.height):
+        segments = list(panel.render_line(y))
+        style = segments[-1].style if segments else None
+        if style is not None and style.bgcolor == thumb:
+            rows.append(y)
+    assert rows, "no scrollbar drawn"
+    return rows
 
 
 class TestChoiceEffectsView:
@@ -92,12 +107,15 @@ class TestChoiceEffectsView:
             first = "You chose"
             screen = "\n".join(screen_lines(app))
             assert first in screen and last not in screen  # taller than the panel
+            rows = thumb_rows(panel)
+            assert rows == list(range(len(rows))) and len(rows) < panel.size.height  # at the top
             await pilot.press("pagedown")
             await pilot.pause()
             assert first not in "\n".join(screen_lines(app))
             await pilot.press("end")
             await pilot.pause()
             assert last in "\n".join(screen_lines(app))
+            assert thumb_rows(panel)[-1] == panel.size.height - 1  # and at the bottom
             await pilot.press("home")
             await pilot.pause()
             assert first in "\n".join(screen_lines(app))
