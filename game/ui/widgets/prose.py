@@ -237,6 +237,8 @@ class ProseView(ProseLines, ScrollView):
         room = self._room
         if room is None or width >= room.width:  # the text fits: no scrollbar
             return line
+        if line.cell_length != width:  # drawn by Textual, unpadded, while the mouse selects
+            line = line.adjust_cell_length(width, self._bar_style()[0])
         return Strip.join([line, self._bar_cell(y, len(lines), room.height)])
 
     def _bar_cell(self, y: int, total: int, seen: int) -> Strip:
