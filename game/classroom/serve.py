@@ -62,6 +62,8 @@ SESSION_MIB = 60
 tab's client, forked or cold, 60-69 MiB RSS (docs/scaling.md)."""
 PLACE_WAIT = 3.0
 """Seconds a browser past the cap waits for a game to end before it is turned away."""
+SHUTDOWN_WAIT = 5.0
+"""Seconds the server waits, at Ctrl+C, for the games it told to quit to have quit."""
 GAME_ENVIRONMENT = {
     "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
     "TEXTUAL_FPS": "60",
@@ -495,9 +497,15 @@ def serve(config: ServeConfig) -> int:
 
         async def on_shutdown(self, app: web.Application) -> None:
             # Close every session now (each app is told to quit) rather than waiting
-            # for the browsers to go away.
-            for task in list(self.sessions):
+            # for the browsers to go away, and wait for them to have quit: a session
+            # still stopping when aiohttp closes the loop leaves its game's pipes to the
+            # garbage collector, which then fails on the closed loop (a traceback in the
+            # server's log at Ctrl+C).
+            tasks = list(self.sessions)
+            for task in tasks:
                 task.cancel()
+            if tasks:
+                await asyncio.wait(tasks, timeout=SHUTDOWN_WAIT)
 
         async def handle_index(self, request: web.Request) -> web.Response:
             return self.page(request, websocket_url(self.base))
