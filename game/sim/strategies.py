@@ -18,7 +18,7 @@ Names accepted by :func:`make_strategy`:
   stances of all sources summed), so advocates differ only where their essays speak;
 - ``advocate:SOURCE:OTHER`` (another source) — ``advocate:OTHER``, overruled by SOURCE
   wherever SOURCE takes a side: OTHER's game with SOURCE's advice on SOURCE's questions
-  (:func:`game.sim.pairs.paired_gains` plays it against ``advocate:OTHER`` on the same seeds);
+  (:func:`game.sim.pairs.paired_gain` plays it against ``advocate:OTHER`` on the same seeds);
 - ``tags:TAG,TAG,-TAG`` — prefer options with these tags, avoid the negated ones;
 - any ``[[strategies]]`` id from the scenario (weights by tag or option).
 """
