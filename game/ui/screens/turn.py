@@ -16,6 +16,7 @@ to open and again to close.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -47,6 +48,19 @@ if TYPE_CHECKING:
     from game.content.models import Card, Event
 
 TALL = 34
+
+
+@dataclass(frozen=True, slots=True)
+class Below:
+    """What the turn screen shows under the card (or in its place): the advisors and the
+    news under their tabs, built the first time they are shown."""
+
+    box: Vertical
+    tabs: Static
+    advisors: AdvisorsPanel
+    news: NewsPanel
+    mounted: AwaitMount
+    """Awaited until they are mounted (at once, later)."""
 
 
 class TurnScreen(Screen[None]):
@@ -92,12 +106,8 @@ class TurnScreen(Screen[None]):
         """Whether the advisors and the news show an earlier turn (see _refresh_lower)."""
         self._tabs: tuple[bool, bool] | None = None
         """What the tabs above the advisors and the news say: (news shown, compact)."""
-        self._panes: tuple[AdvisorsPanel, NewsPanel] | None = None
-        """The advisors and the news, once built (see _lower_panes)."""
-        self._panes_mounted: AwaitMount | None = None
-        self._tab_line = Static(id="lower-tabs")
-        self._lower_box: Vertical | None = None
-        """The advisors and the news under their tabs, once built."""
+        self._below: Below | None = None
+        """The advisors and the news under their tabs, once built (see _lower_panes)."""
 
     def compose(self) -> ComposeResult:
         scenario = self.session.scenario
@@ -112,22 +122,23 @@ class TurnScreen(Screen[None]):
                 # then the advisors and the news, once shown: see _lower_panes
         yield Footer()
 
-    def _lower_panes(self) -> tuple[AdvisorsPanel, NewsPanel]:
+    def _lower_panes(self) -> Below:
         """The advisors and the news, built the first time they are shown: on a short
         terminal that may be never, and every widget on the screen costs something at
         every key, in sight or not.  (They take what they show before they are mounted,
         and show it once they are.)"""
-        if self._panes is None:
+        if self._below is None:
             scenario = self.session.scenario
             advisors = AdvisorsPanel(scenario, id="advisors")
             advisors.border_title = "Advisors"
             news = NewsPanel(scenario, id="news")
             news.border_title = "News & log"
+            tabs = Static(id="lower-tabs")
             panes = Horizontal(*self.panes_before(), advisors, news, id="panes")
-            self._lower_box = Vertical(self._tab_line, panes, id="lower")
-            self._panes_mounted = self.query_one("#right").mount(self._lower_box)
-            self._panes = (advisors, news)
-        return self._panes
+            box = Vertical(tabs, panes, id="lower")
+            mounted = self.query_one("#right").mount(box)
+            self._below = Below(box, tabs, advisors, news, mounted)
+        return self._below
 
     def panes_before(self) -> list[Widget]:
         """Panes shown before the advisors (the vote console's tally)."""
@@ -172,7 +183,7 @@ class TurnScreen(Screen[None]):
         self.query_one(MetersPanel).view = v
         self.query_one(CardPanel).item = item
         self._lower_stale = True
-        if self._lower_box is not None and self._lower_box.display:
+        if self._below is not None and self._below.box.display:
             self._refresh_lower()
 
     def _refresh_lower(self) -> None:
@@ -180,9 +191,9 @@ class TurnScreen(Screen[None]):
         terminal they wait for `a` or `n`, and for Enter after a choice)."""
         self._lower_stale = False
         v = self.session.view
-        advisors, news = self._lower_panes()
-        advisors.item = self.current_item()
-        news.show(v.date, v.news, self.session.log)
+        below = self._lower_panes()
+        below.advisors.item = self.current_item()
+        below.news.show(v.date, v.news, self.session.log)
 
     def refresh_status(self) -> None:
         """The status line: turn, date, lens (or 'hidden'), whether the game is saved."""
@@ -210,13 +221,12 @@ class TurnScreen(Screen[None]):
         self.query_one(EffectsPanel).display = self._report
         self.query_one(CardPanel).display = not (short and self._aside)
         shown = not short or self._aside
-        if self._lower_box is not None:
-            self._lower_box.display = shown
+        if self._below is not None:
+            self._below.box.display = shown
         if not shown:
             return
-        self._lower_panes()
-        lower = self._lower_box
-        assert lower is not None
+        below = self._lower_panes()
+        lower = below.box
         # On the lower container, not the screen: a class change restyles only its subtree.
         lower.set_class(show_news, "-show-news")
         if self._lower_stale:
@@ -227,7 +237,7 @@ class TurnScreen(Screen[None]):
         self._tabs = tabs
         left = "▶ Advisors" if not show_news else "  Advisors"
         right = "▶ News & log" if show_news else "  News & log"
-        self._tab_line.update(
+        below.tabs.update(
             Content.from_markup(
                 "[@click=screen.lower('advisors')]$left[/]   "
                 "[@click=screen.lower('news')]$right[/]   [dim](a / n)[/]   "
@@ -284,7 +294,7 @@ class TurnScreen(Screen[None]):
 
     def action_why(self) -> None:
         """Show or hide the quotes and the effects' explanations."""
-        advisors, _ = self._lower_panes()
+        advisors = self._lower_panes().advisors
         advisors.detail = not advisors.detail
         self._lower = "advisors"
         self._aside = self.compact
@@ -299,10 +309,9 @@ class TurnScreen(Screen[None]):
         self._lower = which
         self._aside = self.compact
         self._show_lower()
-        advisors, news = self._lower_panes()
-        if self._panes_mounted is not None:  # perhaps built just now: focus once mounted
-            await self._panes_mounted
-        (news if which == "news" else advisors).focus()
+        below = self._lower_panes()
+        await below.mounted  # perhaps built just now: focus once mounted
+        (below.news if which == "news" else below.advisors).focus()
 
     def action_decision(self) -> None:
         """Back to the decision card, from what just happened or (on a short terminal)
