@@ -120,9 +120,12 @@ class TestProseLines:
             width = prose.content_size.width
             lines = prose._lines(width)
             assert len(lines) >= 5  # the long paragraph wrapped, under its bullet
-            for y, line in enumerate(lines):
-                textual = Visual.to_strips(prose, line, width, 1, prose.visual_style)[0]
-                assert prose.render_line(y) == textual, y
+            # as Textual draws the whole text: the same cells, each knowing where in the
+            # text it is (for the mouse to select)
+            whole = Content("\n").join(lines)
+            textual = Visual.to_strips(prose, whole, width, len(lines), prose.visual_style)
+            for y in range(len(lines)):
+                assert prose.render_line(y) == textual[y], y
             # and the link is drawn in the link colours
             term = [s for y in range(len(lines)) for s in prose.render_line(y) if "term" in s.text]
             backgrounds = [s.style.bgcolor.triplet for s in term if s.style and s.style.bgcolor]

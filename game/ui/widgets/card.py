@@ -209,7 +209,9 @@ class OptionsBox(OneLayoutPass, Widget, can_focus=True):
             strips = Visual.to_strips(self, content, width, len(own), self.visual_style)
             self._strips[key] = strips
         first = next(n for n, (i, _) in enumerate(lines) if i == index)
-        return strips[y - first]
+        # where in the whole text each cell is (drawn per option, the offsets start at
+        # the option's first line), for the mouse to select what it is over
+        return strips[y - first].apply_offsets(0, y)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

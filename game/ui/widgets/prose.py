@@ -16,7 +16,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
-from textual.visual import RenderOptions, Visual
+from textual.visual import RenderOptions
 from textual.widget import Widget
 
 from game.ui.widgets.onepass import OneLayoutPass, WidgetMixin
@@ -108,18 +108,33 @@ class ProseLines(WidgetMixin):
         """Line ``index`` of ``lines`` (wrapped at ``width``), drawn once."""
         if width <= 0 or not 0 <= index < len(lines):  # (no room: not laid out yet)
             return Strip.blank(max(width, 0), self.visual_style.rich_style)
-        key = (width, index)
-        strip = self._strips.get(key)
-        if strip is None:
-            if self.screen._selecting:  # links are drawn plain while the mouse selects
-                return Visual.to_strips(self, lines[index], width, 1, self.visual_style)[0]
-            strip = self._strips[key] = self.draw_line(lines[index], width)
-        return strip
+        selection = self.text_selection
+        if selection is None and not self.screen._selecting:
+            key = (width, index)
+            strip = self._strips.get(key)
+            if strip is None:
+                strip = self.draw_line(lines[index], width).apply_offsets(0, index)
+                self._strips[key] = strip
+            return strip
+        # The mouse is selecting, or text is selected: drawn as Textual draws selected
+        # text, links plain while the mouse selects, the selection in its own style.
+        line = lines[index]
+        span = None if selection is None else selection.get_span(index)
+        if span is not None:
+            start, end = span
+            look = Style.from_styles(self.screen.get_component_styles("screen--selection"))
+            line = line.stylize(look, start, len(line) if end == -1 else end)
+        strip = self.draw_line(line, width, links=not self.screen._selecting)
+        return strip.apply_offsets(0, index)
 
-    def draw_line(self, line: Content, width: int) -> Strip:
-        """One line, as ``Visual.to_strips`` draws it (left-aligned, nothing selected),
-        with the style and the link style worked out once, not for every line: they cost
-        three times the line itself, and what the choice did is thirty lines."""
+    def draw_line(self, line: Content, width: int, links: bool = True) -> Strip:
+        """One line, as ``Visual.to_strips`` draws it (left-aligned; links plain unless
+        ``links``), with the style and the link style worked out once, not for every
+        line: they cost three times the line itself, and what the choice did is thirty
+        lines.
+
+        Its cells carry no selection offsets (where in the text they are): ``_line``
+        gives them the line's own, so that the mouse selects what it is over."""
         if self._look is None:
             link = self.link_style if self.auto_links and not self.is_container else None
             # the widget's styles as the rules, as Textual's own to_strips passes them
@@ -128,7 +143,7 @@ class ProseLines(WidgetMixin):
             self._look = (self.visual_style, options, link)
         style, options, link = self._look
         strip = line.render_strips(width, 1, style, options)[0]
-        return strip if link is None else strip._apply_link_style(link)
+        return strip if link is None or not links else strip._apply_link_style(link)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -158,10 +173,7 @@ class Prose(ProseLines, OneLayoutPass, Widget):
     def render_line(self, y: int) -> Strip:
         """Line ``y`` alone: a long text in a short scrolling panel (the log) draws the
         lines in sight, not all of them (Textual's own render_line draws every line of
-        the widget first). Lines already wrapped are drawn as they are; while text is
-        selected, Textual draws the whole text with the selection."""
-        if self.text_selection is not None:
-            return super().render_line(y)
+        the widget first). Lines already wrapped are drawn as they are."""
         width = self.content_size.width
         return self._line(self._lines(width), y, width)
 
@@ -220,9 +232,9 @@ class ProseView(ProseLines, ScrollView):
         super().notify_style_update()
         self._bar = None
 
-    def draw_line(self, line: Content, width: int) -> Strip:
+    def draw_line(self, line: Content, width: int, links: bool = True) -> Strip:
         """The line padded to the width: the scrollbar, when shown, follows it."""
-        strip = super().draw_line(line, width)
+        strip = super().draw_line(line, width, links)
         return strip.adjust_cell_length(width, self._bar_style()[0])
 
     def render(self) -> Content:
@@ -237,8 +249,6 @@ class ProseView(ProseLines, ScrollView):
         room = self._room
         if room is None or width >= room.width:  # the text fits: no scrollbar
             return line
-        if line.cell_length != width:  # drawn by Textual, unpadded, while the mouse selects
-            line = line.adjust_cell_length(width, self._bar_style()[0])
         return Strip.join([line, self._bar_cell(y, len(lines), room.height)])
 
     def _bar_cell(self, y: int, total: int, seen: int) -> Strip:
